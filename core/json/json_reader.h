@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "policy/duration.h"
+#include "policy/field_problem.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSet>
+
+#include <functional>
+#include <optional>
+
+namespace retrylab {
+
+// Reads fields of one JSON object into C++ values, collecting a FieldProblem with the full
+// path ("policy.retry.maxAttempts") for every field of the wrong type, out of range, or
+// unknown. A missing field leaves the value as it was (the default).
+class JsonReader {
+public:
+    JsonReader(const QJsonObject &object, QString path, FieldProblems *problems);
+
+    JsonReader child(const QString &key) const;
+    bool has(const QString &key) const { return m_object.contains(key); }
+
+    void read(const QString &key, bool &out) const;
+    void read(const QString &key, int &out, int min, int max) const;
+    void read(const QString &key, double &out, double min, double max) const;
+    void read(const QString &key, QString &out) const;
+    // A number of milliseconds, stored as a Duration.
+    void readMs(const QString &key, Duration &out, double maxMs = 365.0 * 24 * 3600 * 1000) const;
+    // A string naming one of a set of values.
+    template<typename E>
+    void readId(const QString &key, E &out, const std::function<std::optional<E>(QString)> &from,
+                const QStringList &allowed) const {
+        if (!m_object.contains(key))
+            return;
+        const auto v = m_object.value(key);
+        const auto parsed = v.isString() ? from(v.toString()) : std::nullopt;
+        if (!parsed) {
+            problem(key, u"must be one of: " + allowed.join(u", "));
+            return;
+        }
+        out = *parsed;
+    }
+    // An array; each element is handed to `each` with its index, which returns an error text
+    // or an empty string.
+    void readArray(const QString &key,
+                   const std::function<QString(const QJsonValue &, int)> &each) const;
+
+    // Flags every key not in `known`: a misspelt field is an error, not silently ignored.
+    void rejectUnknown(const QStringList &known) const;
+
+    QString pathOf(const QString &key) const;
+    void problem(const QString &key, const QString &message) const;
+
+private:
+    QJsonObject m_object;
+    QString m_path;
+    FieldProblems *m_problems;
+};
+
+} // namespace retrylab

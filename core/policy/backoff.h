@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "delay_distribution.h"
+#include "duration.h"
+#include "random_source.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace retrylab {
+
+// The delay formulas. The first five are SPEC.md §1 (AWS Architecture Blog); the rest reproduce
+// what a named library's own source computes, so a team can see its library's behaviour.
+enum class BackoffKind {
+    Fixed,
+    Exponential,
+    FullJitter,
+    EqualJitter,
+    DecorrelatedJitter,
+    PollyDecorrelatedV2,   // Polly v8 Exponential + UseJitter (DecorrelatedJitterBackoffV2)
+    ProportionalJitter,    // gRPC connection backoff: first retry exact, then e * U(1-j, 1+j)
+    RandomizedExponential, // resilience4j ofExponentialRandomBackoff (cap after randomising)
+    EnvoyJittered,         // Envoy JitteredExponentialBackOffStrategy
+};
+
+struct BackoffParams {
+    BackoffKind kind = BackoffKind::FullJitter;
+    Duration base = std::chrono::milliseconds(100);
+    Duration cap = std::chrono::seconds(10);
+    double multiplier = 2.0;
+    // Randomisation factor of ProportionalJitter and RandomizedExponential, in [0, 1].
+    double jitter = 0.2;
+
+    bool operator==(const BackoffParams &) const = default;
+};
+
+// What a stateful strategy remembers between the retries of one operation.
+struct BackoffState {
+    double previousMicros = 0.0; // decorrelated jitter: the last sleep
+    double pollyPrevious = 0.0;  // Polly V2: the formula's previous intrinsic value
+};
+
+// Computes retry delays for one set of parameters. Retry index n is 0 for the first retry.
+class Backoff {
+public:
+    explicit Backoff(const BackoffParams &params)
+        : m_p(params) {}
+
+    const BackoffParams &params() const { return m_p; }
+
+    // The delay before retry n. Never negative, never above upperBound(n), never overflows.
+    Duration delay(int retry, BackoffState &state, RandomSource &rng) const;
+
+    // The largest value delay(n) can return: at most the cap, except for gRPC's connection
+    // backoff, whose jitter is applied after the cap (cap × (1 + jitter)).
+    Duration upperBound(int retry) const;
+
+    // The theoretical distribution of delay(n), closed form where one exists; otherwise
+    // `samples` seeded draws of the whole sequence up to n.
+    DelayDistribution distribution(int retry, int samples = 20000,
+                                   std::uint64_t seed = 0x5eed) const;
+
+    // min(cap, base * multiplier^n), clamped before multiplying.
+    double cappedExponentialMicros(int retry) const;
+
+    static QString id(BackoffKind kind);    // stable name used in files: "full-jitter"
+    static QString title(BackoffKind kind); // for people: "Full jitter"
+    static QString formula(BackoffKind kind);
+    static std::optional<BackoffKind> kindFromId(const QString &id);
+    static QStringList ids();
+
+private:
+    double envoyRangeMicros(int retry) const;
+    double resilience4jIntervalMicros(int retry) const;
+
+    BackoffParams m_p;
+};
+
+} // namespace retrylab

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "retry_policy.h"
+
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+
+template<typename E> struct Named {
+    E value;
+    const char16_t *id;
+};
+
+constexpr std::array kStopReasons{
+    Named<StopReason>{StopReason::None, u"retry"},
+    Named<StopReason>{StopReason::Succeeded, u"succeeded"},
+    Named<StopReason>{StopReason::NotRetryable, u"not-retryable"},
+    Named<StopReason>{StopReason::NonIdempotent, u"non-idempotent"},
+    Named<StopReason>{StopReason::MaxAttempts, u"max-attempts"},
+    Named<StopReason>{StopReason::TimeBudgetExhausted, u"time-budget-exhausted"},
+    Named<StopReason>{StopReason::PushbackBeyondBudget, u"pushback-beyond-budget"},
+    Named<StopReason>{StopReason::ServerSaidNoRetry, u"server-said-no-retry"},
+    Named<StopReason>{StopReason::Rejected, u"rejected"},
+};
+
+constexpr std::array kRetryAfterModes{
+    Named<RetryAfterMode>{RetryAfterMode::Ignore, u"ignore"},
+    Named<RetryAfterMode>{RetryAfterMode::Honour, u"honour"},
+    Named<RetryAfterMode>{RetryAfterMode::HonourCapped, u"honour-capped"},
+    Named<RetryAfterMode>{RetryAfterMode::LargerOfBoth, u"larger-of-both"},
+};
+
+template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &table, E value) {
+    for (const auto &n : table)
+        if (n.value == value)
+            return QString::fromUtf16(n.id);
+    return {};
+}
+
+// The request never reached a server, so repeating it cannot duplicate an effect.
+bool neverReachedServer(OutcomeClass c) {
+    return c == OutcomeClass::ConnectionRefused || c == OutcomeClass::Dns ||
+           outcome::isLocalRejection(c);
+}
+
+} // namespace
+
+// Out of line: GCC 12 warns falsely (dangling-pointer) on initializer lists in default
+// member initialisers of Qt containers.
+QList<int> defaultRetryableStatuses() {
+    return {408, 429, 500, 502, 503, 504};
+}
+
+QSet<OutcomeClass> defaultRetryableFailures() {
+    return {OutcomeClass::Timeout, OutcomeClass::ConnectionReset, OutcomeClass::ConnectionRefused};
+}
+
+QString stopReasonId(StopReason r) {
+    return idOf(kStopReasons, r);
+}
+
+QString delaySourceId(DelaySource s) {
+    switch (s) {
+    case DelaySource::Backoff:
+        return u"backoff"_s;
+    case DelaySource::Server:
+        return u"retry-after"_s;
+    case DelaySource::Breaker:
+        return u"breaker"_s;
+    }
+    return {};
+}
+
+QString retryAfterModeId(RetryAfterMode m) {
+    return idOf(kRetryAfterModes, m);
+}
+
+std::optional<RetryAfterMode> retryAfterModeFromId(const QString &id) {
+    for (const auto &n : kRetryAfterModes)
+        if (id == QStringView(n.id))
+            return n.value;
+    return std::nullopt;
+}
+
+FieldProblems RetryPolicy::validate() const {
+    FieldProblems p;
+    const auto add = [&p](const char16_t *field, const QString &message) {
+        p.append({QString::fromUtf16(field), message});
+    };
+    if (backoff.base < Duration::zero())
+        add(u"backoff.baseMs", u"the base delay cannot be negative"_s);
+    if (backoff.cap <= Duration::zero())
+        add(u"backoff.capMs", u"the cap must be above 0"_s);
+    else if (backoff.cap < backoff.base)
+        add(u"backoff.capMs", u"the cap (%1) is below the base delay (%2)"_s.arg(
+                                  formatDuration(backoff.cap), formatDuration(backoff.base)));
+    if (!(backoff.multiplier >= 1.0) || backoff.multiplier > 100.0)
+        add(u"backoff.multiplier", u"the multiplier must be between 1 and 100"_s);
+    if (!(backoff.jitter >= 0.0) || backoff.jitter > 1.0)
+        add(u"backoff.jitter", u"the randomisation factor must be between 0 and 1"_s);
+    if (backoff.kind == BackoffKind::DecorrelatedJitter && backoff.base <= Duration::zero())
+        add(u"backoff.baseMs", u"decorrelated jitter needs a base delay above 0"_s);
+    if (maxAttempts < 1)
+        add(u"maxAttempts", u"at least 1 attempt is needed (1 means no retries)"_s);
+    else if (maxAttempts > 1000)
+        add(u"maxAttempts", u"more than 1000 attempts per operation is not supported"_s);
+    if (totalBudget < Duration::zero())
+        add(u"totalBudgetMs", u"the time budget cannot be negative (0 means unlimited)"_s);
+    if (attemptTimeout < Duration::zero())
+        add(u"attemptTimeoutMs", u"the attempt timeout cannot be negative (0 means none)"_s);
+    if (minAttemptWindow < Duration::zero())
+        add(u"minAttemptWindowMs", u"the last attempt's window cannot be negative"_s);
+    if (retryAfterMode == RetryAfterMode::HonourCapped && retryAfterCap <= Duration::zero())
+        add(u"retryAfterCapMs", u"the Retry-After cap must be above 0"_s);
+    for (const int s : retryableStatuses) {
+        if (s < 100 || s > 599) {
+            add(u"retryableStatuses", u"%1 is not an HTTP status code (100 to 599)"_s.arg(s));
+            break;
+        }
+        if (s >= 200 && s < 300) {
+            add(u"retryableStatuses", u"%1 is a success; it cannot be retried"_s.arg(s));
+            break;
+        }
+    }
+    for (const OutcomeClass c : retryableFailures) {
+        if (!outcome::isNetworkFailure(c)) {
+            add(u"retryableFailures", u"'%1' is not a network failure class"_s.arg(outcome::id(c)));
+            break;
+        }
+    }
+    return p;
+}
+
+FieldProblems RetryPolicy::advise() const {
+    FieldProblems p;
+    if (totalBudget > Duration::zero() && maxAttempts > 1) {
+        // The worst case the formula allows: every retry waits its upper bound.
+        const Backoff b(backoff);
+        Duration worst{0};
+        for (int n = 0; n < std::min(maxAttempts - 1, 64); ++n)
+            worst += b.upperBound(n);
+        if (attemptTimeout > Duration::zero())
+            worst += attemptTimeout * maxAttempts;
+        if (worst > totalBudget)
+            p.append({u"totalBudgetMs"_s,
+                      u"%1 attempts with their timeouts and longest waits can take %2, more than "
+                      "the time budget of %3: the last attempts may never run"_s.arg(maxAttempts)
+                          .arg(formatDuration(worst), formatDuration(totalBudget))});
+    }
+    if (totalBudget > Duration::zero() && attemptTimeout > totalBudget)
+        p.append(
+            {u"attemptTimeoutMs"_s, u"the attempt timeout is longer than the whole time budget"_s});
+    if (retryNonIdempotentWithoutKey)
+        p.append({u"retryNonIdempotentWithoutKey"_s,
+                  u"POST and PATCH are retried without an idempotency key: a lost response "
+                  "can charge twice"_s});
+    if (retryAfterMode == RetryAfterMode::Ignore)
+        p.append({u"retryAfterMode"_s,
+                  u"Retry-After is ignored: a rate-limited server will see retries too early"_s});
+    return p;
+}
+
+bool RetryPolicy::isRetryable(const AttemptResult &r, bool keyed) const {
+    if (r.outcome == OutcomeClass::RejectedByBreaker)
+        return waitForBreaker;
+    if (outcome::isLocalRejection(r.outcome))
+        return false;
+    if (outcome::isNetworkFailure(r.outcome))
+        return retryableFailures.contains(r.outcome);
+    if (r.httpStatus == 409 && keyed && retryInFlightConflict)
+        return true;
+    if (r.outcome == OutcomeClass::ClientError || r.outcome == OutcomeClass::ServerError)
+        return retryableStatuses.contains(r.httpStatus);
+    return false;
+}
+
+Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const {
+    Duration t = attemptTimeout > Duration::zero() ? attemptTimeout : kMaxDuration;
+    if (totalBudget > Duration::zero())
+        t = std::min(t, std::max(Duration::zero(), totalBudget - elapsed));
+    return t;
+}
+
+RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult &result,
+                                  BackoffState &state, RandomSource &rng) const {
+    RetryDecision d;
+    const auto stop = [&d](StopReason why, QString text) {
+        d.retry = false;
+        d.stop = why;
+        d.explanation = std::move(text);
+        return d;
+    };
+
+    const bool failed = result.outcome != OutcomeClass::Success &&
+                        result.outcome != OutcomeClass::Informational &&
+                        result.outcome != OutcomeClass::Redirect;
+    if (!failed)
+        return stop(StopReason::Succeeded, u"final answer %1"_s.arg(result.httpStatus));
+
+    if (!isRetryable(result, ctx.hasIdempotencyKey)) {
+        if (result.outcome == OutcomeClass::RejectedByBudget)
+            return stop(StopReason::Rejected, u"the retry budget refused another attempt"_s);
+        if (result.outcome == OutcomeClass::RejectedByBreaker)
+            return stop(StopReason::Rejected, u"the circuit breaker is open"_s);
+        if (result.outcome == OutcomeClass::BudgetExhausted)
+            return stop(StopReason::TimeBudgetExhausted, u"the time budget is used up"_s);
+        const QString what = outcome::isNetworkFailure(result.outcome)
+                                 ? outcome::title(result.outcome)
+                                 : QString::number(result.httpStatus);
+        return stop(StopReason::NotRetryable, u"%1 is not retryable"_s.arg(what));
+    }
+
+    if (!ctx.idempotentMethod && !neverReachedServer(result.outcome)) {
+        const bool allowed =
+            ctx.hasIdempotencyKey ? retryNonIdempotentWithKey : retryNonIdempotentWithoutKey;
+        if (!allowed)
+            return stop(StopReason::NonIdempotent,
+                        ctx.hasIdempotencyKey
+                            ? u"non-idempotent request; retries with a key are disabled"_s
+                            : u"non-idempotent request without an idempotency key"_s);
+    }
+
+    const bool useServer = result.pushback && retryAfterMode != RetryAfterMode::Ignore;
+    if (useServer && result.pushback->doNotRetry)
+        return stop(StopReason::ServerSaidNoRetry, u"the server asked for no retry"_s);
+
+    if (ctx.attemptsMade >= maxAttempts)
+        return stop(StopReason::MaxAttempts,
+                    u"%1 of %2 attempts used"_s.arg(ctx.attemptsMade).arg(maxAttempts));
+
+    const Duration remaining =
+        totalBudget > Duration::zero() ? totalBudget - ctx.elapsed : kMaxDuration;
+    if (remaining <= minAttemptWindow)
+        return stop(StopReason::TimeBudgetExhausted,
+                    u"%1 left of the time budget"_s.arg(
+                        formatDuration(std::max(Duration::zero(), remaining))));
+
+    // Draw the backoff even when the server's wait wins, so the strategy's memory (decorrelated
+    // jitter, Polly) advances the same way whatever the server says.
+    const int retryIndex = ctx.attemptsMade - 1;
+    d.backoffDelay = Backoff(backoff).delay(retryIndex, state, rng);
+    d.delay = d.backoffDelay;
+    d.source = DelaySource::Backoff;
+
+    if (useServer) {
+        d.serverDelay = result.pushback->delay;
+        switch (retryAfterMode) {
+        case RetryAfterMode::Ignore:
+            break;
+        case RetryAfterMode::Honour:
+            d.delay = *d.serverDelay;
+            d.source = DelaySource::Server;
+            break;
+        case RetryAfterMode::HonourCapped:
+            d.delay = std::min(*d.serverDelay, retryAfterCap);
+            d.serverDelayCapped = *d.serverDelay > retryAfterCap;
+            d.source = DelaySource::Server;
+            break;
+        case RetryAfterMode::LargerOfBoth:
+            if (*d.serverDelay >= d.backoffDelay) {
+                d.delay = *d.serverDelay;
+                d.source = DelaySource::Server;
+            }
+            break;
+        }
+    }
+    if (result.outcome == OutcomeClass::RejectedByBreaker && result.breakerOpenFor &&
+        *result.breakerOpenFor > d.delay) {
+        d.delay = *result.breakerOpenFor;
+        d.source = DelaySource::Breaker;
+    }
+
+    if (d.delay > remaining - minAttemptWindow) {
+        // Shortening a server's wait would make the client non-compliant, so a server wait
+        // that does not fit always fails fast; a backoff wait follows the overrun mode.
+        if (d.source == DelaySource::Server)
+            return stop(StopReason::PushbackBeyondBudget,
+                        u"the server asked to wait %1 but only %2 of the budget is left"_s.arg(
+                            formatDuration(d.delay), formatDuration(remaining)));
+        if (overrun == OverrunMode::Stop)
+            return stop(StopReason::TimeBudgetExhausted,
+                        u"waiting %1 would pass the deadline (%2 left)"_s.arg(
+                            formatDuration(d.delay), formatDuration(remaining)));
+        d.delay = remaining - minAttemptWindow;
+        d.shortened = true;
+    }
+
+    d.retry = true;
+    d.stop = StopReason::None;
+    d.explanation = u"retry %1 after %2 (%3%4)"_s.arg(ctx.attemptsMade)
+                        .arg(formatDuration(d.delay), delaySourceId(d.source),
+                             d.shortened           ? u", shortened to fit the budget"_s
+                             : d.serverDelayCapped ? u", server's wait capped"_s
+                                                   : QString());
+    return d;
+}
+
+QList<RetryDecision> rehearse(const RetryPolicy &policy, std::uint64_t seed,
+                              Duration attemptDuration, AttemptResult failure) {
+    QList<RetryDecision> out;
+    BackoffState state;
+    RandomSource rng(seed);
+    AttemptContext ctx;
+    ctx.elapsed = attemptDuration;
+    for (int made = 1; made <= std::max(1, policy.maxAttempts); ++made) {
+        ctx.attemptsMade = made;
+        const RetryDecision d = policy.decide(ctx, failure, state, rng);
+        out << d;
+        if (!d.retry)
+            break;
+        ctx.elapsed += d.delay + attemptDuration;
+    }
+    return out;
+}
+
+} // namespace retrylab

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QDir>
+#include <QWidget>
+
+// Where tests leave screenshots for a person to look at: the build tree's test-output folder.
+inline QString saveScreenshot(QWidget *w, const QString &name) {
+    const QString dir = qEnvironmentVariable("RETRYLAB_TEST_OUTPUT", QDir::tempPath());
+    QDir().mkpath(dir);
+    const QString path = dir + QLatin1Char('/') + name + QLatin1String(".png");
+    w->grab().save(path);
+    return path;
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// DESIGN.md: core/ never includes QtGui or QtWidgets, and only ui/charts/ includes Qt Charts.
+#include <QDirIterator>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestCoreLayering : public QObject {
+    Q_OBJECT
+private:
+    static QStringList offenders(const QString &folder, const QRegularExpression &pattern) {
+        QStringList out;
+        QDirIterator it(folder, {u"*.h"_s, u"*.cpp"_s}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                continue;
+            const QString text = QString::fromUtf8(f.readAll());
+            const auto m = pattern.match(text);
+            if (m.hasMatch())
+                out << path + u": "_s + m.captured(0);
+        }
+        return out;
+    }
+
+private Q_SLOTS:
+    void coreIsGuiFree() {
+        static const QRegularExpression gui(
+            u"#\\s*include\\s*[<\"](QtGui|QtWidgets|QtCharts|QtSvg|QWidget|QPainter|QColor|QImage|"
+            "QPixmap|QIcon|QFont|QApplication|QGuiApplication)\\b[^>\"]*[>\"]"_s);
+        const QString core = QStringLiteral(RETRYLAB_SOURCE_DIR) + u"/core"_s;
+        QVERIFY(QDir(core).exists());
+        const QStringList bad = offenders(core, gui);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
+    }
+    void chartsOnlyInUiCharts() {
+        static const QRegularExpression charts(
+            u"#\\s*include\\s*[<\"](QtCharts|QChart\\w*)[^>\"]*[>\"]"_s);
+        QStringList bad;
+        for (const auto *folder : {u"/core", u"/app", u"/ui"}) {
+            for (const QString &hit : offenders(
+                     QStringLiteral(RETRYLAB_SOURCE_DIR) + QString::fromUtf16(folder), charts))
+                if (!hit.contains(u"/ui/charts/"_s))
+                    bad << hit;
+        }
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCoreLayering)
+#include "tst_core_layering.moc"

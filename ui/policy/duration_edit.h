@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "policy/duration.h"
+
+#include <QLineEdit>
+
+namespace retrylab {
+
+// A line edit for a duration that a person types as "250 ms" or "2 s". It keeps what was
+// typed, even when it does not parse, and says why.
+class DurationEdit : public QLineEdit {
+    Q_OBJECT
+public:
+    explicit DurationEdit(QWidget *parent = nullptr);
+
+    void setDuration(Duration d);
+    std::optional<Duration> duration() const;
+    QString error() const; // empty when the text parses
+};
+
+} // namespace retrylab

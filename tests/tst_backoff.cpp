@@ -17,17 +17,20 @@ Q_DECLARE_METATYPE(retrylab::BackoffKind)
 namespace {
 
 BackoffParams params(BackoffKind kind, Duration base = 100ms, Duration cap = 10s,
-                     double multiplier = 2.0, double jitter = 0.2) {
+                     double multiplier = 2.0, double jitter = 0.2)
+{
     return {kind, base, cap, multiplier, jitter};
 }
 
-double us(Duration d) {
+double us(Duration d)
+{
     return static_cast<double>(d.count());
 }
 
 // Draws `count` delays for retry n, each from a fresh operation (stateful strategies replay
 // retries 0..n-1 first), in milliseconds.
-std::vector<double> sample(const Backoff &b, int retry, int count, std::uint64_t seed) {
+std::vector<double> sample(const Backoff &b, int retry, int count, std::uint64_t seed)
+{
     RandomSource rng(seed);
     std::vector<double> out;
     out.reserve(static_cast<std::size_t>(count));
@@ -43,12 +46,14 @@ std::vector<double> sample(const Backoff &b, int retry, int count, std::uint64_t
 
 } // namespace
 
-class TestBackoff : public QObject {
+class TestBackoff : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     // SPEC.md §1, recomputed here from an identically seeded source: the test's own copy of
     // each formula against the library's.
-    void formulas_data() {
+    void formulas_data()
+    {
         QTest::addColumn<BackoffKind>("kind");
         QTest::addColumn<double>("multiplier");
         for (const auto kind :
@@ -58,7 +63,8 @@ private Q_SLOTS:
             QTest::addRow("%s x3", qPrintable(Backoff::id(kind))) << kind << 3.0;
         }
     }
-    void formulas() {
+    void formulas()
+    {
         QFETCH(BackoffKind, kind);
         QFETCH(double, multiplier);
         const double base = 100'000.0; // µs
@@ -100,7 +106,8 @@ private Q_SLOTS:
     }
 
     // The same seed gives the same delays on every machine: these numbers are fixed.
-    void goldenSequence() {
+    void goldenSequence()
+    {
         const Backoff b(params(BackoffKind::FullJitter, 100ms, 10s));
         RandomSource rng(42);
         BackoffState state;
@@ -116,12 +123,14 @@ private Q_SLOTS:
         QCOMPARE(got, (QList<qint64>{75'516, 127'806, 300'858, 109'018, 1'445'230, 301'019}));
     }
 
-    void neverNegativeNeverAboveBound_data() {
+    void neverNegativeNeverAboveBound_data()
+    {
         QTest::addColumn<BackoffKind>("kind");
         for (const auto &id : Backoff::ids())
             QTest::addRow("%s", qPrintable(id)) << *Backoff::kindFromId(id);
     }
-    void neverNegativeNeverAboveBound() {
+    void neverNegativeNeverAboveBound()
+    {
         QFETCH(BackoffKind, kind);
         const Backoff b(params(kind, 50ms, 2s, 2.0, 0.5));
         RandomSource rng(3);
@@ -140,7 +149,8 @@ private Q_SLOTS:
     }
 
     void hugeRetryNumbersDoNotOverflow_data() { neverNegativeNeverAboveBound_data(); }
-    void hugeRetryNumbersDoNotOverflow() {
+    void hugeRetryNumbersDoNotOverflow()
+    {
         QFETCH(BackoffKind, kind);
         const Backoff b(params(kind, 100ms, 30s, 2.0, 0.2));
         RandomSource rng(5);
@@ -165,7 +175,8 @@ private Q_SLOTS:
     // Kolmogorov–Smirnov: 20,000 seeded delays against the theoretical distribution. At
     // alpha = 1e-6 a correct implementation fails one seed in a million; under a fixed seed
     // the outcome is reproducible.
-    void jitterMatchesTheory_data() {
+    void jitterMatchesTheory_data()
+    {
         QTest::addColumn<BackoffKind>("kind");
         QTest::addColumn<int>("retry");
         for (const auto kind :
@@ -176,7 +187,8 @@ private Q_SLOTS:
                 QTest::addRow("%s retry %d", qPrintable(Backoff::id(kind)), retry) << kind << retry;
         }
     }
-    void jitterMatchesTheory() {
+    void jitterMatchesTheory()
+    {
         QFETCH(BackoffKind, kind);
         QFETCH(int, retry);
         const Backoff b(params(kind, 100ms, 3s, 2.0, 0.2));
@@ -198,7 +210,8 @@ private Q_SLOTS:
     }
 
     // The test has power: full-jitter delays are rejected as equal jitter, and vice versa.
-    void ksRejectsTheWrongDistribution() {
+    void ksRejectsTheWrongDistribution()
+    {
         const Backoff full(params(BackoffKind::FullJitter));
         const Backoff equal(params(BackoffKind::EqualJitter));
         QVERIFY(ksTest(sample(full, 3, 5000, 1), equal.distribution(3)).rejects());
@@ -208,7 +221,8 @@ private Q_SLOTS:
         QVERIFY(ksTest(sample(stretched, 2, 20000, 1), full.distribution(2)).rejects());
     }
 
-    void closedForms() {
+    void closedForms()
+    {
         const auto full = Backoff(params(BackoffKind::FullJitter)).distribution(2);
         QCOMPARE(full.form(), DelayDistribution::Form::Uniform);
         QCOMPARE(full.lowerBound(), 0.0);
@@ -229,7 +243,8 @@ private Q_SLOTS:
     }
 
     // Library presets against their own formulas (SPEC.md §1, checked against each source).
-    void awsStandardPreset() {
+    void awsStandardPreset()
+    {
         const auto preset = findPreset(u"aws-sdk-standard"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -247,7 +262,8 @@ private Q_SLOTS:
         QCOMPARE(preset->policy.budget.timeoutRetryCost, 10);
     }
 
-    void grpcConnectionPreset() {
+    void grpcConnectionPreset()
+    {
         const auto preset = findPreset(u"grpc-connection-backoff"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -263,7 +279,8 @@ private Q_SLOTS:
         }
     }
 
-    void pollyPreset() {
+    void pollyPreset()
+    {
         const auto preset = findPreset(u"polly-v8"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -285,7 +302,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(s[2000] - 2000.0) < 500.0);
     }
 
-    void resilience4jPreset() {
+    void resilience4jPreset()
+    {
         const auto preset = findPreset(u"resilience4j"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -305,7 +323,8 @@ private Q_SLOTS:
         QCOMPARE(preset->policy.breaker.halfOpenProbes, 10);
     }
 
-    void envoyPreset() {
+    void envoyPreset()
+    {
         const auto preset = findPreset(u"envoy"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -321,7 +340,8 @@ private Q_SLOTS:
         }
     }
 
-    void grpcA6Preset() {
+    void grpcA6Preset()
+    {
         const auto preset = findPreset(u"grpc-a6-retry"_s);
         QVERIFY(preset);
         const Backoff b(preset->policy.retry.backoff);
@@ -336,12 +356,14 @@ private Q_SLOTS:
         QCOMPARE(preset->policy.budget.maxTokens, 10.0);
     }
 
-    void everyPresetIsValid() {
+    void everyPresetIsValid()
+    {
         for (const auto &p : policyPresets())
             QVERIFY2(p.policy.validate().isEmpty(), qPrintable(p.id));
     }
 
-    void idsRoundTrip() {
+    void idsRoundTrip()
+    {
         for (const auto &id : Backoff::ids())
             QCOMPARE(Backoff::id(*Backoff::kindFromId(id)), id);
         QVERIFY(!Backoff::kindFromId(u"no-such-kind"_s));

@@ -12,17 +12,20 @@ namespace {
 // A breaker on a hand-driven clock that keeps every transition it reports.
 struct Rig {
     explicit Rig(const BreakerConfig &c)
-        : breaker(c, clock) {
+        : breaker(c, clock)
+    {
         breaker.setListener([this](const BreakerTransition &t) { transitions.push_back(t); });
     }
-    void calls(int n, bool fail) {
+    void calls(int n, bool fail)
+    {
         for (int i = 0; i < n; ++i) {
             const auto permit = breaker.tryAcquire();
             QVERIFY(permit.allowed);
             fail ? breaker.onFailure() : breaker.onSuccess();
         }
     }
-    QList<BreakerState> path() const {
+    QList<BreakerState> path() const
+    {
         QList<BreakerState> out;
         for (const auto &t : transitions)
             out << t.to;
@@ -33,7 +36,8 @@ struct Rig {
     std::vector<BreakerTransition> transitions;
 };
 
-BreakerConfig consecutive(int n) {
+BreakerConfig consecutive(int n)
+{
     BreakerConfig c;
     c.rule = TripRule::ConsecutiveFailures;
     c.consecutiveFailures = n;
@@ -43,7 +47,8 @@ BreakerConfig consecutive(int n) {
     return c;
 }
 
-BreakerConfig rate(WindowKind window) {
+BreakerConfig rate(WindowKind window)
+{
     BreakerConfig c;
     c.rule = TripRule::FailureRate;
     c.failureRateThreshold = 0.5;
@@ -59,10 +64,12 @@ BreakerConfig rate(WindowKind window) {
 
 } // namespace
 
-class TestCircuitBreaker : public QObject {
+class TestCircuitBreaker : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void consecutiveFailuresTrip() {
+    void consecutiveFailuresTrip()
+    {
         Rig r(consecutive(3));
         r.calls(2, true);
         r.calls(1, false); // a success resets the run
@@ -79,7 +86,8 @@ private Q_SLOTS:
         QVERIFY2(t.reason.contains(u"3 consecutive failures"_s), qPrintable(t.reason));
     }
 
-    void openRejectsWithoutSendingThenHalfOpens() {
+    void openRejectsWithoutSendingThenHalfOpens()
+    {
         Rig r(consecutive(1));
         r.calls(1, true);
         r.clock.advance(2s);
@@ -102,7 +110,8 @@ private Q_SLOTS:
                  (QList{BreakerState::Open, BreakerState::HalfOpen, BreakerState::Closed}));
     }
 
-    void failedProbeReopensAndGrows() {
+    void failedProbeReopensAndGrows()
+    {
         BreakerConfig c = consecutive(1);
         c.openDuration = 1s;
         c.openGrowth = 2.0;
@@ -127,7 +136,8 @@ private Q_SLOTS:
         QCOMPARE(r.transitions.back().openFor, Duration(1s));
     }
 
-    void halfOpenNeedsAllProbes() {
+    void halfOpenNeedsAllProbes()
+    {
         Rig r(rate(WindowKind::Count));
         r.calls(6, true);
         QCOMPARE(r.breaker.state(), BreakerState::Open);
@@ -149,7 +159,8 @@ private Q_SLOTS:
         QCOMPARE(r.breaker.state(), BreakerState::Open);
     }
 
-    void rateNeedsMinimumCalls() {
+    void rateNeedsMinimumCalls()
+    {
         Rig r(rate(WindowKind::Count));
         r.calls(5, true); // 100% failures but below the minimum of 6
         QCOMPARE(r.breaker.state(), BreakerState::Closed);
@@ -162,7 +173,8 @@ private Q_SLOTS:
         QVERIFY2(t.reason.contains(u"100.0%"_s), qPrintable(t.reason));
     }
 
-    void countWindowSlides() {
+    void countWindowSlides()
+    {
         Rig r(rate(WindowKind::Count));
         // 10 successes then failures: the window holds the last 10 calls, so the rate
         // reaches 50% at the 5th failure.
@@ -177,7 +189,8 @@ private Q_SLOTS:
         QCOMPARE(r.transitions.back().windowCalls, 10);
     }
 
-    void timeWindowForgets() {
+    void timeWindowForgets()
+    {
         Rig r(rate(WindowKind::Time));
         r.calls(5, true);
         r.clock.advance(11s); // those 5 failures leave the 10 s window
@@ -191,7 +204,8 @@ private Q_SLOTS:
         QCOMPARE(r.transitions.back().windowCalls, 10);
     }
 
-    void forcedOpenAndDisabled() {
+    void forcedOpenAndDisabled()
+    {
         Rig r(consecutive(2));
         r.breaker.forceOpen();
         QCOMPARE(r.breaker.state(), BreakerState::ForcedOpen);
@@ -215,7 +229,8 @@ private Q_SLOTS:
         QVERIFY(r2.transitions.empty());
     }
 
-    void lateResultsWhileOpenAreIgnored() {
+    void lateResultsWhileOpenAreIgnored()
+    {
         Rig r(consecutive(1));
         QVERIFY(r.breaker.tryAcquire().allowed);
         QVERIFY(r.breaker.tryAcquire().allowed);
@@ -225,7 +240,8 @@ private Q_SLOTS:
         QCOMPARE(r.transitions.size(), std::size_t(1));
     }
 
-    void resetClearsEverything() {
+    void resetClearsEverything()
+    {
         Rig r(consecutive(2));
         r.calls(1, true);
         r.breaker.reset();
@@ -238,7 +254,8 @@ private Q_SLOTS:
         QCOMPARE(r.breaker.rejected(), 0);
     }
 
-    void validate() {
+    void validate()
+    {
         BreakerConfig c = rate(WindowKind::Count);
         QVERIFY(c.validate().isEmpty());
         c.minimumCalls = 20; // more than the 10-call window

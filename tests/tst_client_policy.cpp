@@ -9,7 +9,8 @@ using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
 namespace {
-QJsonObject parse(const char *json) {
+QJsonObject parse(const char *json)
+{
     QJsonParseError e;
     const auto doc = QJsonDocument::fromJson(QByteArray(json), &e);
     if (e.error != QJsonParseError::NoError)
@@ -18,15 +19,18 @@ QJsonObject parse(const char *json) {
 }
 } // namespace
 
-class TestClientPolicy : public QObject {
+class TestClientPolicy : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void presetsRoundTrip_data() {
+    void presetsRoundTrip_data()
+    {
         QTest::addColumn<QString>("id");
         for (const auto &p : policyPresets())
             QTest::addRow("%s", qPrintable(p.id)) << p.id;
     }
-    void presetsRoundTrip() {
+    void presetsRoundTrip()
+    {
         QFETCH(QString, id);
         const auto preset = findPreset(id);
         QVERIFY(preset);
@@ -37,13 +41,15 @@ private Q_SLOTS:
         QVERIFY(!preset->title.isEmpty() && !preset->description.isEmpty());
     }
 
-    void emptyObjectIsDefaults() {
+    void emptyObjectIsDefaults()
+    {
         const auto p = ClientPolicy::fromJson({}, nullptr);
         QVERIFY(p);
         QVERIFY(*p == ClientPolicy{});
     }
 
-    void partialOverride() {
+    void partialOverride()
+    {
         const auto p = ClientPolicy::fromJson(
             parse(R"({"retry": {"maxAttempts": 7, "backoff": {"kind": "equal-jitter"},
                                 "retryableStatuses": []},
@@ -59,7 +65,8 @@ private Q_SLOTS:
     }
 
     // Every bad field is named by its path, with what was wrong.
-    void errorsNameTheField_data() {
+    void errorsNameTheField_data()
+    {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("says");
@@ -85,7 +92,8 @@ private Q_SLOTS:
             << QByteArray(R"({"retry": {"backoff": {"baseMs": 500, "capMs": 100}}})")
             << u"retry.backoff.capMs"_s << u"below the base"_s;
     }
-    void errorsNameTheField() {
+    void errorsNameTheField()
+    {
         QFETCH(QByteArray, json);
         QFETCH(QString, field);
         QFETCH(QString, says);

@@ -7,10 +7,12 @@
 
 using namespace Qt::StringLiterals;
 
-class TestCoreLayering : public QObject {
+class TestCoreLayering : public QObject
+{
     Q_OBJECT
 private:
-    static QStringList offenders(const QString &folder, const QRegularExpression &pattern) {
+    static QStringList offenders(const QString &folder, const QRegularExpression &pattern)
+    {
         QStringList out;
         QDirIterator it(folder, {u"*.h"_s, u"*.cpp"_s}, QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
@@ -27,7 +29,8 @@ private:
     }
 
 private Q_SLOTS:
-    void coreIsGuiFree() {
+    void coreIsGuiFree()
+    {
         static const QRegularExpression gui(
             u"#\\s*include\\s*[<\"](QtGui|QtWidgets|QtCharts|QtSvg|QWidget|QPainter|QColor|QImage|"
             "QPixmap|QIcon|QFont|QApplication|QGuiApplication)\\b[^>\"]*[>\"]"_s);
@@ -36,7 +39,8 @@ private Q_SLOTS:
         const QStringList bad = offenders(core, gui);
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
     }
-    void chartsOnlyInUiCharts() {
+    void chartsOnlyInUiCharts()
+    {
         static const QRegularExpression charts(
             u"#\\s*include\\s*[<\"](QtCharts|QChart\\w*)[^>\"]*[>\"]"_s);
         QStringList bad;

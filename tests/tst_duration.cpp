@@ -7,10 +7,12 @@ using namespace retrylab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
-class TestDuration : public QObject {
+class TestDuration : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void parse_data() {
+    void parse_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addColumn<qint64>("micros");
         QTest::addRow("bare number is ms") << u"250"_s << qint64(250'000);
@@ -24,7 +26,8 @@ private Q_SLOTS:
         QTest::addRow("zero") << u"0"_s << qint64(0);
         QTest::addRow("whitespace") << u"  3 s  "_s << qint64(3'000'000);
     }
-    void parse() {
+    void parse()
+    {
         QFETCH(QString, text);
         QFETCH(qint64, micros);
         const auto r = parseDuration(text);
@@ -33,7 +36,8 @@ private Q_SLOTS:
         // What formatDuration writes parses back to the same value.
         QCOMPARE(parseDuration(formatDuration(*r.value)).value->count(), micros);
     }
-    void rejects_data() {
+    void rejects_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addRow("empty") << QString();
         QTest::addRow("negative") << u"-5 ms"_s;
@@ -42,13 +46,15 @@ private Q_SLOTS:
         QTest::addRow("two numbers") << u"5 5"_s;
         QTest::addRow("longer than a year") << u"9000 h"_s;
     }
-    void rejects() {
+    void rejects()
+    {
         QFETCH(QString, text);
         const auto r = parseDuration(text);
         QVERIFY(!r.value);
         QVERIFY(!r.error.isEmpty());
     }
-    void clamps() {
+    void clamps()
+    {
         QCOMPARE(clampMicros(-1.0), Duration::zero());
         QCOMPARE(clampMicros(std::nan("")), Duration::zero());
         QCOMPARE(clampMicros(1e300), kMaxDuration);

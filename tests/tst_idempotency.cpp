@@ -7,10 +7,12 @@
 using namespace retrylab;
 using namespace Qt::StringLiterals;
 
-class TestIdempotency : public QObject {
+class TestIdempotency : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void methods_data() {
+    void methods_data()
+    {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<bool>("idempotent");
         for (const char *m : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "get"})
@@ -18,13 +20,15 @@ private Q_SLOTS:
         for (const char *m : {"POST", "PATCH", "CONNECT", "FOO"})
             QTest::addRow("%s", m) << QByteArray(m) << false;
     }
-    void methods() {
+    void methods()
+    {
         QFETCH(QByteArray, method);
         QFETCH(bool, idempotent);
         QCOMPARE(isIdempotentMethod(method), idempotent);
     }
 
-    void keysAreSeededUuids() {
+    void keysAreSeededUuids()
+    {
         RandomSource a(9);
         RandomSource b(9);
         const QString k = makeIdempotencyKey(a);
@@ -35,7 +39,8 @@ private Q_SLOTS:
         QVERIFY(makeIdempotencyKey(a) != k);
     }
 
-    void parse_data() {
+    void parse_data()
+    {
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QString>("key");
         QTest::addColumn<bool>("quoted");
@@ -46,7 +51,8 @@ private Q_SLOTS:
         QTest::addRow("escaped quote") << QByteArray(R"("a\"b")") << u"a\"b"_s << true;
         QTest::addRow("surrounding space") << QByteArray("  abc ") << u"abc"_s << false;
     }
-    void parse() {
+    void parse()
+    {
         QFETCH(QByteArray, value);
         QFETCH(QString, key);
         QFETCH(bool, quoted);
@@ -57,7 +63,8 @@ private Q_SLOTS:
         QCOMPARE(parseIdempotencyKey(formatIdempotencyKey(key, r.syntax)).key, key);
     }
 
-    void rejects_data() {
+    void rejects_data()
+    {
         QTest::addColumn<QByteArray>("value");
         QTest::addRow("empty") << QByteArray("");
         QTest::addRow("empty string") << QByteArray("\"\"");
@@ -67,7 +74,8 @@ private Q_SLOTS:
         QTest::addRow("too long") << QByteArray(256, 'k');
         QTest::addRow("bad escape") << QByteArray(R"("a\nb")");
     }
-    void rejects() {
+    void rejects()
+    {
         QFETCH(QByteArray, value);
         const auto r = parseIdempotencyKey(value);
         QVERIFY(!r.key);

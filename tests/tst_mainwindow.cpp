@@ -11,16 +11,19 @@
 using namespace retrylab;
 using namespace Qt::StringLiterals;
 
-class TestMainWindow : public QObject {
+class TestMainWindow : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         // Keep the developer's real settings out of the test.
         QApplication::setOrganizationName(u"RetryLabTests"_s);
         QApplication::setApplicationName(u"tst_mainwindow"_s);
     }
 
-    void opensWithThePolicyEditorFirst() {
+    void opensWithThePolicyEditorFirst()
+    {
         MainWindow w;
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));

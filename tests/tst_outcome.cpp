@@ -8,10 +8,12 @@ using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(retrylab::OutcomeClass)
 
-class TestOutcome : public QObject {
+class TestOutcome : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void status_data() {
+    void status_data()
+    {
         QTest::addColumn<int>("status");
         QTest::addColumn<OutcomeClass>("expected");
         QTest::addRow("200") << 200 << OutcomeClass::Success;
@@ -29,13 +31,15 @@ private Q_SLOTS:
         QTest::addRow("600") << 600 << OutcomeClass::NetworkOther;
         QTest::addRow("-1") << -1 << OutcomeClass::NetworkOther;
     }
-    void status() {
+    void status()
+    {
         QFETCH(int, status);
         QFETCH(OutcomeClass, expected);
         QCOMPARE(outcome::fromStatus(status), expected);
     }
 
-    void networkError_data() {
+    void networkError_data()
+    {
         QTest::addColumn<QNetworkReply::NetworkError>("error");
         QTest::addColumn<bool>("timedOut");
         QTest::addColumn<OutcomeClass>("expected");
@@ -55,14 +59,16 @@ private Q_SLOTS:
         QTest::addRow("protocol") << QNetworkReply::ProtocolFailure << false
                                   << OutcomeClass::NetworkOther;
     }
-    void networkError() {
+    void networkError()
+    {
         QFETCH(QNetworkReply::NetworkError, error);
         QFETCH(bool, timedOut);
         QFETCH(OutcomeClass, expected);
         QCOMPARE(outcome::fromNetworkError(error, timedOut), expected);
     }
 
-    void idsRoundTrip() {
+    void idsRoundTrip()
+    {
         for (int i = 0; i <= static_cast<int>(OutcomeClass::BudgetExhausted); ++i) {
             const auto c = static_cast<OutcomeClass>(i);
             QCOMPARE(outcome::fromId(outcome::id(c)), c);

@@ -16,17 +16,20 @@ using namespace retrylab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
-class TestPolicyEditor : public QObject {
+class TestPolicyEditor : public QObject
+{
     Q_OBJECT
 private:
-    template<typename T> T *field(const QString &path) {
+    template<typename T> T *field(const QString &path)
+    {
         auto *w = m_editor->findChild<T *>(path);
         if (!w)
             qFatal("no field %s", qPrintable(path));
         return w;
     }
     QLabel *errorOf(const QString &path) { return field<QLabel>(path + u".error"_s); }
-    void type(const QString &path, const QString &text) {
+    void type(const QString &path, const QString &text)
+    {
         auto *edit = field<QLineEdit>(path);
         edit->selectAll();
         QTest::keyClick(edit, Qt::Key_Delete);
@@ -36,7 +39,8 @@ private:
     std::unique_ptr<PolicyEditor> m_editor;
 
 private Q_SLOTS:
-    void init() {
+    void init()
+    {
         m_editor = std::make_unique<PolicyEditor>();
         m_editor->resize(1200, 900);
         m_editor->show();
@@ -44,14 +48,16 @@ private Q_SLOTS:
     }
     void cleanup() { m_editor.reset(); }
 
-    void startsWithTheDefaultPreset() {
+    void startsWithTheDefaultPreset()
+    {
         QVERIFY(m_editor->policy());
         QVERIFY(*m_editor->policy() == findPreset(u"default"_s)->policy);
         QCOMPARE(field<QComboBox>(u"presets"_s)->currentData().toString(), u"default"_s);
         QVERIFY(field<QTableWidget>(u"preview"_s)->rowCount() >= 2);
     }
 
-    void typingADurationEditsThePolicy() {
+    void typingADurationEditsThePolicy()
+    {
         QSignalSpy changed(m_editor.get(), &PolicyEditor::policyChanged);
         type(u"retry.backoff.baseMs"_s, u"250 ms"_s);
         QVERIFY(changed.count() > 0);
@@ -62,7 +68,8 @@ private Q_SLOTS:
         QCOMPARE(field<QComboBox>(u"presets"_s)->currentData().toString(), QString());
     }
 
-    void invalidValueIsRefusedWithTheReasonNextToIt() {
+    void invalidValueIsRefusedWithTheReasonNextToIt()
+    {
         QSignalSpy validity(m_editor.get(), &PolicyEditor::validityChanged);
         type(u"retry.backoff.capMs"_s, u"10 ms"_s); // below the 100 ms base
         QVERIFY(!m_editor->policy());
@@ -81,7 +88,8 @@ private Q_SLOTS:
         QCOMPARE(validity.last().at(0).toBool(), true);
     }
 
-    void unparsableTextSaysWhy() {
+    void unparsableTextSaysWhy()
+    {
         type(u"retry.totalBudgetMs"_s, u"soon"_s);
         QVERIFY(!m_editor->policy());
         QVERIFY(errorOf(u"retry.totalBudgetMs"_s)->text().contains(u"not a duration"_s));
@@ -89,7 +97,8 @@ private Q_SLOTS:
         QVERIFY(errorOf(u"retry.retryableStatuses"_s)->text().contains(u"teapot"_s));
     }
 
-    void spinBoxValuesOutsideTheCoreRangeAreExplained() {
+    void spinBoxValuesOutsideTheCoreRangeAreExplained()
+    {
         field<QDoubleSpinBox>(u"retry.backoff.multiplier"_s)->setValue(0.5);
         QVERIFY(!m_editor->policy());
         QVERIFY(errorOf(u"retry.backoff.multiplier"_s)->text().contains(u"between 1 and 100"_s));
@@ -97,7 +106,8 @@ private Q_SLOTS:
         QVERIFY(errorOf(u"retry.maxAttempts"_s)->text().contains(u"at least 1"_s));
     }
 
-    void presetsFillEveryField() {
+    void presetsFillEveryField()
+    {
         auto *presets = field<QComboBox>(u"presets"_s);
         const int index = presets->findData(u"resilience4j"_s);
         QVERIFY(index > 0);
@@ -114,7 +124,8 @@ private Q_SLOTS:
         saveScreenshot(m_editor.get(), u"policy-editor-resilience4j"_s);
     }
 
-    void previewFollowsThePolicy() {
+    void previewFollowsThePolicy()
+    {
         auto *preview = field<QTableWidget>(u"preview"_s);
         field<QComboBox>(u"retry.backoff.kind"_s)
             ->setCurrentIndex(
@@ -130,7 +141,8 @@ private Q_SLOTS:
         QCOMPARE(preview->rowCount(), 6);
     }
 
-    void adviceWarnsAboutUnsafeChoices() {
+    void adviceWarnsAboutUnsafeChoices()
+    {
         field<QCheckBox>(u"retry.retryNonIdempotentWithoutKey"_s)->setChecked(true);
         QVERIFY(m_editor->policy()); // allowed, but warned about
         auto *advice = field<QLabel>(u"advice"_s);

@@ -14,10 +14,12 @@ const QDateTime kReceived(QDate(2026, 11, 29), QTime(12, 0, 0), Qt::UTC);
 const qint64 kEpoch = kReceived.toSecsSinceEpoch();
 } // namespace
 
-class TestPushback : public QObject {
+class TestPushback : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void reads_data() {
+    void reads_data()
+    {
         QTest::addColumn<int>("status");
         QTest::addColumn<HeaderList>("headers");
         QTest::addColumn<qint64>("ms");
@@ -67,7 +69,8 @@ private Q_SLOTS:
             << 429 << HeaderList{{"Retry-After", "soon"}, {"RateLimit", "\"d\";r=0;t=30"}}
             << qint64(30'000) << PushbackSource::RateLimit;
     }
-    void reads() {
+    void reads()
+    {
         QFETCH(int, status);
         QFETCH(HeaderList, headers);
         QFETCH(qint64, ms);
@@ -78,7 +81,8 @@ private Q_SLOTS:
         QCOMPARE(r.wait->source, source);
     }
 
-    void noWait_data() {
+    void noWait_data()
+    {
         QTest::addColumn<int>("status");
         QTest::addColumn<HeaderList>("headers");
         QTest::addColumn<int>("problems");
@@ -92,7 +96,8 @@ private Q_SLOTS:
         QTest::addRow("invalid Retry-After alone") << 503 << HeaderList{{"Retry-After", "-5"}} << 1;
         QTest::addRow("bad amz") << 503 << HeaderList{{"x-amz-retry-after", "1.5s"}} << 1;
     }
-    void noWait() {
+    void noWait()
+    {
         QFETCH(int, status);
         QFETCH(HeaderList, headers);
         QFETCH(int, problems);
@@ -101,13 +106,15 @@ private Q_SLOTS:
         QCOMPARE(r.problems.size(), problems);
     }
 
-    void grpcNegativeMeansDoNotRetry() {
+    void grpcNegativeMeansDoNotRetry()
+    {
         const auto r = readPushback(503, {{"grpc-retry-pushback-ms", "-1"}}, kReceived);
         QVERIFY(r.wait);
         QVERIFY(r.wait->doNotRetry);
     }
 
-    void hugeValuesClamp() {
+    void hugeValuesClamp()
+    {
         const auto ra = readPushback(503, {{"Retry-After", "99999999999"}}, kReceived, 60s);
         QVERIFY(ra.wait && ra.wait->clamped);
         QCOMPARE(ra.wait->delay, Duration(60s));

@@ -14,11 +14,13 @@ namespace {
 const QDateTime kReceived(QDate(1994, 11, 6), QTime(8, 49, 0), Qt::UTC);
 } // namespace
 
-class TestRetryAfter : public QObject {
+class TestRetryAfter : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     // SPEC.md §3: the valid forms.
-    void valid_data() {
+    void valid_data()
+    {
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QByteArray>("date");
         QTest::addColumn<qint64>("ms");
@@ -63,7 +65,8 @@ private Q_SLOTS:
             << QByteArray("Sun, 06 Nov 1994 08:49:60 GMT") << QByteArray() << qint64(59'000)
             << RetryAfterForm::ImfFixdate << false;
     }
-    void valid() {
+    void valid()
+    {
         QFETCH(QByteArray, value);
         QFETCH(QByteArray, date);
         QFETCH(qint64, ms);
@@ -79,7 +82,8 @@ private Q_SLOTS:
     }
 
     // SPEC.md §3: every invalid form is rejected (the policy falls back to its backoff).
-    void invalid_data() {
+    void invalid_data()
+    {
         QTest::addColumn<QList<QByteArray>>("values");
         QTest::addColumn<QString>("mentions");
         QTest::addRow("negative") << QList<QByteArray>{"-5"} << u"-5"_s;
@@ -106,7 +110,8 @@ private Q_SLOTS:
         QTest::addRow("plus sign") << QList<QByteArray>{"+5"} << u"+5"_s;
         QTest::addRow("no fields") << QList<QByteArray>{} << u"no Retry-After"_s;
     }
-    void invalid() {
+    void invalid()
+    {
         QFETCH(QList<QByteArray>, values);
         QFETCH(QString, mentions);
         const RetryAfter r = parseRetryAfter(values, kReceived);
@@ -115,14 +120,16 @@ private Q_SLOTS:
     }
 
     // Huge values never overflow: clamped to the maximum and flagged.
-    void huge_data() {
+    void huge_data()
+    {
         QTest::addColumn<QByteArray>("value");
         QTest::addRow("11 digits") << QByteArray("99999999999");
         QTest::addRow("past int64") << QByteArray("99999999999999999999999999999999999999");
         QTest::addRow("just above max") << QByteArray("3601");
         QTest::addRow("far date") << QByteArray("Fri, 31 Dec 9999 23:59:59 GMT");
     }
-    void huge() {
+    void huge()
+    {
         QFETCH(QByteArray, value);
         const RetryAfter r = parseRetryAfter({value}, kReceived, {}, 1h);
         QVERIFY2(r.isValid(), qPrintable(r.error));
@@ -134,7 +141,8 @@ private Q_SLOTS:
     }
 
     // RFC 9110 §5.6.7: a two-digit year more than 50 years ahead is in the past century.
-    void rfc850Years_data() {
+    void rfc850Years_data()
+    {
         QTest::addColumn<QDateTime>("now");
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<int>("year");
@@ -148,7 +156,8 @@ private Q_SLOTS:
         QTest::addRow("77 in 2026 is 1977")
             << now2026 << QByteArray("Sunday, 06-Nov-77 08:49:37 GMT") << 1977;
     }
-    void rfc850Years() {
+    void rfc850Years()
+    {
         QFETCH(QDateTime, now);
         QFETCH(QByteArray, value);
         QFETCH(int, year);
@@ -158,7 +167,8 @@ private Q_SLOTS:
         QCOMPARE(d->form, HttpDateForm::Rfc850);
     }
 
-    void formatRoundTrip() {
+    void formatRoundTrip()
+    {
         const QDateTime t(QDate(1994, 11, 6), QTime(8, 49, 37), Qt::UTC);
         QCOMPARE(formatHttpDate(t), QByteArray("Sun, 06 Nov 1994 08:49:37 GMT"));
         QCOMPARE(parseHttpDate(formatHttpDate(t), t)->utc, t);

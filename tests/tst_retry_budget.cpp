@@ -6,10 +6,12 @@
 using namespace retrylab;
 using namespace Qt::StringLiterals;
 
-class TestRetryBudget : public QObject {
+class TestRetryBudget : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
-    void noneAlwaysAllows() {
+    void noneAlwaysAllows()
+    {
         RetryBudget b(BudgetConfig{});
         for (int i = 0; i < 1000; ++i) {
             b.onAttemptFailed();
@@ -19,7 +21,8 @@ private Q_SLOTS:
 
     // gRPC A6: tokens start at maxTokens, −1 per failure, +ratio per success, retries only
     // while tokens > maxTokens / 2.
-    void grpcTokenBucketDrainsAndRefills() {
+    void grpcTokenBucketDrainsAndRefills()
+    {
         BudgetConfig c;
         c.kind = BudgetKind::TokenBucket;
         c.maxTokens = 10;
@@ -50,7 +53,8 @@ private Q_SLOTS:
 
     // AWS SDK standard mode: 500 tokens, 5 per retry, 10 after a timeout, a successful retry
     // returns its cost, a success without retry returns 1.
-    void awsQuota() {
+    void awsQuota()
+    {
         BudgetConfig c;
         c.kind = BudgetKind::AwsQuota;
         RetryBudget b(c);
@@ -83,7 +87,8 @@ private Q_SLOTS:
         QCOMPARE(b.denied(), 0);
     }
 
-    void validate() {
+    void validate()
+    {
         BudgetConfig c;
         c.kind = BudgetKind::TokenBucket;
         c.maxTokens = 0;

@@ -14,7 +14,8 @@ Q_DECLARE_METATYPE(retrylab::RetryPolicy)
 
 namespace {
 
-RetryPolicy fixedPolicy() {
+RetryPolicy fixedPolicy()
+{
     RetryPolicy p;
     p.backoff = {BackoffKind::Fixed, 200ms, 10s, 2.0, 0.0};
     p.maxAttempts = 4;
@@ -22,18 +23,21 @@ RetryPolicy fixedPolicy() {
     return p;
 }
 
-AttemptResult status(int s, std::optional<Duration> serverWait = {}) {
+AttemptResult status(int s, std::optional<Duration> serverWait = {})
+{
     AttemptResult r{outcome::fromStatus(s), s, std::nullopt, std::nullopt};
     if (serverWait)
         r.pushback = Pushback{*serverWait, PushbackSource::RetryAfter, false, false, {}};
     return r;
 }
 
-AttemptResult failure(OutcomeClass c) {
+AttemptResult failure(OutcomeClass c)
+{
     return {c, 0, std::nullopt, std::nullopt};
 }
 
-RetryDecision decide(const RetryPolicy &p, const AttemptResult &r, AttemptContext ctx = {}) {
+RetryDecision decide(const RetryPolicy &p, const AttemptResult &r, AttemptContext ctx = {})
+{
     BackoffState state;
     RandomSource rng(1);
     return p.decide(ctx, r, state, rng);
@@ -41,11 +45,13 @@ RetryDecision decide(const RetryPolicy &p, const AttemptResult &r, AttemptContex
 
 } // namespace
 
-class TestRetryPolicy : public QObject {
+class TestRetryPolicy : public QObject
+{
     Q_OBJECT
 private Q_SLOTS:
     // SPEC.md §2: the default retryable set.
-    void defaultClassification_data() {
+    void defaultClassification_data()
+    {
         QTest::addColumn<AttemptResult>("result");
         QTest::addColumn<bool>("retry");
         for (const int s : {408, 429, 500, 502, 503, 504})
@@ -60,7 +66,8 @@ private Q_SLOTS:
         QTest::addRow("budget rejection") << failure(OutcomeClass::RejectedByBudget) << false;
         QTest::addRow("breaker rejection") << failure(OutcomeClass::RejectedByBreaker) << false;
     }
-    void defaultClassification() {
+    void defaultClassification()
+    {
         QFETCH(AttemptResult, result);
         QFETCH(bool, retry);
         const RetryDecision d = decide(RetryPolicy{}, result);
@@ -70,13 +77,15 @@ private Q_SLOTS:
         QVERIFY(!d.explanation.isEmpty());
     }
 
-    void successStops() {
+    void successStops()
+    {
         const auto d = decide(RetryPolicy{}, status(200));
         QVERIFY(!d.retry);
         QCOMPARE(d.stop, StopReason::Succeeded);
     }
 
-    void configurableSets() {
+    void configurableSets()
+    {
         RetryPolicy p;
         p.retryableStatuses = {418};
         p.retryableFailures = {OutcomeClass::Dns};
@@ -87,7 +96,8 @@ private Q_SLOTS:
     }
 
     // SPEC.md §2 and §4: POST and PATCH only with a key; 409 to a keyed request is "in flight".
-    void idempotency() {
+    void idempotency()
+    {
         RetryPolicy p;
         AttemptContext post{1, 0ms, false, false};
         AttemptContext keyedPost{1, 0ms, false, true};
@@ -108,7 +118,8 @@ private Q_SLOTS:
         QCOMPARE(decide(p, status(503), keyedPost).stop, StopReason::NonIdempotent);
     }
 
-    void maxAttempts() {
+    void maxAttempts()
+    {
         const RetryPolicy p = fixedPolicy();
         for (int made = 1; made < 4; ++made)
             QVERIFY(decide(p, status(503), {made, 0ms, true, false}).retry);
@@ -119,7 +130,8 @@ private Q_SLOTS:
         QCOMPARE(decide(once, status(503)).stop, StopReason::MaxAttempts);
     }
 
-    void backoffIndexFollowsAttempts() {
+    void backoffIndexFollowsAttempts()
+    {
         RetryPolicy p;
         p.backoff = {BackoffKind::Exponential, 100ms, 10s, 2.0, 0.0};
         p.totalBudget = 0ms;
@@ -132,7 +144,8 @@ private Q_SLOTS:
     }
 
     // Retry-After modes: ignore, honour, honour with a cap, larger of both.
-    void retryAfterModes_data() {
+    void retryAfterModes_data()
+    {
         QTest::addColumn<int>("mode");
         QTest::addColumn<qint64>("serverMs");
         QTest::addColumn<qint64>("expectedMs");
@@ -158,7 +171,8 @@ private Q_SLOTS:
         QTest::addRow("larger: backoff")
             << M(RetryAfterMode::LargerOfBoth) << qint64(50) << qint64(200) << false << false;
     }
-    void retryAfterModes() {
+    void retryAfterModes()
+    {
         QFETCH(int, mode);
         QFETCH(qint64, serverMs);
         QFETCH(qint64, expectedMs);
@@ -178,7 +192,8 @@ private Q_SLOTS:
     }
 
     // The total budget is never overshot.
-    void budgetShortensBackoff() {
+    void budgetShortensBackoff()
+    {
         RetryPolicy p = fixedPolicy();
         p.backoff.base = 2s;
         p.totalBudget = 5s;
@@ -189,7 +204,8 @@ private Q_SLOTS:
         QCOMPARE(d.delay, Duration(900ms)); // 1 s left, minus the last attempt's window
         QCOMPARE(d.backoffDelay, Duration(2s));
     }
-    void budgetStopsWhenConfigured() {
+    void budgetStopsWhenConfigured()
+    {
         RetryPolicy p = fixedPolicy();
         p.backoff.base = 2s;
         p.totalBudget = 5s;
@@ -199,7 +215,8 @@ private Q_SLOTS:
         QCOMPARE(d.stop, StopReason::TimeBudgetExhausted);
         QVERIFY(d.explanation.contains(u"deadline"_s));
     }
-    void budgetAlreadyGone() {
+    void budgetAlreadyGone()
+    {
         RetryPolicy p = fixedPolicy();
         p.totalBudget = 5s;
         QCOMPARE(decide(p, status(503), {1, 5s, true, false}).stop,
@@ -207,7 +224,8 @@ private Q_SLOTS:
         QCOMPARE(decide(p, status(503), {1, 6s, true, false}).stop,
                  StopReason::TimeBudgetExhausted);
     }
-    void serverWaitBeyondBudgetFailsFast() {
+    void serverWaitBeyondBudgetFailsFast()
+    {
         // Shortening a Retry-After would make the client early, so it fails fast instead,
         // whatever the overrun mode.
         RetryPolicy p = fixedPolicy();
@@ -217,12 +235,14 @@ private Q_SLOTS:
         QCOMPARE(d.stop, StopReason::PushbackBeyondBudget);
         QVERIFY(d.explanation.contains(u"30 s"_s));
     }
-    void unlimitedBudget() {
+    void unlimitedBudget()
+    {
         RetryPolicy p = fixedPolicy();
         p.totalBudget = 0ms;
         QVERIFY(decide(p, status(503, 1h), {1, 1000h, true, false}).retry);
     }
-    void attemptTimeoutNeverPassesDeadline() {
+    void attemptTimeoutNeverPassesDeadline()
+    {
         RetryPolicy p = fixedPolicy();
         p.attemptTimeout = 5s;
         p.totalBudget = 10s;
@@ -235,7 +255,8 @@ private Q_SLOTS:
         QCOMPARE(p.effectiveAttemptTimeout(4s), kMaxDuration);
     }
 
-    void grpcPushbackStops() {
+    void grpcPushbackStops()
+    {
         AttemptResult r = status(503);
         r.pushback = Pushback{0ms, PushbackSource::GrpcPushback, false, true, {}};
         QCOMPARE(decide(fixedPolicy(), r).stop, StopReason::ServerSaidNoRetry);
@@ -244,7 +265,8 @@ private Q_SLOTS:
         QVERIFY(decide(ignore, r).retry);
     }
 
-    void waitForBreaker() {
+    void waitForBreaker()
+    {
         RetryPolicy p = fixedPolicy();
         AttemptResult r = failure(OutcomeClass::RejectedByBreaker);
         r.breakerOpenFor = 3s;
@@ -256,7 +278,8 @@ private Q_SLOTS:
         QCOMPARE(d.source, DelaySource::Breaker);
     }
 
-    void sameSeedSameDecisions() {
+    void sameSeedSameDecisions()
+    {
         RetryPolicy p;
         p.backoff.kind = BackoffKind::DecorrelatedJitter;
         const auto run = [&p](std::uint64_t seed) {
@@ -271,7 +294,8 @@ private Q_SLOTS:
         QVERIFY(run(77) != run(78));
     }
 
-    void validate_data() {
+    void validate_data()
+    {
         QTest::addColumn<RetryPolicy>("policy");
         QTest::addColumn<QString>("field");
         RetryPolicy p;
@@ -300,7 +324,8 @@ private Q_SLOTS:
         p.attemptTimeout = -1ms;
         QTest::addRow("negative timeout") << p << u"attemptTimeoutMs"_s;
     }
-    void validate() {
+    void validate()
+    {
         QFETCH(RetryPolicy, policy);
         QFETCH(QString, field);
         const auto problems = policy.validate();
@@ -310,7 +335,8 @@ private Q_SLOTS:
         QVERIFY(RetryPolicy{}.validate().isEmpty());
     }
 
-    void advice() {
+    void advice()
+    {
         RetryPolicy p;
         p.maxAttempts = 10;
         p.backoff.cap = 20s;

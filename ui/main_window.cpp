@@ -16,7 +16,8 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent) {
+    : QMainWindow(parent)
+{
     setWindowTitle(tr("Retry Lab"));
     m_pages = new QTabWidget;
     m_pages->setObjectName(u"pages"_s);
@@ -38,7 +39,8 @@ MainWindow::MainWindow(QWidget *parent)
     restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
 }
 
-void MainWindow::createMenus() {
+void MainWindow::createMenus()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -48,7 +50,8 @@ void MainWindow::createMenus() {
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
-void MainWindow::showAbout() {
+void MainWindow::showAbout()
+{
     QMessageBox::about(
         this, tr("About Retry Lab"),
         tr("<h3>Retry Lab %1</h3><p>Drive retry policies against real endpoints or a built-in "
@@ -57,7 +60,8 @@ void MainWindow::showAbout() {
             .arg(QApplication::applicationVersion()));
 }
 
-void MainWindow::closeEvent(QCloseEvent *event) {
+void MainWindow::closeEvent(QCloseEvent *event)
+{
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());

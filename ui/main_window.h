@@ -10,7 +10,8 @@ namespace retrylab {
 class PolicyEditor;
 
 // The top-level window. It only creates the pages and wires them together.
-class MainWindow : public QMainWindow {
+class MainWindow : public QMainWindow
+{
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);

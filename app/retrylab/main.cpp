@@ -13,7 +13,8 @@ namespace {
 
 // QApplication aborts with an obscure platform-plugin message when there is no display; say
 // what to do instead.
-bool haveDisplay() {
+bool haveDisplay()
+{
     const auto set = [](const char *name) {
         const char *v = std::getenv(name);
         return v && *v;
@@ -23,7 +24,8 @@ bool haveDisplay() {
 
 } // namespace
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     // --help and --version must work without a display, so parse before QApplication.
     if (!haveDisplay()) {
         for (int i = 1; i < argc; ++i) {

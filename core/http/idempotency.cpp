@@ -5,7 +5,8 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-bool isIdempotentMethod(QByteArrayView method) {
+bool isIdempotentMethod(QByteArrayView method)
+{
     for (const char *m : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"}) {
         if (method.compare(QByteArrayView(m), Qt::CaseInsensitive) == 0)
             return true;
@@ -13,7 +14,8 @@ bool isIdempotentMethod(QByteArrayView method) {
     return false;
 }
 
-QString makeIdempotencyKey(RandomSource &rng) {
+QString makeIdempotencyKey(RandomSource &rng)
+{
     std::uint64_t hi = rng.next();
     std::uint64_t lo = rng.next();
     hi = (hi & ~0xF000ULL) | 0x4000ULL;                        // version 4
@@ -24,7 +26,8 @@ QString makeIdempotencyKey(RandomSource &rng) {
            l.mid(4);
 }
 
-QByteArray formatIdempotencyKey(const QString &key, IdempotencyKeySyntax syntax) {
+QByteArray formatIdempotencyKey(const QString &key, IdempotencyKeySyntax syntax)
+{
     if (syntax == IdempotencyKeySyntax::Bare)
         return key.toLatin1();
     QByteArray out = "\"";
@@ -36,7 +39,8 @@ QByteArray formatIdempotencyKey(const QString &key, IdempotencyKeySyntax syntax)
     return out + '"';
 }
 
-IdempotencyKeyReading parseIdempotencyKey(QByteArrayView raw) {
+IdempotencyKeyReading parseIdempotencyKey(QByteArrayView raw)
+{
     IdempotencyKeyReading r;
     const QByteArrayView v = raw.trimmed();
     if (v.isEmpty()) {

@@ -32,7 +32,8 @@ constexpr std::array kInfo{
     Info{OutcomeClass::BudgetExhausted, u"budget-exhausted", u"Time budget exhausted"},
 };
 
-const Info &info(OutcomeClass c) {
+const Info &info(OutcomeClass c)
+{
     for (const auto &i : kInfo)
         if (i.c == c)
             return i;
@@ -41,21 +42,25 @@ const Info &info(OutcomeClass c) {
 
 } // namespace
 
-QString id(OutcomeClass c) {
+QString id(OutcomeClass c)
+{
     return QString::fromUtf16(info(c).id);
 }
-QString title(OutcomeClass c) {
+QString title(OutcomeClass c)
+{
     return QString::fromUtf16(info(c).title);
 }
 
-std::optional<OutcomeClass> fromId(const QString &id) {
+std::optional<OutcomeClass> fromId(const QString &id)
+{
     for (const auto &i : kInfo)
         if (id == QStringView(i.id))
             return i.c;
     return std::nullopt;
 }
 
-OutcomeClass fromStatus(int s) {
+OutcomeClass fromStatus(int s)
+{
     if (s >= 100 && s < 200)
         return OutcomeClass::Informational;
     if (s >= 200 && s < 300)
@@ -69,7 +74,8 @@ OutcomeClass fromStatus(int s) {
     return OutcomeClass::NetworkOther;
 }
 
-OutcomeClass fromNetworkError(QNetworkReply::NetworkError error, bool timedOut) {
+OutcomeClass fromNetworkError(QNetworkReply::NetworkError error, bool timedOut)
+{
     if (timedOut)
         return OutcomeClass::Timeout;
     switch (error) {
@@ -93,7 +99,8 @@ OutcomeClass fromNetworkError(QNetworkReply::NetworkError error, bool timedOut) 
     }
 }
 
-std::optional<QList<int>> parseStatusList(const QString &text, QString *error) {
+std::optional<QList<int>> parseStatusList(const QString &text, QString *error)
+{
     QList<int> out;
     const auto fail = [error](const QString &why) {
         if (error)
@@ -120,14 +127,16 @@ std::optional<QList<int>> parseStatusList(const QString &text, QString *error) {
     return out;
 }
 
-QString formatStatusList(const QList<int> &statuses) {
+QString formatStatusList(const QList<int> &statuses)
+{
     QStringList parts;
     for (const int s : statuses)
         parts << QString::number(s);
     return parts.join(u", "_s);
 }
 
-bool isNetworkFailure(OutcomeClass c) {
+bool isNetworkFailure(OutcomeClass c)
+{
     switch (c) {
     case OutcomeClass::Timeout:
     case OutcomeClass::ConnectionReset:
@@ -141,7 +150,8 @@ bool isNetworkFailure(OutcomeClass c) {
     }
 }
 
-bool isLocalRejection(OutcomeClass c) {
+bool isLocalRejection(OutcomeClass c)
+{
     return c == OutcomeClass::RejectedByBreaker || c == OutcomeClass::RejectedByBudget ||
            c == OutcomeClass::BudgetExhausted;
 }

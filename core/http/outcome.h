@@ -26,7 +26,8 @@ enum class OutcomeClass {
     BudgetExhausted,   // never sent: the operation's time budget ran out
 };
 
-inline size_t qHash(OutcomeClass c, size_t seed = 0) noexcept {
+inline size_t qHash(OutcomeClass c, size_t seed = 0) noexcept
+{
     return ::qHash(static_cast<int>(c), seed);
 }
 

@@ -9,7 +9,8 @@ namespace retrylab {
 
 namespace {
 
-std::optional<qint64> parseInteger(QByteArrayView v) {
+std::optional<qint64> parseInteger(QByteArrayView v)
+{
     v = v.trimmed();
     bool ok = false;
     const qint64 n = v.toLongLong(&ok);
@@ -18,7 +19,8 @@ std::optional<qint64> parseInteger(QByteArrayView v) {
     return n;
 }
 
-Duration clampTo(qint64 millis, Duration maxDelay, bool *clamped) {
+Duration clampTo(qint64 millis, Duration maxDelay, bool *clamped)
+{
     const qint64 maxMs = std::chrono::duration_cast<std::chrono::milliseconds>(maxDelay).count();
     if (millis > maxMs) {
         *clamped = true;
@@ -34,7 +36,8 @@ struct RateLimitItem {
     std::optional<qint64> reset;
 };
 
-QList<RateLimitItem> parseRateLimit(const QByteArray &value) {
+QList<RateLimitItem> parseRateLimit(const QByteArray &value)
+{
     QList<RateLimitItem> items;
     RateLimitItem dictionary;
     bool sawDictionary = false;
@@ -72,7 +75,8 @@ QList<RateLimitItem> parseRateLimit(const QByteArray &value) {
     return items;
 }
 
-QDateTime serverNow(const HeaderList &headers, const QDateTime &receivedAt) {
+QDateTime serverNow(const HeaderList &headers, const QDateTime &receivedAt)
+{
     const auto dates = headerValues(headers, "date");
     if (dates.size() == 1) {
         if (const auto d = parseHttpDate(dates.front(), receivedAt))
@@ -83,7 +87,8 @@ QDateTime serverNow(const HeaderList &headers, const QDateTime &receivedAt) {
 
 } // namespace
 
-QString pushbackSourceId(PushbackSource s) {
+QString pushbackSourceId(PushbackSource s)
+{
     switch (s) {
     case PushbackSource::RetryAfter:
         return u"retry-after"_s;
@@ -99,7 +104,8 @@ QString pushbackSourceId(PushbackSource s) {
     return {};
 }
 
-QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name) {
+QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name)
+{
     QList<QByteArray> out;
     for (const auto &[key, value] : headers) {
         if (key.compare(name, Qt::CaseInsensitive) == 0)
@@ -109,7 +115,8 @@ QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name) {
 }
 
 PushbackReading readPushback(int httpStatus, const HeaderList &headers, const QDateTime &receivedAt,
-                             Duration maxDelay) {
+                             Duration maxDelay)
+{
     PushbackReading out;
 
     const auto retryAfterValues = headerValues(headers, "retry-after");

@@ -17,7 +17,8 @@ constexpr std::array<const char *, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May"
                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 // RFC 9110 §5.5: OWS is spaces and horizontal tabs only.
-QByteArrayView trimOws(QByteArrayView v) {
+QByteArrayView trimOws(QByteArrayView v)
+{
     while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
         v = v.sliced(1);
     while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
@@ -25,17 +26,21 @@ QByteArrayView trimOws(QByteArrayView v) {
     return v;
 }
 
-bool isDigit(char c) {
+bool isDigit(char c)
+{
     return c >= '0' && c <= '9';
 }
 
 // A small cursor over the date text that fails softly.
-class Cursor {
+class Cursor
+{
 public:
     explicit Cursor(QByteArrayView t)
-        : m_t(t) {}
+        : m_t(t)
+    {}
     bool atEnd() const { return m_pos >= m_t.size(); }
-    bool literal(QByteArrayView s) {
+    bool literal(QByteArrayView s)
+    {
         if (m_t.sliced(m_pos).startsWith(s)) {
             m_pos += s.size();
             return true;
@@ -43,7 +48,8 @@ public:
         return false;
     }
     // Exactly `count` digits.
-    std::optional<int> digits(int count) {
+    std::optional<int> digits(int count)
+    {
         if (m_pos + count > m_t.size())
             return std::nullopt;
         int v = 0;
@@ -56,7 +62,8 @@ public:
         m_pos += count;
         return v;
     }
-    template<std::size_t N> std::optional<int> oneOf(const std::array<const char *, N> &names) {
+    template<std::size_t N> std::optional<int> oneOf(const std::array<const char *, N> &names)
+    {
         for (std::size_t i = 0; i < N; ++i) {
             if (literal(QByteArrayView(names[i])))
                 return static_cast<int>(i);
@@ -64,7 +71,8 @@ public:
         return std::nullopt;
     }
     // hh:mm:ss
-    std::optional<QTime> time() {
+    std::optional<QTime> time()
+    {
         const auto h = digits(2);
         if (!h || !literal(":"))
             return std::nullopt;
@@ -83,14 +91,16 @@ private:
     qsizetype m_pos = 0;
 };
 
-std::optional<QDateTime> makeUtc(int year, int month, int day, QTime time) {
+std::optional<QDateTime> makeUtc(int year, int month, int day, QTime time)
+{
     const QDate date(year, month, day);
     if (!date.isValid() || !time.isValid())
         return std::nullopt;
     return QDateTime(date, time, Qt::UTC);
 }
 
-std::optional<QDateTime> parseImf(QByteArrayView t) {
+std::optional<QDateTime> parseImf(QByteArrayView t)
+{
     // day-name "," SP day SP month SP year SP time SP "GMT"
     Cursor c(t);
     if (!c.oneOf(kShortDays) || !c.literal(", "))
@@ -110,7 +120,8 @@ std::optional<QDateTime> parseImf(QByteArrayView t) {
     return makeUtc(*year, *month + 1, *day, *time);
 }
 
-std::optional<QDateTime> parseRfc850(QByteArrayView t, const QDateTime &now) {
+std::optional<QDateTime> parseRfc850(QByteArrayView t, const QDateTime &now)
+{
     // day-name-l "," SP day "-" month "-" 2DIGIT SP time SP "GMT"
     Cursor c(t);
     if (!c.oneOf(kLongDays) || !c.literal(", "))
@@ -138,7 +149,8 @@ std::optional<QDateTime> parseRfc850(QByteArrayView t, const QDateTime &now) {
     return makeUtc(year, *month + 1, *day, *time);
 }
 
-std::optional<QDateTime> parseAsctime(QByteArrayView t) {
+std::optional<QDateTime> parseAsctime(QByteArrayView t)
+{
     // day-name SP month SP ( 2DIGIT / ( SP DIGIT ) ) SP time SP year
     Cursor c(t);
     if (!c.oneOf(kShortDays) || !c.literal(" "))
@@ -164,7 +176,8 @@ std::optional<QDateTime> parseAsctime(QByteArrayView t) {
 
 } // namespace
 
-std::optional<HttpDate> parseHttpDate(QByteArrayView text, const QDateTime &now, QString *error) {
+std::optional<HttpDate> parseHttpDate(QByteArrayView text, const QDateTime &now, QString *error)
+{
     const QByteArrayView t = trimOws(text);
     if (auto d = parseImf(t))
         return HttpDate{*d, HttpDateForm::ImfFixdate};
@@ -181,7 +194,8 @@ std::optional<HttpDate> parseHttpDate(QByteArrayView text, const QDateTime &now,
     return std::nullopt;
 }
 
-QByteArray formatHttpDate(const QDateTime &time) {
+QByteArray formatHttpDate(const QDateTime &time)
+{
     const QDateTime utc = time.toUTC();
     const QDate d = utc.date();
     const QTime t = utc.time();
@@ -195,7 +209,8 @@ QByteArray formatHttpDate(const QDateTime &time) {
 }
 
 RetryAfter parseRetryAfter(const QList<QByteArray> &values, const QDateTime &receivedAt,
-                           const QByteArray &dateHeader, Duration maxDelay) {
+                           const QByteArray &dateHeader, Duration maxDelay)
+{
     RetryAfter r;
     if (values.isEmpty()) {
         r.error = u"no Retry-After field"_s;
@@ -266,7 +281,8 @@ RetryAfter parseRetryAfter(const QList<QByteArray> &values, const QDateTime &rec
     return r;
 }
 
-QString retryAfterFormId(RetryAfterForm form) {
+QString retryAfterFormId(RetryAfterForm form)
+{
     switch (form) {
     case RetryAfterForm::DelaySeconds:
         return u"delay-seconds"_s;

@@ -10,25 +10,30 @@ namespace retrylab {
 JsonReader::JsonReader(const QJsonObject &object, QString path, FieldProblems *problems)
     : m_object(object)
     , m_path(std::move(path))
-    , m_problems(problems) {}
+    , m_problems(problems)
+{}
 
-QString JsonReader::pathOf(const QString &key) const {
+QString JsonReader::pathOf(const QString &key) const
+{
     return m_path.isEmpty() ? key : m_path + u'.' + key;
 }
 
-void JsonReader::problem(const QString &key, const QString &message) const {
+void JsonReader::problem(const QString &key, const QString &message) const
+{
     if (m_problems)
         m_problems->append({pathOf(key), message});
 }
 
-JsonReader JsonReader::child(const QString &key) const {
+JsonReader JsonReader::child(const QString &key) const
+{
     const auto v = m_object.value(key);
     if (!v.isUndefined() && !v.isObject())
         problem(key, u"must be an object"_s);
     return JsonReader(v.toObject(), pathOf(key), m_problems);
 }
 
-void JsonReader::read(const QString &key, bool &out) const {
+void JsonReader::read(const QString &key, bool &out) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -39,7 +44,8 @@ void JsonReader::read(const QString &key, bool &out) const {
     out = v.toBool();
 }
 
-void JsonReader::read(const QString &key, int &out, int min, int max) const {
+void JsonReader::read(const QString &key, int &out, int min, int max) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -51,7 +57,8 @@ void JsonReader::read(const QString &key, int &out, int min, int max) const {
     out = static_cast<int>(d);
 }
 
-void JsonReader::read(const QString &key, double &out, double min, double max) const {
+void JsonReader::read(const QString &key, double &out, double min, double max) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -63,7 +70,8 @@ void JsonReader::read(const QString &key, double &out, double min, double max) c
     out = d;
 }
 
-void JsonReader::read(const QString &key, QString &out) const {
+void JsonReader::read(const QString &key, QString &out) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -74,7 +82,8 @@ void JsonReader::read(const QString &key, QString &out) const {
     out = v.toString();
 }
 
-void JsonReader::readMs(const QString &key, Duration &out, double maxMs) const {
+void JsonReader::readMs(const QString &key, Duration &out, double maxMs) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -86,7 +95,8 @@ void JsonReader::readMs(const QString &key, Duration &out, double maxMs) const {
 }
 
 void JsonReader::readArray(const QString &key,
-                           const std::function<QString(const QJsonValue &, int)> &each) const {
+                           const std::function<QString(const QJsonValue &, int)> &each) const
+{
     if (!m_object.contains(key))
         return;
     const auto v = m_object.value(key);
@@ -102,7 +112,8 @@ void JsonReader::readArray(const QString &key,
     }
 }
 
-void JsonReader::rejectUnknown(const QStringList &known) const {
+void JsonReader::rejectUnknown(const QStringList &known) const
+{
     for (const QString &key : m_object.keys()) {
         if (!known.contains(key))
             problem(key, u"unknown field (known here: %1)"_s.arg(known.join(u", "_s)));

@@ -16,7 +16,8 @@ namespace retrylab {
 // Reads fields of one JSON object into C++ values, collecting a FieldProblem with the full
 // path ("policy.retry.maxAttempts") for every field of the wrong type, out of range, or
 // unknown. A missing field leaves the value as it was (the default).
-class JsonReader {
+class JsonReader
+{
 public:
     JsonReader(const QJsonObject &object, QString path, FieldProblems *problems);
 
@@ -32,7 +33,8 @@ public:
     // A string naming one of a set of values.
     template<typename E>
     void readId(const QString &key, E &out, const std::function<std::optional<E>(QString)> &from,
-                const QStringList &allowed) const {
+                const QStringList &allowed) const
+    {
         if (!m_object.contains(key))
             return;
         const auto v = m_object.value(key);

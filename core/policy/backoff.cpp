@@ -40,19 +40,22 @@ constexpr std::array kKinds{
              u"min(cap, U(0, (2^(n+1) − 1) × base))"},
 };
 
-const KindInfo &info(BackoffKind kind) {
+const KindInfo &info(BackoffKind kind)
+{
     for (const auto &k : kKinds)
         if (k.kind == kind)
             return k;
     return kKinds.front();
 }
 
-double micros(Duration d) {
+double micros(Duration d)
+{
     return static_cast<double>(d.count());
 }
 
 // Polly's f(t) = 2^t × tanh(√(4t)).
-double pollyIntrinsic(double t) {
+double pollyIntrinsic(double t)
+{
     return std::pow(2.0, t) * std::tanh(std::sqrt(4.0 * t));
 }
 
@@ -60,7 +63,8 @@ constexpr double kPollyScale = 1.0 / 1.4;
 
 } // namespace
 
-double Backoff::cappedExponentialMicros(int retry) const {
+double Backoff::cappedExponentialMicros(int retry) const
+{
     const double base = micros(m_p.base);
     const double cap = micros(m_p.cap);
     if (base <= 0.0)
@@ -76,7 +80,8 @@ double Backoff::cappedExponentialMicros(int retry) const {
     return std::min(cap, base * std::pow(m_p.multiplier, n));
 }
 
-double Backoff::envoyRangeMicros(int retry) const {
+double Backoff::envoyRangeMicros(int retry) const
+{
     // Envoy grows the range (2^(k+1) − 1) × base only while it is within the cap, so the
     // range stops at the first value past the cap and the clamp applies to the draw.
     const double base = micros(m_p.base);
@@ -87,7 +92,8 @@ double Backoff::envoyRangeMicros(int retry) const {
     return range;
 }
 
-double Backoff::resilience4jIntervalMicros(int retry) const {
+double Backoff::resilience4jIntervalMicros(int retry) const
+{
     // resilience4j multiplies whole milliseconds and truncates at each step.
     double ms = std::floor(micros(m_p.base) / 1000.0);
     const double ceiling = micros(m_p.cap) / 1000.0 * 4.0 + 1.0;
@@ -100,7 +106,8 @@ double Backoff::resilience4jIntervalMicros(int retry) const {
     return ms * 1000.0;
 }
 
-Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const {
+Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
+{
     retry = std::max(0, retry);
     const double base = micros(m_p.base);
     const double cap = micros(m_p.cap);
@@ -162,7 +169,8 @@ Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
     return std::min(clampMicros(d), upperBound(retry));
 }
 
-Duration Backoff::upperBound(int retry) const {
+Duration Backoff::upperBound(int retry) const
+{
     retry = std::max(0, retry);
     const double base = micros(m_p.base);
     const double cap = micros(m_p.cap);
@@ -199,7 +207,8 @@ Duration Backoff::upperBound(int retry) const {
     return clampMicros(bound);
 }
 
-DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t seed) const {
+DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t seed) const
+{
     retry = std::max(0, retry);
     const double toMs = 1.0 / 1000.0;
     const double base = micros(m_p.base) * toMs;
@@ -245,24 +254,29 @@ DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t se
     return DelayDistribution::empirical(std::move(values));
 }
 
-QString Backoff::id(BackoffKind kind) {
+QString Backoff::id(BackoffKind kind)
+{
     return QString::fromUtf16(info(kind).id);
 }
-QString Backoff::title(BackoffKind kind) {
+QString Backoff::title(BackoffKind kind)
+{
     return QString::fromUtf16(info(kind).title);
 }
-QString Backoff::formula(BackoffKind kind) {
+QString Backoff::formula(BackoffKind kind)
+{
     return QString::fromUtf16(info(kind).formula);
 }
 
-std::optional<BackoffKind> Backoff::kindFromId(const QString &id) {
+std::optional<BackoffKind> Backoff::kindFromId(const QString &id)
+{
     for (const auto &k : kKinds)
         if (id == QStringView(k.id))
             return k.kind;
     return std::nullopt;
 }
 
-QStringList Backoff::ids() {
+QStringList Backoff::ids()
+{
     QStringList out;
     for (const auto &k : kKinds)
         out << QString::fromUtf16(k.id);

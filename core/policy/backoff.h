@@ -44,10 +44,12 @@ struct BackoffState {
 };
 
 // Computes retry delays for one set of parameters. Retry index n is 0 for the first retry.
-class Backoff {
+class Backoff
+{
 public:
     explicit Backoff(const BackoffParams &params)
-        : m_p(params) {}
+        : m_p(params)
+    {}
 
     const BackoffParams &params() const { return m_p; }
 

@@ -7,7 +7,8 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-QString breakerStateId(BreakerState s) {
+QString breakerStateId(BreakerState s)
+{
     switch (s) {
     case BreakerState::Closed:
         return u"closed"_s;
@@ -23,11 +24,13 @@ QString breakerStateId(BreakerState s) {
     return {};
 }
 
-QString tripRuleId(TripRule r) {
+QString tripRuleId(TripRule r)
+{
     return r == TripRule::ConsecutiveFailures ? u"consecutive-failures"_s : u"failure-rate"_s;
 }
 
-std::optional<TripRule> tripRuleFromId(const QString &id) {
+std::optional<TripRule> tripRuleFromId(const QString &id)
+{
     if (id == u"consecutive-failures"_s)
         return TripRule::ConsecutiveFailures;
     if (id == u"failure-rate"_s)
@@ -35,7 +38,8 @@ std::optional<TripRule> tripRuleFromId(const QString &id) {
     return std::nullopt;
 }
 
-FieldProblems BreakerConfig::validate() const {
+FieldProblems BreakerConfig::validate() const
+{
     FieldProblems p;
     if (!enabled)
         return p;
@@ -71,14 +75,16 @@ FieldProblems BreakerConfig::validate() const {
 
 CircuitBreaker::CircuitBreaker(const BreakerConfig &config, const Clock &clock)
     : m_config(config)
-    , m_clock(clock) {
+    , m_clock(clock)
+{
     if (!m_config.enabled)
         m_state = BreakerState::Disabled;
     if (m_config.rule == TripRule::FailureRate && m_config.window == WindowKind::Count)
         m_ring.assign(static_cast<std::size_t>(std::max(1, m_config.windowCalls)), false);
 }
 
-Duration CircuitBreaker::currentOpenDuration() const {
+Duration CircuitBreaker::currentOpenDuration() const
+{
     const double grown = static_cast<double>(m_config.openDuration.count()) *
                          std::pow(std::max(1.0, m_config.openGrowth), m_reopens);
     const double max = static_cast<double>(m_config.maxOpenDuration.count());
@@ -86,21 +92,25 @@ Duration CircuitBreaker::currentOpenDuration() const {
         std::min(grown, std::max(max, static_cast<double>(m_config.openDuration.count()))));
 }
 
-int CircuitBreaker::windowCalls() const {
+int CircuitBreaker::windowCalls() const
+{
     return m_config.window == WindowKind::Count ? m_ringFilled : static_cast<int>(m_timed.size());
 }
 
-int CircuitBreaker::windowFailures() const {
+int CircuitBreaker::windowFailures() const
+{
     return m_config.window == WindowKind::Count ? m_ringFailures : m_timedFailures;
 }
 
-Duration CircuitBreaker::openRemaining() const {
+Duration CircuitBreaker::openRemaining() const
+{
     if (m_state == BreakerState::Open)
         return std::max(Duration::zero(), m_openUntil - m_clock.now());
     return Duration::zero();
 }
 
-void CircuitBreaker::transition(BreakerState to, QString reason, Duration at) {
+void CircuitBreaker::transition(BreakerState to, QString reason, Duration at)
+{
     BreakerTransition t;
     t.at = at;
     t.from = m_state;
@@ -120,14 +130,16 @@ void CircuitBreaker::transition(BreakerState to, QString reason, Duration at) {
         m_listener(t);
 }
 
-void CircuitBreaker::trip(QString reason) {
+void CircuitBreaker::trip(QString reason)
+{
     m_lastOpenFor = currentOpenDuration();
     const Duration now = m_clock.now();
     m_openUntil = now + m_lastOpenFor;
     transition(BreakerState::Open, std::move(reason), now);
 }
 
-void CircuitBreaker::poll() {
+void CircuitBreaker::poll()
+{
     if (m_state == BreakerState::Open && m_clock.now() >= m_openUntil)
         transition(
             BreakerState::HalfOpen,
@@ -136,7 +148,8 @@ void CircuitBreaker::poll() {
             m_openUntil);
 }
 
-CircuitBreaker::Permit CircuitBreaker::tryAcquire() {
+CircuitBreaker::Permit CircuitBreaker::tryAcquire()
+{
     poll();
     switch (m_state) {
     case BreakerState::Closed:
@@ -159,7 +172,8 @@ CircuitBreaker::Permit CircuitBreaker::tryAcquire() {
     return {};
 }
 
-void CircuitBreaker::evictExpired() {
+void CircuitBreaker::evictExpired()
+{
     const Duration horizon = m_clock.now() - m_config.windowTime;
     while (!m_timed.empty() && m_timed.front().first <= horizon) {
         if (m_timed.front().second)
@@ -168,7 +182,8 @@ void CircuitBreaker::evictExpired() {
     }
 }
 
-void CircuitBreaker::record(bool failure) {
+void CircuitBreaker::record(bool failure)
+{
     m_consecutive = failure ? m_consecutive + 1 : 0;
     if (m_config.rule != TripRule::FailureRate)
         return;
@@ -191,7 +206,8 @@ void CircuitBreaker::record(bool failure) {
     }
 }
 
-void CircuitBreaker::onSuccess() {
+void CircuitBreaker::onSuccess()
+{
     poll();
     switch (m_state) {
     case BreakerState::Closed:
@@ -211,7 +227,8 @@ void CircuitBreaker::onSuccess() {
     }
 }
 
-void CircuitBreaker::onFailure() {
+void CircuitBreaker::onFailure()
+{
     poll();
     switch (m_state) {
     case BreakerState::Closed: {
@@ -245,24 +262,28 @@ void CircuitBreaker::onFailure() {
     }
 }
 
-void CircuitBreaker::forceOpen() {
+void CircuitBreaker::forceOpen()
+{
     if (m_state != BreakerState::ForcedOpen)
         transition(BreakerState::ForcedOpen, u"forced open by hand"_s, m_clock.now());
 }
 
-void CircuitBreaker::release() {
+void CircuitBreaker::release()
+{
     if (m_state == BreakerState::ForcedOpen || m_state == BreakerState::Disabled) {
         m_reopens = 0;
         transition(BreakerState::Closed, u"released by hand"_s, m_clock.now());
     }
 }
 
-void CircuitBreaker::disable() {
+void CircuitBreaker::disable()
+{
     if (m_state != BreakerState::Disabled)
         transition(BreakerState::Disabled, u"disabled by hand"_s, m_clock.now());
 }
 
-void CircuitBreaker::reset() {
+void CircuitBreaker::reset()
+{
     m_reopens = 0;
     m_rejected = 0;
     const BreakerState target = m_config.enabled ? BreakerState::Closed : BreakerState::Disabled;
@@ -272,7 +293,8 @@ void CircuitBreaker::reset() {
     m_probesIssued = m_probesSucceeded = 0;
 }
 
-void CircuitBreaker::clearWindow() {
+void CircuitBreaker::clearWindow()
+{
     std::fill(m_ring.begin(), m_ring.end(), false);
     m_ringNext = 0;
     m_ringFilled = m_ringFailures = 0;

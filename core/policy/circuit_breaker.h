@@ -48,14 +48,16 @@ struct BreakerTransition {
     int windowFailures = 0;
     int consecutiveFailures = 0;
     Duration openFor{0}; // set when `to` is Open
-    double failureRate() const {
+    double failureRate() const
+    {
         return windowCalls > 0 ? static_cast<double>(windowFailures) / windowCalls : 0.0;
     }
 };
 
 // The circuit breaker state machine: closed → open → half-open → closed (or open again),
 // plus forced-open and disabled. Time comes only from the injected clock.
-class CircuitBreaker {
+class CircuitBreaker
+{
 public:
     using Listener = std::function<void(const BreakerTransition &)>;
 

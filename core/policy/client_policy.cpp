@@ -11,7 +11,8 @@ namespace retrylab {
 
 namespace {
 
-FieldProblems prefixed(const QString &prefix, FieldProblems problems) {
+FieldProblems prefixed(const QString &prefix, FieldProblems problems)
+{
     for (auto &p : problems)
         p.field = prefix + u'.' + p.field;
     return problems;
@@ -24,14 +25,16 @@ const QList<OutcomeClass> kNetworkFailures{OutcomeClass::Timeout,
                                            OutcomeClass::Tls,
                                            OutcomeClass::NetworkOther};
 
-QStringList networkFailureIds() {
+QStringList networkFailureIds()
+{
     QStringList out;
     for (const auto c : kNetworkFailures)
         out << outcome::id(c);
     return out;
 }
 
-QJsonObject retryToJson(const RetryPolicy &r) {
+QJsonObject retryToJson(const RetryPolicy &r)
+{
     QJsonArray statuses;
     for (const int s : r.retryableStatuses)
         statuses.append(s);
@@ -61,7 +64,8 @@ QJsonObject retryToJson(const RetryPolicy &r) {
     };
 }
 
-void retryFromJson(const JsonReader &in, RetryPolicy &r) {
+void retryFromJson(const JsonReader &in, RetryPolicy &r)
+{
     in.rejectUnknown({u"backoff"_s, u"maxAttempts"_s, u"totalBudgetMs"_s, u"attemptTimeoutMs"_s,
                       u"minAttemptWindowMs"_s, u"overrun"_s, u"retryableStatuses"_s,
                       u"retryableFailures"_s, u"retryAfterMode"_s, u"retryAfterCapMs"_s,
@@ -116,7 +120,8 @@ void retryFromJson(const JsonReader &in, RetryPolicy &r) {
     in.read(u"waitForBreaker"_s, r.waitForBreaker);
 }
 
-QJsonObject breakerToJson(const BreakerConfig &b) {
+QJsonObject breakerToJson(const BreakerConfig &b)
+{
     return QJsonObject{
         {u"enabled"_s, b.enabled},
         {u"rule"_s, tripRuleId(b.rule)},
@@ -133,7 +138,8 @@ QJsonObject breakerToJson(const BreakerConfig &b) {
     };
 }
 
-void breakerFromJson(const JsonReader &in, BreakerConfig &b) {
+void breakerFromJson(const JsonReader &in, BreakerConfig &b)
+{
     in.rejectUnknown({u"enabled"_s, u"rule"_s, u"consecutiveFailures"_s, u"failureRateThreshold"_s,
                       u"window"_s, u"windowCalls"_s, u"windowTimeMs"_s, u"minimumCalls"_s,
                       u"openDurationMs"_s, u"openGrowth"_s, u"maxOpenDurationMs"_s,
@@ -161,7 +167,8 @@ void breakerFromJson(const JsonReader &in, BreakerConfig &b) {
     in.read(u"halfOpenProbes"_s, b.halfOpenProbes, 1, 1'000'000);
 }
 
-QJsonObject budgetToJson(const BudgetConfig &b) {
+QJsonObject budgetToJson(const BudgetConfig &b)
+{
     return QJsonObject{
         {u"kind"_s, budgetKindId(b.kind)},     {u"maxTokens"_s, b.maxTokens},
         {u"tokenRatio"_s, b.tokenRatio},       {u"quotaCapacity"_s, b.quotaCapacity},
@@ -170,7 +177,8 @@ QJsonObject budgetToJson(const BudgetConfig &b) {
     };
 }
 
-void budgetFromJson(const JsonReader &in, BudgetConfig &b) {
+void budgetFromJson(const JsonReader &in, BudgetConfig &b)
+{
     in.rejectUnknown({u"kind"_s, u"maxTokens"_s, u"tokenRatio"_s, u"quotaCapacity"_s,
                       u"retryCost"_s, u"timeoutRetryCost"_s, u"successReward"_s});
     in.readId<BudgetKind>(u"kind"_s, b.kind, &budgetKindFromId,
@@ -185,12 +193,14 @@ void budgetFromJson(const JsonReader &in, BudgetConfig &b) {
 
 } // namespace
 
-FieldProblems ClientPolicy::validate() const {
+FieldProblems ClientPolicy::validate() const
+{
     return prefixed(u"retry"_s, retry.validate()) + prefixed(u"breaker"_s, breaker.validate()) +
            prefixed(u"budget"_s, budget.validate());
 }
 
-FieldProblems ClientPolicy::advise() const {
+FieldProblems ClientPolicy::advise() const
+{
     FieldProblems p = prefixed(u"retry"_s, retry.advise());
     if (!breaker.enabled && budget.kind == BudgetKind::None && retry.maxAttempts > 1)
         p.append({u"budget.kind"_s,
@@ -199,14 +209,15 @@ FieldProblems ClientPolicy::advise() const {
     return p;
 }
 
-QJsonObject ClientPolicy::toJson() const {
+QJsonObject ClientPolicy::toJson() const
+{
     return QJsonObject{{u"retry"_s, retryToJson(retry)},
                        {u"breaker"_s, breakerToJson(breaker)},
                        {u"budget"_s, budgetToJson(budget)}};
 }
 
-std::optional<ClientPolicy> ClientPolicy::fromJson(const QJsonObject &json,
-                                                   FieldProblems *problems) {
+std::optional<ClientPolicy> ClientPolicy::fromJson(const QJsonObject &json, FieldProblems *problems)
+{
     FieldProblems local;
     FieldProblems &out = problems ? *problems : local;
     const auto before = out.size();

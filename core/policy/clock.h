@@ -9,14 +9,16 @@ namespace retrylab {
 
 // Monotonic time since an arbitrary origin. Policy code only ever asks a Clock, so tests and
 // the simulation drive time by hand.
-class Clock {
+class Clock
+{
 public:
     virtual ~Clock() = default;
     virtual Duration now() const = 0;
 };
 
 // Real time, from the monotonic system clock.
-class SteadyClock final : public Clock {
+class SteadyClock final : public Clock
+{
 public:
     SteadyClock() { m_timer.start(); }
     Duration now() const override { return Duration(m_timer.nsecsElapsed() / 1000); }
@@ -26,7 +28,8 @@ private:
 };
 
 // Time that moves only when told to: tests and the virtual-time engine.
-class ManualClock final : public Clock {
+class ManualClock final : public Clock
+{
 public:
     Duration now() const override { return m_now; }
     void advance(Duration d) { m_now += d; }

@@ -9,7 +9,8 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-DelayDistribution DelayDistribution::point(double ms) {
+DelayDistribution DelayDistribution::point(double ms)
+{
     DelayDistribution d;
     d.m_form = Form::Point;
     d.m_lo = d.m_hi = ms;
@@ -17,7 +18,8 @@ DelayDistribution DelayDistribution::point(double ms) {
 }
 
 DelayDistribution DelayDistribution::uniform(double loMs, double hiMs, double clampMs,
-                                             double stepMs) {
+                                             double stepMs)
+{
     if (hiMs < loMs)
         std::swap(loMs, hiMs);
     if (hiMs <= loMs || clampMs <= loMs)
@@ -31,7 +33,8 @@ DelayDistribution DelayDistribution::uniform(double loMs, double hiMs, double cl
     return d;
 }
 
-DelayDistribution DelayDistribution::empirical(std::vector<double> samplesMs) {
+DelayDistribution DelayDistribution::empirical(std::vector<double> samplesMs)
+{
     if (samplesMs.empty())
         return point(0.0);
     std::sort(samplesMs.begin(), samplesMs.end());
@@ -43,7 +46,8 @@ DelayDistribution DelayDistribution::empirical(std::vector<double> samplesMs) {
     return d;
 }
 
-double DelayDistribution::cdf(double ms) const {
+double DelayDistribution::cdf(double ms) const
+{
     switch (m_form) {
     case Form::Point:
         return ms >= m_lo ? 1.0 : 0.0;
@@ -64,15 +68,18 @@ double DelayDistribution::cdf(double ms) const {
     return 0.0;
 }
 
-double DelayDistribution::lowerBound() const {
+double DelayDistribution::lowerBound() const
+{
     return m_lo;
 }
 
-double DelayDistribution::upperBound() const {
+double DelayDistribution::upperBound() const
+{
     return m_form == Form::Uniform ? std::min(m_hi, m_clamp) : m_hi;
 }
 
-double DelayDistribution::mean() const {
+double DelayDistribution::mean() const
+{
     switch (m_form) {
     case Form::Point:
         return m_lo;
@@ -90,7 +97,8 @@ double DelayDistribution::mean() const {
     return 0.0;
 }
 
-QString DelayDistribution::describe() const {
+QString DelayDistribution::describe() const
+{
     const auto ms = [](double v) -> QString {
         return QString::number(v, 'g', 5) + u" ms"_s;
     };

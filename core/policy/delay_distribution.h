@@ -12,7 +12,8 @@ namespace retrylab {
 // (optionally clamped at a cap, which puts the clamped mass on the cap), or, where no closed form
 // exists, the empirical distribution of a seeded sample. Charts overlay it on measured delays and
 // tests compare samples against it.
-class DelayDistribution {
+class DelayDistribution
+{
 public:
     enum class Form { Point, Uniform, Empirical };
 

@@ -9,15 +9,18 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-double toMs(Duration d) {
+double toMs(Duration d)
+{
     return static_cast<double>(d.count()) / 1000.0;
 }
 
-Duration fromMs(double ms) {
+Duration fromMs(double ms)
+{
     return clampMicros(ms * 1000.0);
 }
 
-Duration clampMicros(double micros) {
+Duration clampMicros(double micros)
+{
     if (!(micros > 0.0)) // also catches NaN
         return Duration::zero();
     const auto max = static_cast<double>(kMaxDuration.count());
@@ -26,7 +29,8 @@ Duration clampMicros(double micros) {
     return Duration(std::llround(micros));
 }
 
-DurationParse parseDuration(const QString &text) {
+DurationParse parseDuration(const QString &text)
+{
     static const QRegularExpression re(
         uR"(^\s*([0-9]+(?:\.[0-9]+)?)\s*(us|µs|ms|s|sec|m|min|h)?\s*$)"_s);
     const auto match = re.match(text);
@@ -54,7 +58,8 @@ DurationParse parseDuration(const QString &text) {
     return {clampMicros(micros), {}};
 }
 
-QString formatDuration(Duration d) {
+QString formatDuration(Duration d)
+{
     const double us = static_cast<double>(d.count());
     if (d.count() == 0)
         return u"0 ms"_s;

@@ -6,11 +6,13 @@
 
 namespace retrylab {
 
-double ksCoefficient(double alpha) {
+double ksCoefficient(double alpha)
+{
     return std::sqrt(-std::log(alpha / 2.0) / 2.0);
 }
 
-KsResult ksTest(std::vector<double> samples, const DelayDistribution &expected, double alpha) {
+KsResult ksTest(std::vector<double> samples, const DelayDistribution &expected, double alpha)
+{
     KsResult r;
     r.n = samples.size();
     if (samples.empty())
@@ -35,7 +37,8 @@ KsResult ksTest(std::vector<double> samples, const DelayDistribution &expected, 
     return r;
 }
 
-KsResult ksTwoSample(std::vector<double> a, std::vector<double> b, double alpha) {
+KsResult ksTwoSample(std::vector<double> a, std::vector<double> b, double alpha)
+{
     KsResult r;
     r.n = a.size();
     if (a.empty() || b.empty())

@@ -8,7 +8,8 @@ namespace retrylab {
 
 namespace {
 
-PolicyPreset awsBlog() {
+PolicyPreset awsBlog()
+{
     PolicyPreset p{u"default"_s,
                    u"Retry Lab default (full jitter)"_s,
                    u"Full jitter from 100 ms, capped at 10 s, 4 attempts in a 30 s budget, "
@@ -17,7 +18,8 @@ PolicyPreset awsBlog() {
     return p;
 }
 
-PolicyPreset awsStandard() {
+PolicyPreset awsStandard()
+{
     PolicyPreset p{u"aws-sdk-standard"_s,
                    u"AWS SDK standard mode"_s,
                    u"AWS SDKs' standard retry mode: 3 attempts, full jitter r × min(2^n s, 20 s), "
@@ -35,7 +37,8 @@ PolicyPreset awsStandard() {
     return p;
 }
 
-PolicyPreset grpcConnection() {
+PolicyPreset grpcConnection()
+{
     PolicyPreset p{u"grpc-connection-backoff"_s,
                    u"gRPC connection backoff (±20%)"_s,
                    u"gRPC's connection-backoff.md: the first retry after exactly 1 s, then "
@@ -50,7 +53,8 @@ PolicyPreset grpcConnection() {
     return p;
 }
 
-PolicyPreset grpcA6() {
+PolicyPreset grpcA6()
+{
     PolicyPreset p{u"grpc-a6-retry"_s,
                    u"gRPC A6 retry policy"_s,
                    u"gRPC's retry design (A6) with its example service config: 4 attempts, "
@@ -69,7 +73,8 @@ PolicyPreset grpcA6() {
     return p;
 }
 
-PolicyPreset polly() {
+PolicyPreset polly()
+{
     PolicyPreset p{u"polly-v8"_s,
                    u"Polly v8 (exponential + jitter)"_s,
                    u"Polly v8 RetryStrategyOptions with BackoffType Exponential and UseJitter: "
@@ -94,7 +99,8 @@ PolicyPreset polly() {
     return p;
 }
 
-PolicyPreset resilience4j() {
+PolicyPreset resilience4j()
+{
     PolicyPreset p{u"resilience4j"_s,
                    u"resilience4j randomized exponential"_s,
                    u"resilience4j Retry with IntervalFunction.ofExponentialRandomBackoff(): 3 "
@@ -118,7 +124,8 @@ PolicyPreset resilience4j() {
     return p;
 }
 
-PolicyPreset envoy() {
+PolicyPreset envoy()
+{
     PolicyPreset p{u"envoy"_s,
                    u"Envoy route retry policy"_s,
                    u"Envoy's defaults: 1 retry (2 attempts), U(0, (2^(n+1) − 1) × 25 ms) capped "
@@ -135,7 +142,8 @@ PolicyPreset envoy() {
     return p;
 }
 
-PolicyPreset naive() {
+PolicyPreset naive()
+{
     PolicyPreset p{u"naive-3x"_s,
                    u"Retry 3 times, no backoff"_s,
                    u"What many clients do by default: retry at once, three times, everything, "
@@ -153,12 +161,14 @@ PolicyPreset naive() {
 
 } // namespace
 
-QList<PolicyPreset> policyPresets() {
+QList<PolicyPreset> policyPresets()
+{
     return {awsBlog(), awsStandard(),  grpcA6(), grpcConnection(),
             polly(),   resilience4j(), envoy(),  naive()};
 }
 
-std::optional<PolicyPreset> findPreset(const QString &id) {
+std::optional<PolicyPreset> findPreset(const QString &id)
+{
     for (const auto &p : policyPresets())
         if (p.id == id)
             return p;

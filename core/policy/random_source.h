@@ -10,10 +10,12 @@ namespace retrylab {
 // standard, and uniform() maps its bits by hand (not with std::uniform_real_distribution,
 // whose algorithm differs between standard libraries), so a seed reproduces the same delays
 // on every machine.
-class RandomSource {
+class RandomSource
+{
 public:
     explicit RandomSource(std::uint64_t seed = 1)
-        : m_engine(seed) {}
+        : m_engine(seed)
+    {}
 
     void reseed(std::uint64_t seed) { m_engine.seed(seed); }
 

@@ -7,7 +7,8 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-QString budgetKindId(BudgetKind k) {
+QString budgetKindId(BudgetKind k)
+{
     switch (k) {
     case BudgetKind::None:
         return u"none"_s;
@@ -19,14 +20,16 @@ QString budgetKindId(BudgetKind k) {
     return {};
 }
 
-std::optional<BudgetKind> budgetKindFromId(const QString &id) {
+std::optional<BudgetKind> budgetKindFromId(const QString &id)
+{
     for (const auto k : {BudgetKind::None, BudgetKind::TokenBucket, BudgetKind::AwsQuota})
         if (budgetKindId(k) == id)
             return k;
     return std::nullopt;
 }
 
-FieldProblems BudgetConfig::validate() const {
+FieldProblems BudgetConfig::validate() const
+{
     FieldProblems p;
     if (kind == BudgetKind::TokenBucket) {
         // gRPC's own limits: 0 < maxTokens <= 1000, tokenRatio > 0.
@@ -48,11 +51,13 @@ FieldProblems BudgetConfig::validate() const {
 }
 
 RetryBudget::RetryBudget(const BudgetConfig &config)
-    : m_config(config) {
+    : m_config(config)
+{
     reset();
 }
 
-double RetryBudget::capacity() const {
+double RetryBudget::capacity() const
+{
     switch (m_config.kind) {
     case BudgetKind::TokenBucket:
         return m_config.maxTokens;
@@ -64,12 +69,14 @@ double RetryBudget::capacity() const {
     return 0.0;
 }
 
-void RetryBudget::reset() {
+void RetryBudget::reset()
+{
     m_level = capacity();
     m_denied = 0;
 }
 
-RetryBudget::Permit RetryBudget::tryAcquireRetry(OutcomeClass previous) {
+RetryBudget::Permit RetryBudget::tryAcquireRetry(OutcomeClass previous)
+{
     switch (m_config.kind) {
     case BudgetKind::None:
         return {true, 0.0};
@@ -92,7 +99,8 @@ RetryBudget::Permit RetryBudget::tryAcquireRetry(OutcomeClass previous) {
     return {};
 }
 
-void RetryBudget::onAttemptSucceeded(double retryCost) {
+void RetryBudget::onAttemptSucceeded(double retryCost)
+{
     switch (m_config.kind) {
     case BudgetKind::None:
         return;
@@ -107,7 +115,8 @@ void RetryBudget::onAttemptSucceeded(double retryCost) {
     }
 }
 
-void RetryBudget::onAttemptFailed() {
+void RetryBudget::onAttemptFailed()
+{
     if (m_config.kind == BudgetKind::TokenBucket)
         m_level = std::max(0.0, m_level - 1.0);
 }

@@ -36,7 +36,8 @@ struct BudgetConfig {
 };
 
 // The state of one retry budget, shared by whoever shares it (one client or all of them).
-class RetryBudget {
+class RetryBudget
+{
 public:
     explicit RetryBudget(const BudgetConfig &config);
 

@@ -33,7 +33,8 @@ constexpr std::array kRetryAfterModes{
     Named<RetryAfterMode>{RetryAfterMode::LargerOfBoth, u"larger-of-both"},
 };
 
-template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &table, E value) {
+template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &table, E value)
+{
     for (const auto &n : table)
         if (n.value == value)
             return QString::fromUtf16(n.id);
@@ -41,7 +42,8 @@ template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &
 }
 
 // The request never reached a server, so repeating it cannot duplicate an effect.
-bool neverReachedServer(OutcomeClass c) {
+bool neverReachedServer(OutcomeClass c)
+{
     return c == OutcomeClass::ConnectionRefused || c == OutcomeClass::Dns ||
            outcome::isLocalRejection(c);
 }
@@ -50,19 +52,23 @@ bool neverReachedServer(OutcomeClass c) {
 
 // Out of line: GCC 12 warns falsely (dangling-pointer) on initializer lists in default
 // member initialisers of Qt containers.
-QList<int> defaultRetryableStatuses() {
+QList<int> defaultRetryableStatuses()
+{
     return {408, 429, 500, 502, 503, 504};
 }
 
-QSet<OutcomeClass> defaultRetryableFailures() {
+QSet<OutcomeClass> defaultRetryableFailures()
+{
     return {OutcomeClass::Timeout, OutcomeClass::ConnectionReset, OutcomeClass::ConnectionRefused};
 }
 
-QString stopReasonId(StopReason r) {
+QString stopReasonId(StopReason r)
+{
     return idOf(kStopReasons, r);
 }
 
-QString delaySourceId(DelaySource s) {
+QString delaySourceId(DelaySource s)
+{
     switch (s) {
     case DelaySource::Backoff:
         return u"backoff"_s;
@@ -74,18 +80,21 @@ QString delaySourceId(DelaySource s) {
     return {};
 }
 
-QString retryAfterModeId(RetryAfterMode m) {
+QString retryAfterModeId(RetryAfterMode m)
+{
     return idOf(kRetryAfterModes, m);
 }
 
-std::optional<RetryAfterMode> retryAfterModeFromId(const QString &id) {
+std::optional<RetryAfterMode> retryAfterModeFromId(const QString &id)
+{
     for (const auto &n : kRetryAfterModes)
         if (id == QStringView(n.id))
             return n.value;
     return std::nullopt;
 }
 
-FieldProblems RetryPolicy::validate() const {
+FieldProblems RetryPolicy::validate() const
+{
     FieldProblems p;
     const auto add = [&p](const char16_t *field, const QString &message) {
         p.append({QString::fromUtf16(field), message});
@@ -134,7 +143,8 @@ FieldProblems RetryPolicy::validate() const {
     return p;
 }
 
-FieldProblems RetryPolicy::advise() const {
+FieldProblems RetryPolicy::advise() const
+{
     FieldProblems p;
     if (totalBudget > Duration::zero() && maxAttempts > 1) {
         // The worst case the formula allows: every retry waits its upper bound.
@@ -163,7 +173,8 @@ FieldProblems RetryPolicy::advise() const {
     return p;
 }
 
-bool RetryPolicy::isRetryable(const AttemptResult &r, bool keyed) const {
+bool RetryPolicy::isRetryable(const AttemptResult &r, bool keyed) const
+{
     if (r.outcome == OutcomeClass::RejectedByBreaker)
         return waitForBreaker;
     if (outcome::isLocalRejection(r.outcome))
@@ -177,7 +188,8 @@ bool RetryPolicy::isRetryable(const AttemptResult &r, bool keyed) const {
     return false;
 }
 
-Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const {
+Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const
+{
     Duration t = attemptTimeout > Duration::zero() ? attemptTimeout : kMaxDuration;
     if (totalBudget > Duration::zero())
         t = std::min(t, std::max(Duration::zero(), totalBudget - elapsed));
@@ -185,7 +197,8 @@ Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const {
 }
 
 RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult &result,
-                                  BackoffState &state, RandomSource &rng) const {
+                                  BackoffState &state, RandomSource &rng) const
+{
     RetryDecision d;
     const auto stop = [&d](StopReason why, QString text) {
         d.retry = false;
@@ -299,7 +312,8 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
 }
 
 QList<RetryDecision> rehearse(const RetryPolicy &policy, std::uint64_t seed,
-                              Duration attemptDuration, AttemptResult failure) {
+                              Duration attemptDuration, AttemptResult failure)
+{
     QList<RetryDecision> out;
     BackoffState state;
     RandomSource rng(seed);

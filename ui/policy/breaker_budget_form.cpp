@@ -17,13 +17,15 @@ namespace retrylab {
 
 namespace {
 
-QSpinBox *counter(int max) {
+QSpinBox *counter(int max)
+{
     auto *s = new QSpinBox;
     s->setRange(0, max);
     return s;
 }
 
-QDoubleSpinBox *number(double max, int decimals, double step) {
+QDoubleSpinBox *number(double max, int decimals, double step)
+{
     auto *s = new QDoubleSpinBox;
     s->setRange(0.0, max);
     s->setDecimals(decimals);
@@ -31,7 +33,8 @@ QDoubleSpinBox *number(double max, int decimals, double step) {
     return s;
 }
 
-void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems) {
+void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems)
+{
     if (const auto d = edit->duration())
         out = *d;
     else
@@ -41,7 +44,8 @@ void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &proble
 } // namespace
 
 BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+{
     auto *column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
 
@@ -139,7 +143,8 @@ BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, changed);
 }
 
-void BreakerBudgetForm::setConfig(const BreakerConfig &b, const BudgetConfig &q) {
+void BreakerBudgetForm::setConfig(const BreakerConfig &b, const BudgetConfig &q)
+{
     m_loading = true;
     m_enabled->setChecked(b.enabled);
     m_rule->setCurrentIndex(b.rule == TripRule::ConsecutiveFailures ? 0 : 1);
@@ -164,7 +169,8 @@ void BreakerBudgetForm::setConfig(const BreakerConfig &b, const BudgetConfig &q)
     updateVisibility();
 }
 
-void BreakerBudgetForm::read(BreakerConfig &b, BudgetConfig &q, FieldProblems &problems) const {
+void BreakerBudgetForm::read(BreakerConfig &b, BudgetConfig &q, FieldProblems &problems) const
+{
     b.enabled = m_enabled->isChecked();
     b.rule = m_rule->currentIndex() == 0 ? TripRule::ConsecutiveFailures : TripRule::FailureRate;
     b.consecutiveFailures = m_consecutive->value();
@@ -186,7 +192,8 @@ void BreakerBudgetForm::read(BreakerConfig &b, BudgetConfig &q, FieldProblems &p
     q.successReward = m_reward->value();
 }
 
-void BreakerBudgetForm::updateVisibility() {
+void BreakerBudgetForm::updateVisibility()
+{
     const bool on = m_enabled->isChecked();
     const bool rate = m_rule->currentIndex() == 1;
     const bool countWindow = m_window->currentIndex() == 0;

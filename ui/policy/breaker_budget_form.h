@@ -17,7 +17,8 @@ namespace retrylab {
 class DurationEdit;
 
 // The fields of the circuit breaker and of the retry budget.
-class BreakerBudgetForm : public QWidget {
+class BreakerBudgetForm : public QWidget
+{
     Q_OBJECT
 public:
     explicit BreakerBudgetForm(QWidget *parent = nullptr);

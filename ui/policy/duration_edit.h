@@ -9,14 +9,22 @@ namespace retrylab {
 
 // A line edit for a duration that a person types as "250 ms" or "2 s". It keeps what was
 // typed, even when it does not parse, and says why.
-class DurationEdit : public QLineEdit {
+class DurationEdit : public QLineEdit
+{
     Q_OBJECT
 public:
     explicit DurationEdit(QWidget *parent = nullptr);
 
+    // Shows and accepts this word for zero ("unlimited", "none"), as QSpinBox's
+    // specialValueText does.
+    void setZeroText(const QString &text);
     void setDuration(Duration d);
     std::optional<Duration> duration() const;
     QString error() const; // empty when the text parses
+
+private:
+    bool isZeroText() const;
+    QString m_zeroText;
 };
 
 } // namespace retrylab

@@ -10,7 +10,8 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 void FieldRows::add(QFormLayout *form, const QString &path, const QString &label, QWidget *editor,
-                    const QString &tooltip) {
+                    const QString &tooltip)
+{
     auto *cell = new QWidget;
     auto *layout = new QVBoxLayout(cell);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -32,13 +33,15 @@ void FieldRows::add(QFormLayout *form, const QString &path, const QString &label
     m_rows.insert(path, {form, cell, error});
 }
 
-void FieldRows::setRowVisible(const QString &path, bool visible) {
+void FieldRows::setRowVisible(const QString &path, bool visible)
+{
     const auto it = m_rows.constFind(path);
     if (it != m_rows.constEnd())
         it->form->setRowVisible(it->cell, visible);
 }
 
-FieldProblems FieldRows::show(const FieldProblems &problems) {
+FieldProblems FieldRows::show(const FieldProblems &problems)
+{
     QHash<QString, QStringList> byField;
     FieldProblems rest;
     for (const auto &p : problems) {

@@ -15,7 +15,8 @@ namespace retrylab {
 // The rows of an editor form, keyed by the field path the core uses in its FieldProblems
 // ("retry.backoff.capMs"), so that each problem is shown right under the field it is about.
 // Editors get the path as objectName; their error labels get path + ".error".
-class FieldRows {
+class FieldRows
+{
 public:
     void add(QFormLayout *form, const QString &path, const QString &label, QWidget *editor,
              const QString &tooltip);

@@ -23,7 +23,8 @@ constexpr std::uint64_t kPreviewSeed = 1;
 }
 
 PolicyEditor::PolicyEditor(QWidget *parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+{
     auto *outer = new QVBoxLayout(this);
 
     auto *presetRow = new QHBoxLayout;
@@ -41,11 +42,13 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     m_presetDescription = new QLabel;
     m_presetDescription->setObjectName(u"presetDescription"_s);
     m_presetDescription->setWordWrap(true);
+    m_presetDescription->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     outer->addWidget(m_presetDescription);
 
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto *forms = new QWidget;
     auto *columns = new QHBoxLayout(forms);
     columns->setContentsMargins(0, 0, 0, 0);
@@ -54,11 +57,12 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     columns->addWidget(m_retryForm, 1);
     columns->addWidget(m_breakerForm, 1);
     scroll->setWidget(forms);
-    outer->addWidget(scroll, 3);
+    outer->addWidget(scroll, 1);
 
     m_advice = new QLabel;
     m_advice->setObjectName(u"advice"_s);
     m_advice->setWordWrap(true);
+    m_advice->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_advice->setStyleSheet(u"color: #b26a00;"_s);
     outer->addWidget(m_advice);
 
@@ -77,8 +81,9 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     m_preview->verticalHeader()->hide();
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setSelectionMode(QAbstractItemView::NoSelection);
+    m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 14);
     previewLayout->addWidget(m_preview);
-    outer->addWidget(previewBox, 1);
+    outer->addWidget(previewBox);
 
     connect(m_presets, &QComboBox::activated, this, [this](int index) {
         const QString id = m_presets->itemData(index).toString();
@@ -91,26 +96,30 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     applyPreset(u"default"_s);
 }
 
-void PolicyEditor::applyPreset(const QString &id) {
+void PolicyEditor::applyPreset(const QString &id)
+{
     const auto preset = findPreset(id);
     if (!preset)
         return;
     setPolicy(preset->policy);
 }
 
-void PolicyEditor::setPolicy(const ClientPolicy &policy) {
+void PolicyEditor::setPolicy(const ClientPolicy &policy)
+{
     m_retryForm->setPolicy(policy.retry);
     m_breakerForm->setConfig(policy.breaker, policy.budget);
     onEdited();
 }
 
-std::optional<ClientPolicy> PolicyEditor::policy() const {
+std::optional<ClientPolicy> PolicyEditor::policy() const
+{
     if (!m_valid)
         return std::nullopt;
     return m_policy;
 }
 
-void PolicyEditor::onEdited() {
+void PolicyEditor::onEdited()
+{
     ClientPolicy edited;
     FieldProblems problems;
     m_retryForm->read(edited.retry, problems);
@@ -164,7 +173,8 @@ void PolicyEditor::onEdited() {
         Q_EMIT validityChanged(valid);
 }
 
-void PolicyEditor::showPreview(const ClientPolicy &policy) {
+void PolicyEditor::showPreview(const ClientPolicy &policy)
+{
     const auto decisions = rehearse(policy.retry, kPreviewSeed);
     const Backoff backoff(policy.retry.backoff);
     m_preview->setRowCount(static_cast<int>(decisions.size()));

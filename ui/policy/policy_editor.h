@@ -19,7 +19,8 @@ class RetryPolicyForm;
 // Edits a ClientPolicy: the library presets, every field of the retry policy, breaker and
 // budget with each problem shown under its field, the core's advice, and a preview of one
 // failing operation's waits. The checking and the preview are the core's; this only shows.
-class PolicyEditor : public QWidget {
+class PolicyEditor : public QWidget
+{
     Q_OBJECT
 public:
     explicit PolicyEditor(QWidget *parent = nullptr);

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,7 +21,8 @@ namespace retrylab {
 
 namespace {
 
-QFormLayout *group(QVBoxLayout *parent, const QString &title) {
+QFormLayout *group(QVBoxLayout *parent, const QString &title)
+{
     auto *box = new QGroupBox(title);
     auto *form = new QFormLayout(box);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -28,7 +30,8 @@ QFormLayout *group(QVBoxLayout *parent, const QString &title) {
     return form;
 }
 
-void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems) {
+void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems)
+{
     if (const auto d = edit->duration())
         out = *d;
     else
@@ -45,7 +48,8 @@ const QList<OutcomeClass> kFailureClasses{OutcomeClass::Timeout,
 } // namespace
 
 RetryPolicyForm::RetryPolicyForm(QWidget *parent)
-    : QWidget(parent) {
+    : QWidget(parent)
+{
     auto *column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
 
@@ -85,9 +89,11 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_rows.add(f, u"retry.maxAttempts"_s, tr("Max attempts"), m_maxAttempts,
                tr("Attempts per operation, the first one included (1 = never retry)"));
     m_totalBudget = new DurationEdit;
+    m_totalBudget->setZeroText(tr("unlimited"));
     m_rows.add(f, u"retry.totalBudgetMs"_s, tr("Time budget"), m_totalBudget,
                tr("The whole operation, waits included, never takes longer (0 = unlimited)"));
     m_attemptTimeout = new DurationEdit;
+    m_attemptTimeout->setZeroText(tr("none"));
     m_rows.add(f, u"retry.attemptTimeoutMs"_s, tr("Per-attempt timeout"), m_attemptTimeout,
                tr("An attempt is abandoned after this long (0 = none)"));
     m_minWindow = new DurationEdit;
@@ -104,19 +110,19 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_rows.add(f, u"retry.retryableStatuses"_s, tr("HTTP statuses"), m_statuses,
                tr("Comma-separated codes or ranges, e.g. 408, 429, 500-504"));
     auto *failures = new QWidget;
-    auto *grid = new QHBoxLayout(failures);
+    auto *grid = new QGridLayout(failures);
     grid->setContentsMargins(0, 0, 0, 0);
     for (const auto c : kFailureClasses) {
         auto *box = new QCheckBox(outcome::title(c));
         box->setObjectName(u"retry.retryableFailures."_s + outcome::id(c));
+        const auto index = static_cast<int>(m_failures.size());
         m_failures.insert(c, box);
-        grid->addWidget(box);
+        grid->addWidget(box, index / 3, index % 3);
         connect(box, &QCheckBox::toggled, this, [this] {
             if (!m_loading)
                 Q_EMIT edited();
         });
     }
-    grid->addStretch();
     m_rows.add(f, u"retry.retryableFailures"_s, tr("Network failures"), failures,
                tr("Transport failures that are retried"));
 
@@ -165,7 +171,8 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
         connect(box, &QCheckBox::toggled, this, changed);
 }
 
-void RetryPolicyForm::setPolicy(const RetryPolicy &p) {
+void RetryPolicyForm::setPolicy(const RetryPolicy &p)
+{
     m_loading = true;
     m_kind->setCurrentIndex(m_kind->findData(Backoff::id(p.backoff.kind)));
     m_base->setDuration(p.backoff.base);
@@ -191,7 +198,8 @@ void RetryPolicyForm::setPolicy(const RetryPolicy &p) {
     updateVisibility();
 }
 
-void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const {
+void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const
+{
     p.backoff.kind = *Backoff::kindFromId(m_kind->currentData().toString());
     readDuration(m_base, p.backoff.base, problems);
     readDuration(m_cap, p.backoff.cap, problems);
@@ -219,7 +227,8 @@ void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const {
     p.waitForBreaker = m_waitForBreaker->isChecked();
 }
 
-void RetryPolicyForm::updateVisibility() {
+void RetryPolicyForm::updateVisibility()
+{
     const auto kind = *Backoff::kindFromId(m_kind->currentData().toString());
     m_formula->setText(Backoff::formula(kind));
     const bool usesMultiplier =

@@ -20,7 +20,8 @@ class DurationEdit;
 
 // The fields of one RetryPolicy: backoff, attempts and time, what is retried, Retry-After and
 // idempotency. It only edits; checking is the core's (RetryPolicy::validate).
-class RetryPolicyForm : public QWidget {
+class RetryPolicyForm : public QWidget
+{
     Q_OBJECT
 public:
     explicit RetryPolicyForm(QWidget *parent = nullptr);

@@ -186,9 +186,12 @@ Duration Backoff::upperBound(int retry) const
         break;
     case BackoffKind::DecorrelatedJitter:
         // Each sleep is below 3 × the previous one: base × 3^(n+1) at most.
-        bound = (retry + 1) * std::log(3.0) >= std::log(cap / std::max(base, 1.0))
-                    ? cap
-                    : std::min(cap, base * std::pow(3.0, retry + 1));
+        {
+            const double exponent = static_cast<double>(retry) + 1.0;
+            bound = exponent * std::log(3.0) >= std::log(cap / std::max(base, 1.0))
+                        ? cap
+                        : std::min(cap, base * std::pow(3.0, exponent));
+        }
         break;
     case BackoffKind::ProportionalJitter:
         // gRPC applies its jitter after the cap, so a wait can pass the cap by the jitter.

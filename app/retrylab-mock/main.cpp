@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// retrylab-mock: the built-in flaky server on its own, for pointing any client at.
+#include "mock/mock_server.h"
+#include "system/termination_watcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"retrylab-mock"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(RETRYLAB_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Retry Lab's flaky HTTP server: status mixes with Retry-After, latency, connection "
+        "faults, rate limits, outages, idempotency keys on POST /payments, a journal that "
+        "judges Retry-After compliance, and an admin API under /__admin/."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption port(u"port"_s, u"Port to listen on (0: one the OS picks)."_s, u"N"_s,
+                                  u"0"_s);
+    const QCommandLineOption profile(
+        u"profile"_s,
+        u"Fault profile: a JSON file, or the name of a ready one (%1)."_s.arg(
+            retrylab::FaultProfile::readyProfiles().join(u", "_s)),
+        u"FILE"_s, u"flaky-503"_s);
+    const QCommandLineOption seed(u"seed"_s, u"Seed of every random decision."_s, u"S"_s, u"1"_s);
+    const QCommandLineOption bind(u"bind"_s,
+                                  u"Address to listen on (default 127.0.0.1). Anything but "
+                                  "loopback exposes the server to the network."_s,
+                                  u"ADDR"_s);
+    parser.addOptions({port, profile, seed, bind});
+    parser.process(app);
+
+    const auto fail = [](const QString &message) {
+        std::fprintf(stderr, "retrylab-mock: %s\n", qUtf8Printable(message));
+        return 2;
+    };
+    bool ok = false;
+    const uint portNumber = parser.value(port).toUInt(&ok);
+    if (!ok || portNumber > 65535)
+        return fail(u"--port: '%1' is not a port number (0 to 65535)"_s.arg(parser.value(port)));
+    const quint64 seedValue = parser.value(seed).toULongLong(&ok);
+    if (!ok)
+        return fail(u"--seed: '%1' is not a whole number"_s.arg(parser.value(seed)));
+    QHostAddress address(QHostAddress::LocalHost);
+    if (parser.isSet(bind)) {
+        if (!address.setAddress(parser.value(bind)))
+            return fail(u"--bind: '%1' is not an IP address"_s.arg(parser.value(bind)));
+        if (!address.isLoopback())
+            std::fprintf(stderr,
+                         "retrylab-mock: warning: listening on %s, which is reachable "
+                         "from other machines\n",
+                         qUtf8Printable(address.toString()));
+    }
+    QString error;
+    const QString profileArg = parser.value(profile);
+    auto faults = retrylab::FaultProfile::readyProfiles().contains(profileArg)
+                      ? retrylab::FaultProfile::ready(profileArg)
+                      : retrylab::FaultProfile::load(profileArg, &error);
+    if (!faults)
+        return fail(error);
+
+    retrylab::MockServer server(*faults, seedValue);
+    if (!server.listen(address, static_cast<quint16>(portNumber), &error))
+        return fail(error);
+    std::printf("%s\n", qUtf8Printable(server.url().toString()));
+    std::fprintf(stderr, "retrylab-mock: profile '%s', seed %llu; admin API at %s__admin/stats\n",
+                 qUtf8Printable(faults->name), static_cast<unsigned long long>(seedValue),
+                 qUtf8Printable(server.url().toString()));
+    std::fflush(stdout);
+
+    retrylab::TerminationWatcher watcher;
+    QObject::connect(&watcher, &retrylab::TerminationWatcher::terminationRequested, &app,
+                     [](int) { QCoreApplication::quit(); });
+    return QCoreApplication::exec();
+}

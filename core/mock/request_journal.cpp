@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "request_journal.h"
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+QJsonObject JournalEntry::toJson() const
+{
+    QJsonObject o{
+        {u"id"_s, id},
+        {u"atMs"_s, toMs(at)},
+        {u"time"_s, wallTime.toUTC().toString(Qt::ISODateWithMs)},
+        {u"method"_s, method},
+        {u"path"_s, path},
+        {u"decision"_s, decision},
+        {u"status"_s, status},
+        {u"latencyMs"_s, toMs(latency)},
+    };
+    if (!clientId.isEmpty())
+        o.insert(u"clientId"_s, clientId);
+    if (attempt > 0)
+        o.insert(u"attempt"_s, attempt);
+    if (!idempotencyKey.isEmpty())
+        o.insert(u"idempotencyKey"_s, idempotencyKey);
+    if (askedWait)
+        o.insert(u"askedWaitMs"_s, toMs(*askedWait));
+    if (allowedBackAt)
+        o.insert(u"allowedBackAtMs"_s, toMs(*allowedBackAt));
+    if (earlyBy)
+        o.insert(u"earlyByMs"_s, toMs(*earlyBy));
+    return o;
+}
+
+void RequestJournal::setCapacity(int capacity)
+{
+    m_capacity = std::max(1, capacity);
+    while (static_cast<int>(m_entries.size()) > m_capacity) {
+        m_entries.pop_front();
+        ++m_dropped;
+    }
+}
+
+void RequestJournal::clear()
+{
+    m_entries.clear();
+    m_allowedAt.clear();
+    m_nextId = 1;
+    m_dropped = m_violations = m_judged = 0;
+}
+
+JournalEntry *RequestJournal::find(qint64 id)
+{
+    if (m_entries.empty() || id < m_entries.front().id || id > m_entries.back().id)
+        return nullptr;
+    return &m_entries[static_cast<std::size_t>(id - m_entries.front().id)];
+}
+
+JournalEntry &RequestJournal::arrive(JournalEntry e)
+{
+    e.id = m_nextId++;
+    // Compliance: the later of what this client id and this key were asked to honour.
+    std::optional<Duration> allowed;
+    for (const QString &who :
+         {e.clientId.isEmpty() ? QString() : u"client:"_s + e.clientId,
+          e.idempotencyKey.isEmpty() ? QString() : u"key:"_s + e.idempotencyKey}) {
+        if (who.isEmpty())
+            continue;
+        const auto it = m_allowedAt.constFind(who);
+        if (it != m_allowedAt.constEnd()) {
+            allowed = allowed ? std::max(*allowed, *it) : *it;
+            m_allowedAt.erase(it); // judged once: the next wait is set by this response
+        }
+    }
+    if (allowed) {
+        ++m_judged;
+        if (e.at < *allowed) {
+            e.earlyBy = *allowed - e.at;
+            ++m_violations;
+        }
+    }
+    m_entries.push_back(std::move(e));
+    while (static_cast<int>(m_entries.size()) > m_capacity) {
+        m_entries.pop_front();
+        ++m_dropped;
+    }
+    return m_entries.back();
+}
+
+void RequestJournal::askedToWait(qint64 id, Duration wait, Duration sentAt)
+{
+    JournalEntry *e = find(id);
+    if (!e)
+        return;
+    e->askedWait = wait;
+    e->allowedBackAt = sentAt + wait;
+    if (!e->clientId.isEmpty())
+        m_allowedAt.insert(u"client:"_s + e->clientId, sentAt + wait);
+    if (!e->idempotencyKey.isEmpty())
+        m_allowedAt.insert(u"key:"_s + e->idempotencyKey, sentAt + wait);
+}
+
+void RequestJournal::setOutcome(qint64 id, const QString &decision, int status, Duration latency)
+{
+    if (JournalEntry *e = find(id)) {
+        e->decision = decision;
+        e->status = status;
+        e->latency = latency;
+    }
+}
+
+std::vector<JournalEntry> RequestJournal::since(qint64 id, int max) const
+{
+    std::vector<JournalEntry> out;
+    if (m_entries.empty())
+        return out;
+    const qint64 first = m_entries.front().id;
+    std::size_t start = id < first ? 0 : static_cast<std::size_t>(id - first + 1);
+    for (std::size_t i = start; i < m_entries.size() && static_cast<int>(out.size()) < max; ++i)
+        out.push_back(m_entries[i]);
+    return out;
+}
+
+} // namespace retrylab

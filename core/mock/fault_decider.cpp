@@ -81,9 +81,9 @@ bool FaultDecider::takeToken(Duration now)
     const double seconds = static_cast<double>((now - m_tokensAt).count()) / 1e6;
     m_tokens = std::min(burst, m_tokens + std::max(0.0, seconds) * c.ratePerSecond);
     m_tokensAt = now;
-    if (m_tokens < 1.0)
+    if (m_tokens < 1.0 - 1e-9) // tolerate the rounding of many small refills
         return false;
-    m_tokens -= 1.0;
+    m_tokens = std::max(0.0, m_tokens - 1.0);
     return true;
 }
 

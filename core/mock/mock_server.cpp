@@ -358,38 +358,52 @@ void MockServer::handlePayment(Incoming in, QTcpSocket *socket)
                         ((d.kind == FaultKind::Respond || d.kind == FaultKind::Truncate ||
                           d.kind == FaultKind::SlowBody) &&
                          d.status >= 200 && d.status < 300 && d.label != u"fail-first"_s);
-    QByteArray body;
+    // The key stays "in flight" until processing ends, when the effect is committed (and
+    // stored for replays) or the key released.
+    std::function<QByteArray()> commit;
     int status = d.status;
     if (effect) {
+        status = 201;
         QString operation = in.operationId;
         if (operation.isEmpty() && !in.key.isEmpty())
             operation = u"key:"_s + in.key;
         if (operation.isEmpty())
             operation =
                 u"client:"_s + in.clientId + u':' + QString::fromLatin1(fingerprint.toHex());
-        const qint64 n = m_ledger.charge(operation);
-        status = 201;
-        body = json(QJsonObject{{u"id"_s, u"pay_%1"_s.arg(n)},
-                                {u"amount"_s, amount},
-                                {u"currency"_s, currency},
-                                {u"status"_s, u"succeeded"_s}});
-        if (!in.key.isEmpty())
-            m_store.complete(in.key, status, body, in.at);
-    } else {
-        if (!in.key.isEmpty())
-            m_store.release(in.key); // nothing happened: a retry starts afresh
-        body = wire::errorBody(status > 0 ? status : 500, d.label);
+        commit = [this, operation, amount, currency, key = in.key] {
+            const qint64 n = m_ledger.charge(operation);
+            const QByteArray created = json(QJsonObject{{u"id"_s, u"pay_%1"_s.arg(n)},
+                                                        {u"amount"_s, amount},
+                                                        {u"currency"_s, currency},
+                                                        {u"status"_s, u"succeeded"_s}});
+            if (!key.isEmpty())
+                m_store.complete(key, 201, created, m_clock.now() - m_started);
+            return created;
+        };
+    } else if (!in.key.isEmpty()) {
+        commit = [this, key = in.key] {
+            m_store.release(key); // nothing happened: a retry starts afresh
+            return QByteArray();
+        };
     }
-    execute(in, socket, d, status, body, d.headers, id);
+    execute(in, socket, d, status, wire::errorBody(status > 0 ? status : 500, d.label), d.headers,
+            id, std::move(commit));
 }
 
 void MockServer::execute(const Incoming &in, QTcpSocket *socket, const FaultDecision &d, int status,
-                         QByteArray body, HeaderList extra, qint64 journalId)
+                         QByteArray body, HeaderList extra, qint64 journalId,
+                         std::function<QByteArray()> commit)
 {
     m_tcp->setBusy(socket, true);
     const QPointer<QTcpSocket> guard(socket);
     const Duration hangMax = profile().limits.hangMax;
-    auto act = [this, in, guard, d, status, body, extra, journalId, hangMax] {
+    auto act = [this, in, guard, d, status, body, extra, journalId, hangMax,
+                commit = std::move(commit)]() mutable {
+        if (commit) {
+            QByteArray committed = commit();
+            if (!committed.isEmpty())
+                body = std::move(committed);
+        }
         // Copies only: the hang and slow-body timers call it after this lambda is gone.
         const auto done = [this, admitted = d.admitted] {
             if (admitted)
@@ -424,11 +438,12 @@ void MockServer::execute(const Incoming &in, QTcpSocket *socket, const FaultDeci
             done();
             return;
         case FaultKind::Garbage: {
-            QByteArray junk(64, '\0');
+            // Not a status line: a client's HTTP parser must give up on it.
+            QByteArray junk(48, '\0');
             for (int i = 0; i < junk.size(); ++i)
                 junk[i] = static_cast<char>((i * 73 + 41) % 256);
             junk[0] = '\x7f';
-            s->write(junk);
+            s->write(junk + "\r\n\r\n");
             s->disconnectFromHost();
             done();
             return;

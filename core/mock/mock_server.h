@@ -15,6 +15,7 @@
 #include <QUrl>
 
 #include <deque>
+#include <functional>
 
 class QTcpSocket;
 
@@ -60,8 +61,11 @@ private:
     void handlePayment(Incoming in, QTcpSocket *socket);
     void handleGeneric(Incoming in, QTcpSocket *socket);
     // Carries out a decision after its latency: a response, or a connection fault.
+    // `commit`, when given, runs when processing ends (after the latency, even if the client
+    // has gone) and may return the body to send instead of `body`.
     void execute(const Incoming &in, QTcpSocket *socket, const FaultDecision &d, int status,
-                 QByteArray body, HeaderList extra, qint64 journalId);
+                 QByteArray body, HeaderList extra, qint64 journalId,
+                 std::function<QByteArray()> commit = {});
     void send(QTcpSocket *socket, const Incoming &in, int status, const QByteArray &body,
               const HeaderList &extra = {});
     void count(const QString &decision, int status);

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The server's bookkeeping without sockets: the idempotency store and the journal.
+#include "mock/idempotency_store.h"
+#include "mock/payment_ledger.h"
+#include "mock/request_journal.h"
+
+#include <QTest>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+using V = IdempotencyStore::Verdict;
+
+class TestMockState : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // SPEC.md §4, row by row.
+    void idempotencyRows()
+    {
+        IdempotencyStore s(24h);
+        const QByteArray a = IdempotencyStore::fingerprint("POST", "/payments", "{\"amount\":1}");
+        const QByteArray b = IdempotencyStore::fingerprint("POST", "/payments", "{\"amount\":2}");
+        QCOMPARE(s.begin(u"k"_s, a, 0s, nullptr), V::New);             // new key
+        QCOMPARE(s.begin(u"k"_s, a, 1s, nullptr), V::InFlight);        // first still in flight
+        QCOMPARE(s.begin(u"k"_s, b, 1s, nullptr), V::PayloadMismatch); // different payload
+        s.complete(u"k"_s, 201, "paid", 2s);
+        IdempotencyStore::Stored stored;
+        QCOMPARE(s.begin(u"k"_s, a, 3s, &stored), V::Replay); // replay
+        QCOMPARE(stored.status, 201);
+        QCOMPARE(stored.body, QByteArray("paid"));
+        QCOMPARE(s.begin(u"k"_s, b, 3s, nullptr), V::PayloadMismatch);
+        // After the retention window the key is new again.
+        QCOMPARE(s.begin(u"k"_s, a, 2s + 24h, nullptr), V::New);
+        // A released key (failure before any effect) starts afresh.
+        s.release(u"k"_s);
+        QCOMPARE(s.begin(u"k"_s, b, 25h, nullptr), V::New);
+    }
+
+    void ledgerCountsDuplicatesPerOperation()
+    {
+        PaymentLedger l;
+        l.charge(u"op1"_s);
+        l.charge(u"op2"_s);
+        l.charge(u"op1"_s);
+        l.charge(u"op1"_s);
+        QCOMPARE(l.payments(), 4);
+        QCOMPARE(l.operations(), 2);
+        QCOMPARE(l.duplicates(), 2);
+    }
+
+    void journalIsABoundedRing()
+    {
+        RequestJournal j(3);
+        for (int i = 0; i < 5; ++i) {
+            JournalEntry e;
+            e.at = std::chrono::seconds(i);
+            j.arrive(e);
+        }
+        QCOMPARE(j.total(), 5);
+        QCOMPARE(j.dropped(), 2);
+        const auto all = j.since(0);
+        QCOMPARE(all.size(), std::size_t(3));
+        QCOMPARE(all.front().id, 3);
+        QCOMPARE(j.since(4).size(), std::size_t(1));
+        QCOMPARE(j.since(5).size(), std::size_t(0));
+    }
+
+    // A client asked to wait 2 s that comes back after 1.5 s is 500 ms early; one that
+    // waits 2 s is compliant. The key is judged like the client id.
+    void complianceVerdicts()
+    {
+        RequestJournal j;
+        JournalEntry first;
+        first.clientId = u"c1"_s;
+        first.at = 0s;
+        const qint64 id = j.arrive(first).id;
+        j.askedToWait(id, 2s, 100ms); // response sent at 100 ms
+        JournalEntry early;
+        early.clientId = u"c1"_s;
+        early.at = 1600ms;
+        const auto &e = j.arrive(early);
+        QVERIFY(e.earlyBy);
+        QCOMPARE(*e.earlyBy, Duration(500ms));
+        QCOMPARE(j.violations(), 1);
+
+        JournalEntry keyed;
+        keyed.idempotencyKey = u"k"_s;
+        keyed.at = 10s;
+        j.askedToWait(j.arrive(keyed).id, 1s, 10s);
+        JournalEntry onTime;
+        onTime.idempotencyKey = u"k"_s;
+        onTime.clientId = u"someone-else"_s;
+        onTime.at = 11s;
+        QVERIFY(!j.arrive(onTime).earlyBy);
+        QCOMPARE(j.judged(), 2);
+        QCOMPARE(j.violations(), 1);
+        // Nothing asked, nothing judged.
+        JournalEntry fresh;
+        fresh.clientId = u"c9"_s;
+        QVERIFY(!j.arrive(fresh).earlyBy);
+        QCOMPARE(j.judged(), 2);
+        const QJsonObject json = e.toJson();
+        QCOMPARE(json.value(u"earlyByMs"_s).toDouble(), 500.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMockState)
+#include "tst_mock_state.moc"

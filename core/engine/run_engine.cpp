@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "run_engine.h"
+
+#include "http/idempotency.h"
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+
+// SplitMix64: independent, reproducible seeds for each client from the scenario's seed.
+std::uint64_t splitmix(std::uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+std::int64_t us(Duration d)
+{
+    return d.count();
+}
+
+} // namespace
+
+class RunEngine::SchedulerClock final : public Clock
+{
+public:
+    explicit SchedulerClock(const Scheduler &s)
+        : m_s(s)
+    {}
+    Duration now() const override { return m_s.now(); }
+
+private:
+    const Scheduler &m_s;
+};
+
+struct RunEngine::Client {
+    RandomSource rng;
+    std::unique_ptr<CircuitBreaker> breaker;
+    std::unique_ptr<RetryBudget> budget;
+    std::uint32_t nextOperation = 0;
+    Duration notBefore{0}; // a server asked this client to stay away until then
+};
+
+struct RunEngine::Op {
+    std::uint64_t id = 0;
+    std::uint32_t client = 0;
+    std::uint32_t index = 0;
+    Duration startedAt{0};
+    Duration lastFinished{0};
+    Duration nextScheduled{0};
+    std::int64_t plannedDelayUs = -1;
+    DelaySource source = DelaySource::Backoff;
+    bool shortened = false;
+    int attempts = 0;
+    BackoffState backoff;
+    QString key;
+    double lastRetryCost = 0;
+    OutcomeClass lastOutcome = OutcomeClass::Success;
+    std::uint64_t inflight = 0;
+    bool permittedByBreaker = false;
+    AttemptRecord pending; // the record of the attempt in flight
+};
+
+RunEngine::RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &transport,
+                     AttemptLog &log)
+    : m_scenario(scenario)
+    , m_scheduler(scheduler)
+    , m_transport(transport)
+    , m_log(log)
+    , m_clock(std::make_unique<SchedulerClock>(scheduler))
+    , m_arrivals(splitmix(scenario.seed ^ 0xa11c0ffeeULL))
+{
+    const auto listen = [this](std::uint32_t owner) {
+        return [this, owner](const BreakerTransition &t) {
+            m_log.appendBreaker({owner, us(t.at), t});
+        };
+    };
+    if (m_scenario.sharedBreaker) {
+        m_sharedBreaker = std::make_unique<CircuitBreaker>(m_scenario.policy.breaker, *m_clock);
+        m_sharedBreaker->setListener(listen(0));
+    }
+    if (m_scenario.sharedBudget)
+        m_sharedBudget = std::make_unique<RetryBudget>(m_scenario.policy.budget);
+    for (int c = 0; c < m_scenario.clients; ++c) {
+        auto client = std::make_unique<Client>();
+        client->rng.reseed(splitmix(m_scenario.seed + static_cast<std::uint64_t>(c) * 0x9e37ULL));
+        if (!m_scenario.sharedBreaker) {
+            client->breaker = std::make_unique<CircuitBreaker>(m_scenario.policy.breaker, *m_clock);
+            client->breaker->setListener(listen(static_cast<std::uint32_t>(c)));
+        }
+        if (!m_scenario.sharedBudget)
+            client->budget = std::make_unique<RetryBudget>(m_scenario.policy.budget);
+        m_clients.push_back(std::move(client));
+    }
+    m_idempotent = isIdempotentMethod(m_scenario.method);
+    m_methodIndex = m_log.intern(QString::fromLatin1(m_scenario.method));
+    const QString url = m_scenario.builtinServer
+                            ? m_scenario.path
+                            : m_scenario.url.resolved(QUrl(m_scenario.path)).toString();
+    m_urlIndex = m_log.intern(url);
+}
+
+RunEngine::~RunEngine() = default;
+
+CircuitBreaker &RunEngine::breakerOf(std::uint32_t client)
+{
+    return m_sharedBreaker ? *m_sharedBreaker : *m_clients[client]->breaker;
+}
+
+RetryBudget &RunEngine::budgetOf(std::uint32_t client)
+{
+    return m_sharedBudget ? *m_sharedBudget : *m_clients[client]->budget;
+}
+
+void RunEngine::start()
+{
+    const Duration t0 = m_scheduler.now();
+    m_t0 = t0;
+    if (m_scenario.arrivalRatePerSecond > 0) {
+        scheduleArrival(0, t0);
+        return;
+    }
+    m_arrivalsOver = true; // closed loop: each client runs its operations one after another
+    for (std::uint32_t c = 0; c < m_clients.size(); ++c) {
+        const Duration offset = m_scenario.stagger > Duration::zero()
+                                    ? clampMicros(m_clients[c]->rng.uniform() *
+                                                  static_cast<double>(m_scenario.stagger.count()))
+                                    : Duration::zero();
+        m_scheduler.at(t0 + offset,
+                       [this, c] { startOperation(c, m_clients[c]->nextOperation++); });
+    }
+}
+
+void RunEngine::scheduleArrival(std::uint64_t index, Duration at)
+{
+    m_scheduler.at(at, [this, index, at] {
+        if (m_stopping) {
+            m_arrivalsOver = true;
+            checkFinished();
+            return;
+        }
+        const auto client = static_cast<std::uint32_t>(index % m_clients.size());
+        startOperation(client, m_clients[client]->nextOperation++);
+        // Poisson arrivals: exponential gaps with mean 1 / rate.
+        const double gap = -std::log(1.0 - m_arrivals.uniform()) / m_scenario.arrivalRatePerSecond;
+        const Duration next = at + clampMicros(gap * 1e6);
+        if (next >= m_t0 + m_scenario.duration) {
+            m_arrivalsOver = true;
+            checkFinished();
+            return;
+        }
+        scheduleArrival(index + 1, next);
+    });
+}
+
+void RunEngine::startOperation(std::uint32_t client, std::uint32_t index)
+{
+    if (m_stopping) {
+        checkFinished();
+        return;
+    }
+    auto op = std::make_unique<Op>();
+    op->client = client;
+    op->index = index;
+    op->startedAt = m_scheduler.now();
+    op->nextScheduled = op->startedAt;
+    if (m_scenario.keys == KeyMode::PerOperation)
+        op->key = makeIdempotencyKey(m_clients[client]->rng);
+    const std::uint64_t id = m_nextOpId++;
+    op->id = id;
+    ++m_started;
+    // A well-behaved client does not start new work while a server has asked it to wait.
+    const Duration notBefore = m_clients[client]->notBefore;
+    if (notBefore > op->startedAt) {
+        op->nextScheduled = notBefore;
+        op->source = DelaySource::Server;
+        op->plannedDelayUs = us(notBefore - op->startedAt);
+        m_ops.emplace(id, std::move(op));
+        m_scheduler.at(notBefore, [this, id] { attempt(id); });
+        return;
+    }
+    m_ops.emplace(id, std::move(op));
+    attempt(id);
+}
+
+void RunEngine::attempt(std::uint64_t opId)
+{
+    const auto it = m_ops.find(opId);
+    if (it == m_ops.end())
+        return;
+    Op &op = *it->second;
+    const Duration now = m_scheduler.now();
+    Client &client = *m_clients[op.client];
+    const RetryPolicy &policy = m_scenario.policy.retry;
+
+    AttemptRecord rec;
+    rec.client = op.client;
+    rec.operation = op.index;
+    rec.attempt = static_cast<std::uint16_t>(std::min(op.attempts + 1, 65535));
+    rec.method = m_methodIndex;
+    rec.url = m_urlIndex;
+    rec.scheduledUs = us(op.nextScheduled);
+    rec.startedUs = us(now);
+    rec.plannedDelayUs = op.plannedDelayUs;
+    rec.actualDelayUs = op.attempts > 0 ? us(now - op.lastFinished) : -1;
+    rec.delaySource = op.source;
+    rec.shortened = op.shortened;
+    ++op.attempts;
+
+    CircuitBreaker &breaker = breakerOf(op.client);
+    breaker.poll();
+    rec.breakerAtStart = breaker.state();
+
+    if (m_stopping && op.attempts > 1) {
+        rec.outcome = OutcomeClass::BudgetExhausted;
+        rec.finishedUs = us(now);
+        rec.stop = StopReason::TimeBudgetExhausted;
+        rec.lastOfOperation = true;
+        m_log.append(rec);
+        finishOperation(opId);
+        return;
+    }
+
+    // A retry asks the budget first; a refusal ends the operation without sending.
+    if (op.attempts > 1) {
+        const auto permit = budgetOf(op.client).tryAcquireRetry(op.lastOutcome);
+        if (!permit.allowed) {
+            rec.outcome = OutcomeClass::RejectedByBudget;
+            rec.finishedUs = us(now);
+            rec.stop = StopReason::Rejected;
+            rec.lastOfOperation = true;
+            m_log.append(rec);
+            finishOperation(opId);
+            return;
+        }
+        op.lastRetryCost = permit.cost;
+    }
+
+    const auto permit = breaker.tryAcquire();
+    if (!permit.allowed) {
+        rec.outcome = OutcomeClass::RejectedByBreaker;
+        rec.finishedUs = us(now);
+        op.lastFinished = now;
+        op.lastOutcome = rec.outcome;
+        AttemptResult result{OutcomeClass::RejectedByBreaker, 0, std::nullopt, permit.retryIn};
+        decideNext(op, rec, result);
+        return;
+    }
+    op.permittedByBreaker = true;
+
+    if (m_scenario.keys == KeyMode::PerAttempt)
+        op.key = makeIdempotencyKey(client.rng);
+    const Duration timeout = policy.effectiveAttemptTimeout(now - op.startedAt);
+    if (timeout <= Duration::zero()) {
+        rec.outcome = OutcomeClass::BudgetExhausted;
+        rec.finishedUs = us(now);
+        rec.stop = StopReason::TimeBudgetExhausted;
+        rec.lastOfOperation = true;
+        m_log.append(rec);
+        finishOperation(opId);
+        return;
+    }
+    rec.idempotencyKey = m_log.intern(op.key);
+
+    AttemptRequest req;
+    req.id = m_nextAttemptId++;
+    req.client = op.client;
+    req.operation = op.index;
+    req.attempt = op.attempts;
+    req.method = m_scenario.method;
+    req.path = m_scenario.path;
+    req.body = m_scenario.body;
+    req.idempotencyKey = op.key;
+    req.headers = m_scenario.headers;
+    req.headers.append({"X-Client-Id", QByteArray::number(op.client)});
+    req.headers.append({"X-Attempt", QByteArray::number(op.attempts)});
+    req.headers.append(
+        {"X-Operation-Id", QByteArray::number(op.client) + '-' + QByteArray::number(op.index)});
+    if (!op.key.isEmpty())
+        req.headers.append(
+            {"Idempotency-Key", formatIdempotencyKey(op.key, IdempotencyKeySyntax::Quoted)});
+    op.inflight = req.id;
+    op.pending = rec;
+    const std::uint64_t attemptId = req.id;
+    m_transport.send(
+        req, [this, opId, attemptId](const AttemptResponse &r) { onResult(opId, attemptId, r); });
+    if (timeout < kMaxDuration) {
+        m_scheduler.at(now + timeout, [this, opId, attemptId] {
+            const auto found = m_ops.find(opId);
+            if (found == m_ops.end() || found->second->inflight != attemptId)
+                return;
+            m_transport.cancel(attemptId);
+            onResult(opId, attemptId, {OutcomeClass::Timeout, 0, {}, {}});
+        });
+    }
+}
+
+void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &r)
+{
+    const auto it = m_ops.find(opId);
+    if (it == m_ops.end() || it->second->inflight != attemptId)
+        return;
+    Op &op = *it->second;
+    op.inflight = 0;
+    const Duration now = m_scheduler.now();
+    AttemptRecord rec = op.pending;
+    rec.finishedUs = us(now);
+    rec.outcome = r.outcome;
+    rec.status = static_cast<std::int16_t>(r.status);
+    op.lastFinished = now;
+    op.lastOutcome = r.outcome;
+
+    AttemptResult result{r.outcome, r.status, std::nullopt, std::nullopt};
+    if (r.status > 0) {
+        const auto reading =
+            readPushback(r.status, r.headers,
+                         r.receivedAt.isValid() ? r.receivedAt : QDateTime::currentDateTimeUtc());
+        result.pushback = reading.wait;
+        if (reading.wait) {
+            rec.retryAfterUs = us(reading.wait->delay);
+            if (m_scenario.policy.retry.retryAfterMode != RetryAfterMode::Ignore)
+                m_clients[op.client]->notBefore = now + reading.wait->delay;
+        }
+    }
+    // Breaker and budget count what the service did: failures it could recover from.
+    const RetryPolicy &policy = m_scenario.policy.retry;
+    const bool failure =
+        outcome::isNetworkFailure(r.outcome) || r.outcome == OutcomeClass::ServerError ||
+        (r.outcome == OutcomeClass::ClientError && policy.retryableStatuses.contains(r.status));
+    CircuitBreaker &breaker = breakerOf(op.client);
+    if (op.permittedByBreaker)
+        failure ? breaker.onFailure() : breaker.onSuccess();
+    op.permittedByBreaker = false;
+    RetryBudget &budget = budgetOf(op.client);
+    if (failure)
+        budget.onAttemptFailed();
+    else
+        budget.onAttemptSucceeded(op.lastRetryCost);
+    decideNext(op, rec, result);
+}
+
+void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result)
+{
+    const Duration now = m_scheduler.now();
+    const AttemptContext ctx{op.attempts, now - op.startedAt, m_idempotent, !op.key.isEmpty()};
+    const RetryDecision d =
+        m_scenario.policy.retry.decide(ctx, result, op.backoff, m_clients[op.client]->rng);
+    const std::uint64_t opId = op.id;
+    if (!d.retry || m_stopping) {
+        rec.stop = m_stopping && d.retry ? StopReason::TimeBudgetExhausted : d.stop;
+        rec.lastOfOperation = true;
+        m_log.append(rec);
+        finishOperation(opId);
+        return;
+    }
+    m_log.append(rec);
+    op.plannedDelayUs = us(d.delay);
+    op.source = d.source;
+    op.shortened = d.shortened;
+    op.nextScheduled = now + d.delay;
+    m_scheduler.at(now + d.delay, [this, opId] { attempt(opId); });
+}
+
+void RunEngine::finishOperation(std::uint64_t opId)
+{
+    const auto it = m_ops.find(opId);
+    if (it == m_ops.end())
+        return;
+    const std::uint32_t client = it->second->client;
+    m_ops.erase(it);
+    ++m_done;
+    if (m_scenario.arrivalRatePerSecond <= 0 && !m_stopping &&
+        m_clients[client]->nextOperation <
+            static_cast<std::uint32_t>(m_scenario.operationsPerClient)) {
+        const std::uint32_t next = m_clients[client]->nextOperation++;
+        m_scheduler.at(m_scheduler.now(), [this, client, next] { startOperation(client, next); });
+        return;
+    }
+    checkFinished();
+}
+
+void RunEngine::stop()
+{
+    m_stopping = true;
+    checkFinished();
+}
+
+void RunEngine::checkFinished()
+{
+    if (m_finished || !m_ops.empty() || !m_arrivalsOver)
+        return;
+    if (!m_stopping && m_scenario.arrivalRatePerSecond <= 0) {
+        for (const auto &c : m_clients)
+            if (c->nextOperation < static_cast<std::uint32_t>(m_scenario.operationsPerClient))
+                return;
+    }
+    m_finished = true;
+    if (onFinished)
+        onFinished();
+}
+
+} // namespace retrylab

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "log/attempt_log.h"
+#include "scenario/scenario.h"
+#include "scheduler.h"
+#include "transport.h"
+
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace retrylab {
+
+// Turns a scenario into attempts: N clients × operations, each operation through the retry
+// policy, its breaker and its budget, over a transport, on a scheduler's clock. Every attempt
+// and breaker change goes to the AttemptLog. The same code runs in real and virtual time.
+class RunEngine
+{
+public:
+    RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &transport,
+              AttemptLog &log);
+    ~RunEngine();
+
+    void start();
+    // No new operations or retries; operations end at their current attempt.
+    void stop();
+    bool isFinished() const { return m_finished; }
+    std::function<void()> onFinished;
+
+    std::uint64_t operationsStarted() const { return m_started; }
+    std::uint64_t operationsDone() const { return m_done; }
+
+private:
+    struct Op;
+    struct Client;
+    class SchedulerClock;
+
+    void startOperation(std::uint32_t client, std::uint32_t index);
+    void attempt(std::uint64_t opId);
+    void onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &response);
+    void decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result);
+    void finishOperation(std::uint64_t opId);
+    void scheduleArrival(std::uint64_t index, Duration at);
+    void checkFinished();
+    CircuitBreaker &breakerOf(std::uint32_t client);
+    RetryBudget &budgetOf(std::uint32_t client);
+
+    Scenario m_scenario;
+    Scheduler &m_scheduler;
+    Transport &m_transport;
+    AttemptLog &m_log;
+    std::unique_ptr<SchedulerClock> m_clock;
+    std::vector<std::unique_ptr<Client>> m_clients;
+    std::unique_ptr<CircuitBreaker> m_sharedBreaker;
+    std::unique_ptr<RetryBudget> m_sharedBudget;
+    std::unordered_map<std::uint64_t, std::unique_ptr<Op>> m_ops;
+    RandomSource m_arrivals;
+    Duration m_t0{0};
+    std::uint64_t m_nextOpId = 1;
+    std::uint64_t m_nextAttemptId = 1;
+    std::uint64_t m_started = 0;
+    std::uint64_t m_done = 0;
+    bool m_arrivalsOver = false;
+    bool m_stopping = false;
+    bool m_finished = false;
+    bool m_idempotent = true;
+    std::uint32_t m_methodIndex = 0;
+    std::uint32_t m_urlIndex = 0;
+};
+
+} // namespace retrylab

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "policy/clock.h"
+
+#include <functional>
+
+namespace retrylab {
+
+// When things happen: the one seam between real and simulated time. The engine asks only
+// this for the time and for callbacks, so the same policy code runs on either clock.
+class Scheduler : public Clock
+{
+public:
+    // Runs `fn` at `when` (or as soon as possible if that has passed), never earlier.
+    virtual void at(Duration when, std::function<void()> fn) = 0;
+};
+
+} // namespace retrylab

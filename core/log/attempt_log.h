@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "attempt_record.h"
+
+#include <QMutex>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace retrylab {
+
+// The append-only log of a run. One writer (the engine's thread) appends; any thread reads a
+// snapshot without stopping it: records sit in fixed chunks that never move, and the count of
+// finished records is published atomically after each append. A cap bounds memory; what
+// does not fit is counted as dropped.
+class AttemptLog
+{
+public:
+    static constexpr std::size_t kChunk = 4096;
+
+    explicit AttemptLog(std::size_t cap = 10'000'000);
+
+    // Writer side.
+    void append(const AttemptRecord &r);
+    void appendBreaker(const BreakerRecord &r);
+    std::uint32_t intern(const QString &s); // index of a string; "" is 0
+
+    // Reader side: safe from any thread.
+    std::size_t size() const { return m_count.load(std::memory_order_acquire); }
+    AttemptRecord at(std::size_t i) const;
+    // Calls f for records [from, size()) as they are now.
+    template<typename F> void forEach(F &&f, std::size_t from = 0) const
+    {
+        const std::size_t n = size();
+        std::vector<const AttemptRecord *> chunks = chunkPointers();
+        for (std::size_t i = from; i < n; ++i)
+            f(chunks[i / kChunk][i % kChunk]);
+    }
+    std::vector<BreakerRecord> breakerRecords() const;
+    QString string(std::uint32_t index) const;
+    std::size_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
+    std::size_t cap() const { return m_cap; }
+    std::size_t bytesPerRecord() const { return sizeof(AttemptRecord); }
+
+private:
+    std::vector<const AttemptRecord *> chunkPointers() const;
+
+    std::size_t m_cap;
+    std::vector<std::unique_ptr<AttemptRecord[]>> m_chunks;
+    std::atomic<std::size_t> m_count{0};
+    std::atomic<std::size_t> m_dropped{0};
+    mutable QMutex m_mutex; // guards the chunk list, the breaker records and the strings
+    std::vector<BreakerRecord> m_breakers;
+    QStringList m_strings{QString()};
+    QHash<QString, std::uint32_t> m_stringIndex;
+};
+
+} // namespace retrylab

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "attempt_log.h"
+
+#include <QJsonObject>
+#include <QMap>
+
+namespace retrylab {
+
+// What a run came to, computed from the attempt log alone (plus the server's own numbers
+// when the target was the built-in server). The status bar, the headless report and the
+// expectations all read this one summary.
+struct RunSummary {
+    qint64 operations = 0;
+    qint64 succeeded = 0;
+    QMap<QString, qint64> failedBy;         // stop reason → operations
+    qint64 attemptsSent = 0;                // attempts that went on the wire
+    qint64 attemptsRefused = 0;             // rejected locally by breaker or budget
+    qint64 retries = 0;                     // sent attempts after the first of an operation
+    double amplification = 0;               // sent attempts per operation
+    double p50Ms = 0, p95Ms = 0, p99Ms = 0; // completion time of operations
+    // Judged as the built-in server judges: each client's next attempt after a response that
+    // asked it to wait, whichever operation it belongs to.
+    qint64 retryAfterJudged = 0;
+    qint64 retryAfterViolations = 0;
+    double worstEarlyMs = 0;
+    qint64 breakerTransitions = 0;
+    qint64 peakPer100ms = 0;        // attempts sent in the busiest 100 ms
+    qint64 peakRetriesPer100ms = 0; // retries sent in the busiest 100 ms: where herds show
+    qint64 dropped = 0;             // records past the log's cap
+    // From the server, when it is the built-in one (-1: unknown).
+    qint64 duplicates = -1;
+    double serverCompliancePercent = -1;
+
+    double successRate() const { return operations ? double(succeeded) / operations : 1.0; }
+    double compliancePercent() const
+    {
+        return retryAfterJudged ? 100.0 * double(retryAfterJudged - retryAfterViolations) /
+                                      double(retryAfterJudged)
+                                : 100.0;
+    }
+
+    static RunSummary compute(const AttemptLog &log);
+    QJsonObject toJson() const;
+    QString toText() const; // a few lines for a terminal
+};
+
+} // namespace retrylab

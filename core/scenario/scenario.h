@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "mock/fault_profile.h"
+#include "policy/client_policy.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QUrl>
+
+namespace retrylab {
+
+enum class KeyMode {
+    None,         // no Idempotency-Key
+    PerOperation, // one key per operation, reused by its retries (right)
+    PerAttempt,   // a new key for every attempt (wrong: defeats the point; for demos)
+};
+
+// A run: what to call, how hard, with which policy, on which clock. Its JSON form is
+// versioned; loading names the file, the field and the problem.
+struct Scenario {
+    static constexpr int kVersion = 1;
+
+    QString name = QStringLiteral("Untitled");
+    QString description;
+
+    // Target: the built-in flaky server with a profile, or a URL.
+    bool builtinServer = true;
+    FaultProfile profile;
+    QUrl url;
+
+    // Request.
+    QByteArray method = "GET";
+    QString path = QStringLiteral("/");
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    KeyMode keys = KeyMode::None;
+
+    // Load.
+    int clients = 10;
+    int operationsPerClient = 10;
+    double arrivalRatePerSecond = 0;              // > 0: operations arrive at this rate instead
+    Duration duration = std::chrono::seconds(10); // with an arrival rate
+    Duration stagger{0}; // first operations spread over this window (0: all at once)
+
+    ClientPolicy policy;
+    bool sharedBreaker = false;
+    bool sharedBudget = false;
+
+    bool simulated = false;
+    std::uint64_t seed = 1;
+
+    // Simulated time only.
+    Duration networkDelay = std::chrono::milliseconds(1); // each way
+    bool contention = false; // the optimistic-concurrency resource of the AWS jitter study
+
+    bool operator==(const Scenario &) const = default;
+
+    QJsonObject toJson() const;
+    static std::optional<Scenario> fromJson(const QJsonObject &json, FieldProblems *problems);
+    static std::optional<Scenario> load(const QString &fileName, QString *error);
+    bool save(const QString &fileName, QString *error) const;
+};
+
+QString keyModeId(KeyMode m);
+
+} // namespace retrylab

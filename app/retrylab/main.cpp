@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/headless_run.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -6,13 +7,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// QApplication aborts with an obscure platform-plugin message when there is no display; say
-// what to do instead.
 bool haveDisplay()
 {
     const auto set = [](const char *name) {
@@ -22,22 +22,74 @@ bool haveDisplay()
     return set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM");
 }
 
+bool wants(int argc, char *argv[], std::initializer_list<const char *> flags)
+{
+    for (int i = 1; i < argc; ++i)
+        for (const char *f : flags)
+            if (std::strcmp(argv[i], f) == 0)
+                return true;
+    return false;
+}
+
+void describe(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(
+        u"Retry Lab: drive retry policies against endpoints and watch every attempt."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    // --help and --version must work without a display, so parse before QApplication.
-    if (!haveDisplay()) {
-        for (int i = 1; i < argc; ++i) {
-            const QByteArray arg(argv[i]);
-            if (arg == "--version" || arg == "-v" || arg == "--help" || arg == "-h")
-                qputenv("QT_QPA_PLATFORM", "offscreen");
+    // The headless mode needs no display and no widgets.
+    if (wants(argc, argv, {"--headless"})) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(u"retrylab"_s);
+        QCoreApplication::setApplicationVersion(QStringLiteral(RETRYLAB_VERSION));
+        QCommandLineParser parser;
+        describe(parser);
+        const QCommandLineOption headless(u"headless"_s, u"Run a scenario without a window."_s);
+        const QCommandLineOption scenario(u"scenario"_s, u"The scenario to run."_s, u"FILE"_s);
+        const QCommandLineOption seed(u"seed"_s, u"Override the scenario's seed."_s, u"N"_s);
+        const QCommandLineOption simulated(u"simulated"_s, u"Run in simulated time."_s);
+        const QCommandLineOption log(u"log"_s, u"Stream the attempt log to FILE (JSON Lines)."_s,
+                                     u"FILE.jsonl"_s);
+        const QCommandLineOption summary(u"summary"_s, u"Write the summary to FILE (JSON)."_s,
+                                         u"FILE.json"_s);
+        parser.addOptions({headless, scenario, seed, simulated, log, summary});
+        if (!parser.parse(QCoreApplication::arguments())) {
+            std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
+            return 2;
         }
+        if (parser.isSet(u"help"_s))
+            parser.showHelp(0);
+        retrylab::HeadlessOptions o;
+        o.scenarioFile = parser.value(scenario);
+        if (parser.isSet(seed)) {
+            bool ok = false;
+            o.seed = parser.value(seed).toULongLong(&ok);
+            if (!ok) {
+                std::fprintf(stderr, "retrylab: --seed: '%s' is not a whole number\n",
+                             qUtf8Printable(parser.value(seed)));
+                return 2;
+            }
+        }
+        o.simulated = parser.isSet(simulated);
+        o.logFile = parser.value(log);
+        o.summaryFile = parser.value(summary);
+        return retrylab::runHeadless(o);
     }
+
+    // --help and --version must work without a display too.
+    if (!haveDisplay() && wants(argc, argv, {"--version", "-v", "--help", "-h"}))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     if (!haveDisplay()) {
         std::fputs("retrylab: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
                    "  Run it under a virtual display:  xvfb-run -a retrylab\n"
-                   "  or without a window at all:      QT_QPA_PLATFORM=offscreen retrylab\n",
+                   "  without a window at all:         QT_QPA_PLATFORM=offscreen retrylab\n"
+                   "  or run a scenario headless:      retrylab --headless --scenario FILE\n",
                    stderr);
         return 2;
     }
@@ -47,12 +99,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(u"Retry Lab"_s);
     QApplication::setOrganizationName(u"Retry Lab"_s);
     QApplication::setApplicationVersion(QStringLiteral(RETRYLAB_VERSION));
-
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        u"Retry Lab: drive retry policies against endpoints and watch every attempt."_s);
-    parser.addHelpOption();
-    parser.addVersionOption();
+    describe(parser);
     parser.process(app);
 
     retrylab::MainWindow window;

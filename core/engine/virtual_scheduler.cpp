@@ -23,4 +23,18 @@ void VirtualScheduler::run(Duration until)
     }
 }
 
+std::size_t VirtualScheduler::runSome(std::size_t maxEvents)
+{
+    std::size_t n = 0;
+    while (!m_queue.empty() && n < maxEvents) {
+        Event e = std::move(const_cast<Event &>(m_queue.top()));
+        m_queue.pop();
+        m_now = e.when;
+        ++m_processed;
+        ++n;
+        e.fn();
+    }
+    return n;
+}
+
 } // namespace retrylab

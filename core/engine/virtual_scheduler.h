@@ -20,6 +20,8 @@ public:
 
     // Runs events until none are left, `until` is passed, or stop() is called.
     void run(Duration until = kMaxDuration);
+    // Runs at most `maxEvents` events; returns how many ran.
+    std::size_t runSome(std::size_t maxEvents);
     void stop() { m_stopped = true; }
     std::size_t pending() const { return m_queue.size(); }
     std::uint64_t processed() const { return m_processed; }

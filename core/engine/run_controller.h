@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "log/attempt_log.h"
+#include "log/run_summary.h"
+#include "scenario/scenario.h"
+
+#include <QObject>
+#include <QThread>
+#include <QUrl>
+
+#include <memory>
+
+namespace retrylab {
+
+class RunWorker;
+
+// Runs one scenario in the engine's own thread, in real or simulated time, and reports in
+// phases, like hotspot's parser: runStarted, recordsAppended (batched, ~10 per second),
+// progress, then runFinished with the summary or runFailed with the reason. The log can be
+// read from any thread while the run goes on.
+class RunController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
+
+    // Starts a run. Streams the log to `jsonlPath` when it is not empty.
+    void start(const Scenario &scenario, const QString &jsonlPath = {});
+    void pause();
+    void resume();
+    void stop();
+    bool isRunning() const { return m_running; }
+    std::shared_ptr<const AttemptLog> log() const { return m_log; }
+
+Q_SIGNALS:
+    void runStarted(const QUrl &target);
+    void recordsAppended(qsizetype total);
+    void progress(quint64 operationsDone, quint64 operationsStarted);
+    void runFinished(const retrylab::RunSummary &summary);
+    void runFailed(const QString &reason);
+
+private:
+    void finish();
+
+    QThread m_thread;
+    RunWorker *m_worker = nullptr;
+    std::shared_ptr<AttemptLog> m_log;
+    bool m_running = false;
+};
+
+} // namespace retrylab

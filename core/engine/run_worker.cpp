@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "run_worker.h"
+
+#include "mock/mock_server_host.h"
+#include "real_scheduler.h"
+#include "run_engine.h"
+#include "transport/http_transport.h"
+#include "transport/simulated_transport.h"
+#include "virtual_scheduler.h"
+
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath)
+    : m_scenario(scenario)
+    , m_log(std::move(log))
+    , m_jsonlPath(std::move(jsonlPath))
+{}
+
+RunWorker::~RunWorker()
+{
+    m_engine.reset(); // before the transport and scheduler it uses
+    m_transport.reset();
+}
+
+void RunWorker::start()
+{
+    QString error;
+    if (!m_jsonlPath.isEmpty() && !m_writer.open(m_jsonlPath, &error)) {
+        Q_EMIT failed(error);
+        return;
+    }
+    QUrl target = m_scenario.url;
+    if (m_scenario.simulated) {
+        m_virtual = std::make_unique<VirtualScheduler>();
+        auto sim = std::make_unique<SimulatedTransport>(*m_virtual, m_scenario.profile,
+                                                        m_scenario.seed, m_scenario.networkDelay);
+        m_simulated = sim.get();
+        m_transport = std::move(sim);
+        m_engine = std::make_unique<RunEngine>(m_scenario, *m_virtual, *m_transport, *m_log);
+        target = QUrl(u"sim://built-in"_s);
+    } else {
+        if (m_scenario.builtinServer) {
+            m_server = std::make_unique<MockServerHost>();
+            if (!m_server->start(m_scenario.profile, m_scenario.seed, QHostAddress::LocalHost, 0,
+                                 &error)) {
+                Q_EMIT failed(u"the built-in server did not start: "_s + error);
+                return;
+            }
+            target = m_server->url();
+        }
+        m_real = new RealScheduler(this);
+        m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients);
+        m_engine = std::make_unique<RunEngine>(m_scenario, *m_real, *m_transport, *m_log);
+    }
+    m_engine->onFinished = [this] {
+        QTimer::singleShot(0, this, &RunWorker::complete);
+    };
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(100);
+    connect(m_ticker, &QTimer::timeout, this, &RunWorker::tick);
+    m_ticker->start();
+    Q_EMIT started(target);
+    m_engine->start();
+    if (m_virtual)
+        QTimer::singleShot(0, this, &RunWorker::simulateSlice);
+}
+
+void RunWorker::simulateSlice()
+{
+    if (m_done || m_paused || !m_virtual)
+        return;
+    // A slice of events, then back to the event loop so pause, stop and ticks get through.
+    m_virtual->runSome(200'000);
+    if (m_virtual->pending() == 0 && !m_engine->isFinished())
+        m_engine->stop();
+    if (!m_done)
+        QTimer::singleShot(0, this, &RunWorker::simulateSlice);
+}
+
+void RunWorker::tick()
+{
+    m_writer.flush(*m_log);
+    Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
+    if (m_engine)
+        Q_EMIT progress(m_engine->operationsDone(), m_engine->operationsStarted());
+}
+
+void RunWorker::pause()
+{
+    m_paused = true;
+    if (m_real)
+        m_real->pause();
+}
+
+void RunWorker::resume()
+{
+    if (!m_paused)
+        return;
+    m_paused = false;
+    if (m_real)
+        m_real->resume();
+    if (m_virtual)
+        QTimer::singleShot(0, this, &RunWorker::simulateSlice);
+}
+
+void RunWorker::stop()
+{
+    if (!m_engine || m_done)
+        return;
+    resume();
+    m_engine->stop();
+}
+
+void RunWorker::complete()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_ticker->stop();
+    tick();
+    m_writer.close();
+    RunSummary summary = RunSummary::compute(*m_log);
+    if (m_simulated) {
+        summary.duplicates = m_simulated->ledger().duplicates();
+        const auto &j = m_simulated->journal();
+        summary.serverCompliancePercent =
+            j.judged() ? 100.0 * double(j.judged() - j.violations()) / double(j.judged()) : 100.0;
+    } else if (m_server) {
+        const QJsonObject stats = m_server->stats();
+        summary.duplicates =
+            stats.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger();
+        summary.serverCompliancePercent =
+            stats.value(u"retryAfter"_s).toObject().value(u"compliancePercent"_s).toDouble();
+        m_server->stop();
+    }
+    Q_EMIT finished(summary);
+}
+
+} // namespace retrylab

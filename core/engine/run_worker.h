@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "log/jsonl_log.h"
+#include "log/run_summary.h"
+#include "scenario/scenario.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+class QTimer;
+
+namespace retrylab {
+
+class MockServerHost;
+class RealScheduler;
+class RunEngine;
+class SimulatedTransport;
+class Transport;
+class VirtualScheduler;
+
+// The part of a run that lives in the engine's thread: scheduler, transport, engine, the
+// built-in server when the target is it, and the log stream.
+class RunWorker : public QObject
+{
+    Q_OBJECT
+public:
+    RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath);
+    ~RunWorker() override;
+
+    void start();
+    void pause();
+    void resume();
+    void stop();
+
+Q_SIGNALS:
+    void started(const QUrl &target);
+    void recordsAppended(qsizetype total);
+    void progress(quint64 done, quint64 started);
+    void finished(const retrylab::RunSummary &summary);
+    void failed(const QString &reason);
+
+private:
+    void tick();
+    void simulateSlice();
+    void complete();
+
+    Scenario m_scenario;
+    std::shared_ptr<AttemptLog> m_log;
+    QString m_jsonlPath;
+    JsonlLogWriter m_writer;
+    std::unique_ptr<MockServerHost> m_server;
+    std::unique_ptr<VirtualScheduler> m_virtual;
+    RealScheduler *m_real = nullptr;
+    std::unique_ptr<Transport> m_transport;
+    SimulatedTransport *m_simulated = nullptr;
+    std::unique_ptr<RunEngine> m_engine;
+    QTimer *m_ticker = nullptr;
+    bool m_paused = false;
+    bool m_done = false;
+};
+
+} // namespace retrylab

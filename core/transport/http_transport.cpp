@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "http_transport.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace retrylab {
+
+HttpTransport::HttpTransport(const QUrl &base, int clients, QObject *parent)
+    : QObject(parent)
+    , m_base(base)
+{
+    const int count = std::max(1, (clients + kClientsPerManager - 1) / kClientsPerManager);
+    for (int i = 0; i < count; ++i) {
+        auto nam = std::make_unique<QNetworkAccessManager>();
+        nam->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+        m_managers.push_back(std::move(nam));
+    }
+}
+
+HttpTransport::~HttpTransport()
+{
+    for (QNetworkReply *reply : std::as_const(m_inFlight)) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void HttpTransport::send(const AttemptRequest &r, Done done)
+{
+    QNetworkRequest request(m_base.resolved(QUrl(r.path)));
+    // HTTP/1.1 on purpose: one request per connection at a time, as the server journal expects.
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    request.setTransferTimeout(0); // the engine times attempts itself
+    for (const auto &[name, value] : r.headers)
+        request.setRawHeader(name, value);
+    if (!r.body.isEmpty() && request.header(QNetworkRequest::ContentTypeHeader).isNull())
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
+    QNetworkAccessManager &nam = *m_managers[(r.client / kClientsPerManager) % m_managers.size()];
+    QNetworkReply *reply = nam.sendCustomRequest(request, r.method, r.body);
+    m_inFlight.insert(r.id, reply);
+    connect(
+        reply, &QNetworkReply::finished, this, [this, reply, id = r.id, done = std::move(done)] {
+            m_inFlight.remove(id);
+            AttemptResponse response;
+            response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            response.receivedAt = QDateTime::currentDateTimeUtc();
+            response.headers = reply->rawHeaderPairs();
+            response.outcome = response.status > 0 ? outcome::fromStatus(response.status)
+                                                   : outcome::fromNetworkError(reply->error());
+            reply->deleteLater();
+            done(response);
+        });
+}
+
+void HttpTransport::cancel(std::uint64_t id)
+{
+    if (QNetworkReply *reply = m_inFlight.take(id)) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+} // namespace retrylab

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "engine/transport.h"
+
+#include <QHash>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+#include <vector>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace retrylab {
+
+// Real HTTP through QNetworkAccessManager. One manager opens at most 6 connections per host,
+// so clients are spread over several managers (6 clients each), and a herd of hundreds of
+// clients really is in flight at once instead of queueing behind six sockets.
+class HttpTransport final : public QObject, public Transport
+{
+    Q_OBJECT
+public:
+    HttpTransport(const QUrl &base, int clients, QObject *parent = nullptr);
+    ~HttpTransport() override;
+
+    void send(const AttemptRequest &request, Done done) override;
+    void cancel(std::uint64_t id) override;
+    int managers() const { return static_cast<int>(m_managers.size()); }
+
+    static constexpr int kClientsPerManager = 6;
+
+private:
+    QUrl m_base;
+    std::vector<std::unique_ptr<QNetworkAccessManager>> m_managers;
+    QHash<std::uint64_t, QNetworkReply *> m_inFlight;
+};
+
+} // namespace retrylab

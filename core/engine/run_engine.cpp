@@ -18,7 +18,7 @@ std::uint64_t splitmix(std::uint64_t x)
     return x ^ (x >> 31);
 }
 
-std::int64_t us(Duration d)
+qint64 us(Duration d)
 {
     return d.count();
 }
@@ -310,7 +310,7 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
     AttemptRecord rec = op.pending;
     rec.finishedUs = us(now);
     rec.outcome = r.outcome;
-    rec.status = static_cast<std::int16_t>(r.status);
+    rec.status = static_cast<qint16>(r.status);
     op.lastFinished = now;
     op.lastOutcome = r.outcome;
 

@@ -22,16 +22,16 @@ struct AttemptRecord {
     DelaySource delaySource = DelaySource::Backoff; // why the wait before this attempt
     BreakerState breakerAtStart = BreakerState::Closed;
     StopReason stop = StopReason::None; // set on an operation's last attempt
-    std::int16_t status = 0;            // HTTP status, 0 when none
+    qint16 status = 0;                  // HTTP status, 0 when none
     std::uint32_t method = 0;           // index into the string table
     std::uint32_t url = 0;              // index into the string table
     std::uint32_t idempotencyKey = 0;   // index; 0 is "no key"
-    std::int64_t scheduledUs = 0;       // when this attempt was planned to start
-    std::int64_t startedUs = 0;         // when it was sent (or refused)
-    std::int64_t finishedUs = 0;        // when its outcome was known
-    std::int64_t plannedDelayUs = -1;   // the wait planned before it (-1: first attempt)
-    std::int64_t actualDelayUs = -1;    // the wait that really passed
-    std::int64_t retryAfterUs = -1;     // what this attempt's response asked for (-1: nothing)
+    qint64 scheduledUs = 0;             // when this attempt was planned to start
+    qint64 startedUs = 0;               // when it was sent (or refused)
+    qint64 finishedUs = 0;              // when its outcome was known
+    qint64 plannedDelayUs = -1;         // the wait planned before it (-1: first attempt)
+    qint64 actualDelayUs = -1;          // the wait that really passed
+    qint64 retryAfterUs = -1;           // what this attempt's response asked for (-1: nothing)
     bool shortened = false;             // the planned wait was cut to fit the time budget
     bool lastOfOperation = false;
 
@@ -41,7 +41,7 @@ struct AttemptRecord {
 // A breaker's change of state, as a record in the same stream.
 struct BreakerRecord {
     std::uint32_t breaker = 0; // the client it belongs to, or 0 for a shared breaker
-    std::int64_t atUs = 0;
+    qint64 atUs = 0;
     BreakerTransition transition;
 };
 

@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
-double ms(std::int64_t us)
+double ms(qint64 us)
 {
     return static_cast<double>(us) / 1000.0;
 }

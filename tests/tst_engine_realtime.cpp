@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine in real time, over real sockets, against the built-in server in its own thread.
+#include "engine/run_controller.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Scenario scenario(const FaultProfile &profile, int clients, int ops)
+{
+    Scenario s;
+    s.profile = profile;
+    s.clients = clients;
+    s.operationsPerClient = ops;
+    s.policy.breaker.enabled = false;
+    s.seed = 5;
+    return s;
+}
+
+FaultProfile statuses(QList<WeightedStatus> mix, int latencyMs = 0)
+{
+    FaultProfile p;
+    p.routes.front().statuses = mix;
+    p.routes.front().latency.ms = latencyMs;
+    return p;
+}
+
+// Runs to the end and returns the summary.
+RunSummary runToEnd(RunController &run, const Scenario &s, int timeoutMs = 60000)
+{
+    QSignalSpy finished(&run, &RunController::runFinished);
+    QSignalSpy failed(&run, &RunController::runFailed);
+    run.start(s);
+    if (!finished.wait(timeoutMs) || !failed.isEmpty())
+        qFatal("the run did not finish: %s",
+               failed.isEmpty() ? "timeout" : qPrintable(failed.front().front().toString()));
+    return finished.front().front().value<RunSummary>();
+}
+
+} // namespace
+
+class TestEngineRealtime : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    // Every wait matches its plan and is never early.
+    void waitsAreNeverEarly()
+    {
+        Scenario s = scenario(statuses({{200, 0.5}, {503, 0.5}}), 10, 5);
+        s.profile.routes.front().retryAfter.on = {};
+        s.policy.retry.backoff = {BackoffKind::FullJitter, 50ms, 400ms, 2.0, 0.0};
+        s.policy.retry.totalBudget = 0s;
+        RunController run;
+        const RunSummary sum = runToEnd(run, s);
+        QCOMPARE(sum.operations, 50);
+        int judged = 0;
+        qint64 worstLate = 0;
+        run.log()->forEach([&](const AttemptRecord &r) {
+            if (r.plannedDelayUs < 0)
+                return;
+            ++judged;
+            QVERIFY2(r.actualDelayUs >= r.plannedDelayUs,
+                     qPrintable(u"early by %1 us"_s.arg(r.plannedDelayUs - r.actualDelayUs)));
+            worstLate = std::max(worstLate, r.actualDelayUs - r.plannedDelayUs);
+        });
+        QVERIFY(judged > 10);
+        // Generous: a loaded 2-core machine can be late, never early.
+        QVERIFY2(worstLate < 250'000, qPrintable(QString::number(worstLate)));
+    }
+
+    // Retry-After honoured: the client's log and the server's journal agree it was.
+    void retryAfterHonouredAndTheServerAgrees()
+    {
+        FaultProfile p = statuses({{200, 0.6}, {503, 0.4}});
+        p.routes.front().retryAfter.minSeconds = 1;
+        p.routes.front().retryAfter.maxSeconds = 1;
+        Scenario s = scenario(p, 8, 3);
+        s.policy.retry.retryAfterMode = RetryAfterMode::Honour;
+        s.policy.retry.totalBudget = 0s;
+        RunController run;
+        const RunSummary sum = runToEnd(run, s);
+        QVERIFY(sum.retryAfterJudged > 0);
+        QCOMPARE(sum.retryAfterViolations, 0);
+        QCOMPARE(sum.serverCompliancePercent, 100.0);
+        // Ignoring it: both sides see the violations.
+        s.policy.retry.retryAfterMode = RetryAfterMode::Ignore;
+        s.policy.retry.backoff = {BackoffKind::Fixed, 10ms, 10ms, 2.0, 0.0};
+        RunController rude;
+        const RunSummary bad = runToEnd(rude, s);
+        QVERIFY(bad.retryAfterViolations > 0);
+        QVERIFY(bad.serverCompliancePercent < 100.0);
+        QCOMPARE(bad.compliancePercent(), bad.serverCompliancePercent);
+    }
+
+    void perAttemptTimeoutAgainstAHang()
+    {
+        FaultProfile p;
+        p.routes.front().faults.hang = 1;
+        Scenario s = scenario(p, 2, 1);
+        s.policy.retry.attemptTimeout = 300ms;
+        s.policy.retry.maxAttempts = 2;
+        s.policy.retry.backoff = {BackoffKind::Fixed, 50ms, 50ms, 2.0, 0.0};
+        RunController run;
+        const RunSummary sum = runToEnd(run, s);
+        QCOMPARE(sum.operations, 2);
+        QCOMPARE(sum.succeeded, 0);
+        run.log()->forEach([](const AttemptRecord &r) {
+            QCOMPARE(r.outcome, OutcomeClass::Timeout);
+            const qint64 took = r.finishedUs - r.startedUs;
+            QVERIFY2(took >= 300'000 && took < 600'000, qPrintable(QString::number(took)));
+        });
+    }
+
+    // 60 clients whose first attempts each take 500 ms at the server: in flight together, they
+    // all finish within about one latency; queued behind 6 connections they would take 5 s.
+    void clientsAreReallyConcurrent()
+    {
+        Scenario s = scenario(statuses({{200, 1}}, 500), 60, 1);
+        RunController run;
+        const RunSummary sum = runToEnd(run, s);
+        QCOMPARE(sum.operations, 60);
+        qint64 lastStart = 0;
+        qint64 firstFinish = std::numeric_limits<qint64>::max();
+        run.log()->forEach([&](const AttemptRecord &r) {
+            lastStart = std::max(lastStart, r.startedUs);
+            firstFinish = std::min(firstFinish, r.finishedUs);
+        });
+        QVERIFY2(lastStart < firstFinish, "some first attempt started after another had ended");
+        QVERIFY2(sum.p99Ms < 1500, qPrintable(QString::number(sum.p99Ms)));
+    }
+
+    void pauseResumeAndStopLoseNoRecord()
+    {
+        Scenario s = scenario(statuses({{200, 0.7}, {503, 0.3}}, 20), 5, 200);
+        s.profile.routes.front().retryAfter.on = {};
+        s.policy.retry.backoff = {BackoffKind::Fixed, 30ms, 30ms, 2.0, 0.0};
+        RunController run;
+        QSignalSpy finished(&run, &RunController::runFinished);
+        run.start(s);
+        QTRY_VERIFY_WITH_TIMEOUT(run.log() && run.log()->size() > 20, 10000);
+        run.pause();
+        QTest::qWait(200); // what was in flight lands
+        const std::size_t atPause = run.log()->size();
+        QTest::qWait(400);
+        QCOMPARE(run.log()->size(), atPause); // nothing new starts while paused
+        run.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(run.log()->size() > atPause + 20, 10000);
+        run.stop();
+        QVERIFY(finished.wait(10000));
+        // Every operation that started has its last record.
+        QSet<quint64> started;
+        QSet<quint64> ended;
+        run.log()->forEach([&](const AttemptRecord &r) {
+            const quint64 k = (quint64(r.client) << 32) | r.operation;
+            started.insert(k);
+            if (r.lastOfOperation)
+                ended.insert(k);
+        });
+        QCOMPARE(ended, started);
+        const RunSummary sum = finished.front().front().value<RunSummary>();
+        QVERIFY(sum.operations < 1000);
+        QCOMPARE(sum.operations, qint64(ended.size()));
+    }
+
+    void headlessCommandLine()
+    {
+        QTemporaryDir dir;
+        Scenario s = scenario(statuses({{200, 0.8}, {503, 0.2}}), 4, 5);
+        s.profile.routes.front().retryAfter.on = {};
+        s.name = u"cli"_s;
+        const QString file = dir.filePath(u"s.json"_s);
+        QString error;
+        QVERIFY(s.save(file, &error));
+        const QString jsonl = dir.filePath(u"log.jsonl"_s);
+        const QString summary = dir.filePath(u"summary.json"_s);
+        for (const bool simulated : {true, false}) {
+            QProcess p;
+            QStringList args{u"--headless"_s, u"--scenario"_s, file,        u"--log"_s, jsonl,
+                             u"--summary"_s,  summary,         u"--seed"_s, u"9"_s};
+            if (simulated)
+                args << u"--simulated"_s;
+            p.start(QStringLiteral(RETRYLAB_BIN), args);
+            QVERIFY(p.waitForFinished(60000));
+            QCOMPARE(p.exitCode(), 0);
+            QVERIFY(p.readAllStandardOutput().contains("operations: 20"));
+            QFile f(summary);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject json = QJsonDocument::fromJson(f.readAll()).object();
+            QCOMPARE(json.value(u"operations"_s).toInt(), 20);
+            QCOMPARE(json.value(u"seed"_s).toString(), u"9"_s);
+            QCOMPARE(json.value(u"clock"_s).toString(), simulated ? u"simulated"_s : u"real"_s);
+            QFile log(jsonl);
+            QVERIFY(log.open(QIODevice::ReadOnly));
+            const QList<QByteArray> lines = log.readAll().trimmed().split('\n');
+            QCOMPARE(lines.size(), json.value(u"attemptsSent"_s).toInt() +
+                                       json.value(u"attemptsRefused"_s).toInt());
+            for (const QByteArray &line : lines)
+                QVERIFY(QJsonDocument::fromJson(line).isObject());
+        }
+        // Bad input: exit 2, with the file, the field and the problem.
+        QFile bad(dir.filePath(u"bad.json"_s));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(R"({"version": 1, "load": {"clients": 0}})");
+        bad.close();
+        QProcess p;
+        p.start(QStringLiteral(RETRYLAB_BIN), {u"--headless"_s, u"--scenario"_s, bad.fileName()});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(QString::fromUtf8(p.readAllStandardError())
+                    .contains(bad.fileName() + u": load.clients: must be a whole number"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineRealtime)
+#include "tst_engine_realtime.moc"

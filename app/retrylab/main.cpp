@@ -58,7 +58,17 @@ int main(int argc, char *argv[])
                                      u"FILE.jsonl"_s);
         const QCommandLineOption summary(u"summary"_s, u"Write the summary to FILE (JSON)."_s,
                                          u"FILE.json"_s);
-        parser.addOptions({headless, scenario, seed, simulated, log, summary});
+        const QCommandLineOption gridClients(
+            u"grid-clients"_s,
+            u"Run the contention experiment for these client counts (comma-separated)."_s,
+            u"N,N,..."_s);
+        const QCommandLineOption gridStrategies(
+            u"grid-strategies"_s, u"Backoff strategies for the experiment (comma-separated)."_s,
+            u"KIND,..."_s);
+        const QCommandLineOption trials(u"trials"_s, u"Seeded trials per experiment cell."_s,
+                                        u"N"_s, u"1"_s);
+        parser.addOptions({headless, scenario, seed, simulated, log, summary, gridClients,
+                           gridStrategies, trials});
         if (!parser.parse(QCoreApplication::arguments())) {
             std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
             return 2;
@@ -79,6 +89,15 @@ int main(int argc, char *argv[])
         o.simulated = parser.isSet(simulated);
         o.logFile = parser.value(log);
         o.summaryFile = parser.value(summary);
+        o.gridClients = parser.value(gridClients);
+        o.gridStrategies = parser.value(gridStrategies);
+        bool trialsOk = false;
+        o.trials = parser.value(trials).toInt(&trialsOk);
+        if (!trialsOk || o.trials < 1) {
+            std::fprintf(stderr, "retrylab: --trials: '%s' is not a number above 0\n",
+                         qUtf8Printable(parser.value(trials)));
+            return 2;
+        }
         return retrylab::runHeadless(o);
     }
 

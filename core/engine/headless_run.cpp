@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless_run.h"
 
+#include "contention_grid.h"
 #include "run_controller.h"
 #include "system/termination_watcher.h"
 
@@ -24,6 +25,58 @@ void err(const QString &text)
 {
     std::fprintf(stderr, "%s\n", qUtf8Printable(text));
 }
+
+bool writeJson(const QString &fileName, const QJsonDocument &doc)
+{
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly) || file.write(doc.toJson(QJsonDocument::Indented)) < 0 ||
+        !file.commit()) {
+        err(u"retrylab: %1: cannot write: %2"_s.arg(fileName, file.errorString()));
+        return false;
+    }
+    return true;
+}
+
+int runGrid(const HeadlessOptions &o, const Scenario &scenario)
+{
+    QList<int> clients;
+    for (const QString &part : o.gridClients.split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int n = part.trimmed().toInt(&ok);
+        if (!ok || n < 1 || n > 1'000'000) {
+            err(u"retrylab: --grid-clients: '%1' is not a number of clients"_s.arg(part));
+            return 2;
+        }
+        clients << n;
+    }
+    QList<BackoffKind> kinds;
+    const QString strategies = o.gridStrategies.isEmpty()
+                                   ? u"exponential,full-jitter,equal-jitter,decorrelated-jitter"_s
+                                   : o.gridStrategies;
+    for (const QString &part : strategies.split(u',', Qt::SkipEmptyParts)) {
+        const auto kind = Backoff::kindFromId(part.trimmed());
+        if (!kind) {
+            err(u"retrylab: --grid-strategies: '%1' is not one of %2"_s.arg(
+                part, Backoff::ids().join(u", "_s)));
+            return 2;
+        }
+        kinds << *kind;
+    }
+    if (clients.isEmpty() || o.trials < 1) {
+        err(u"retrylab: the grid needs --grid-clients and --trials of at least 1"_s);
+        return 2;
+    }
+    if (!scenario.builtinServer) {
+        err(u"retrylab: %1: the contention grid runs against the built-in server's model"_s.arg(
+            o.scenarioFile));
+        return 2;
+    }
+    const auto cells = runContentionGrid(scenario, clients, kinds, o.trials);
+    std::printf("%s\n", qUtf8Printable(gridTable(cells)));
+    if (!o.summaryFile.isEmpty() && !writeJson(o.summaryFile, QJsonDocument(gridJson(cells))))
+        return 2;
+    return 0;
+}
 } // namespace
 
 int runHeadless(const HeadlessOptions &o)
@@ -40,6 +93,8 @@ int runHeadless(const HeadlessOptions &o)
     }
     if (o.seed)
         scenario->seed = *o.seed;
+    if (!o.gridClients.isEmpty())
+        return runGrid(o, *scenario);
     if (o.simulated) {
         if (!scenario->builtinServer) {
             err(u"retrylab: %1: --simulated needs the built-in server as the target"_s.arg(
@@ -92,16 +147,12 @@ int runHeadless(const HeadlessOptions &o)
 
     std::printf("%s\n", qUtf8Printable(summary->toText()));
     if (!o.summaryFile.isEmpty()) {
-        QSaveFile file(o.summaryFile);
         QJsonObject json = summary->toJson();
         json.insert(u"scenario"_s, scenario->name);
         json.insert(u"seed"_s, QString::number(scenario->seed));
         json.insert(u"clock"_s, scenario->simulated ? u"simulated"_s : u"real"_s);
-        if (!file.open(QIODevice::WriteOnly) ||
-            file.write(QJsonDocument(json).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
-            err(u"retrylab: %1: cannot write: %2"_s.arg(o.summaryFile, file.errorString()));
+        if (!writeJson(o.summaryFile, QJsonDocument(json)))
             return 2;
-        }
     }
     return 0;
 }

@@ -14,6 +14,10 @@ struct HeadlessOptions {
     bool simulated = false;
     QString logFile;     // JSON Lines, streamed during the run
     QString summaryFile; // JSON
+    // The contention experiment instead of one run: client counts × strategies × trials.
+    QString gridClients;    // "10,50,100"
+    QString gridStrategies; // "exponential,full-jitter,..."; empty: the four of the study
+    int trials = 1;
 };
 
 // Runs a scenario without a display: loads it (exit 2 with the file, field and problem when it

@@ -36,8 +36,9 @@ void RunWorker::start()
     QUrl target = m_scenario.url;
     if (m_scenario.simulated) {
         m_virtual = std::make_unique<VirtualScheduler>();
-        auto sim = std::make_unique<SimulatedTransport>(*m_virtual, m_scenario.profile,
-                                                        m_scenario.seed, m_scenario.networkDelay);
+        auto sim =
+            std::make_unique<SimulatedTransport>(*m_virtual, m_scenario.profile, m_scenario.seed,
+                                                 m_scenario.networkDelay, m_scenario.contention);
         m_simulated = sim.get();
         m_transport = std::move(sim);
         m_engine = std::make_unique<RunEngine>(m_scenario, *m_virtual, *m_transport, *m_log);

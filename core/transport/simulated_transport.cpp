@@ -8,13 +8,38 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 SimulatedTransport::SimulatedTransport(Scheduler &scheduler, const FaultProfile &profile,
-                                       std::uint64_t seed, Duration networkDelay)
+                                       std::uint64_t seed, Duration networkDelay, bool contention)
     : m_scheduler(scheduler)
     , m_decider(profile, seed)
     , m_store(profile.idempotency.retention)
     , m_journal(profile.limits.journalCapacity)
     , m_delay(networkDelay)
+    , m_contention(contention)
 {}
+
+void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
+{
+    // Read: reaches the server after one delay and sees the current version.
+    m_scheduler.at(m_scheduler.now() + m_delay, [this, req, done = std::move(done)] {
+        const qint64 seen = m_version;
+        const FaultDecision d = m_decider.decide(
+            {QString::fromLatin1(req.method), req.path, QString::number(req.client), {}},
+            m_scheduler.now(), m_epoch.addMSecs(toMs(m_scheduler.now())));
+        m_decider.finished();
+        // Write: the read's answer goes back, the conditional write comes in.
+        const Duration write = m_scheduler.now() + d.latency + 2 * m_delay;
+        m_scheduler.at(write, [this, req, seen, done] {
+            const bool won = m_version == seen;
+            if (won)
+                ++m_version;
+            else
+                ++m_conflicts;
+            const int status = won ? 200 : 409;
+            deliver(req.id, m_scheduler.now() + m_delay,
+                    {outcome::fromStatus(status), status, {}, {}}, done);
+        });
+    });
+}
 
 void SimulatedTransport::deliver(std::uint64_t id, Duration at, AttemptResponse response,
                                  const Done &done)
@@ -30,6 +55,10 @@ void SimulatedTransport::deliver(std::uint64_t id, Duration at, AttemptResponse 
 
 void SimulatedTransport::send(const AttemptRequest &req, Done done)
 {
+    if (m_contention) {
+        sendContended(req, std::move(done));
+        return;
+    }
     // The request reaches the server after one network delay.
     m_scheduler.at(m_scheduler.now() + m_delay, [this, req, done = std::move(done)] {
         const Duration now = m_scheduler.now();

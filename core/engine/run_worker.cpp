@@ -122,6 +122,10 @@ void RunWorker::complete()
         return;
     m_done = true;
     m_ticker->stop();
+    if (m_simulated)
+        m_log->appendJournal(m_simulated->journal().since(0));
+    else if (m_server)
+        m_log->appendJournal(m_server->journal());
     tick();
     m_writer.close();
     RunSummary summary = RunSummary::compute(*m_log);

@@ -30,6 +30,19 @@ void AttemptLog::appendBreaker(const BreakerRecord &r)
     m_breakers.push_back(r);
 }
 
+void AttemptLog::appendJournal(std::vector<JournalEntry> entries)
+{
+    QMutexLocker lock(&m_mutex);
+    m_journal.insert(m_journal.end(), std::make_move_iterator(entries.begin()),
+                     std::make_move_iterator(entries.end()));
+}
+
+std::vector<JournalEntry> AttemptLog::journalRecords() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_journal;
+}
+
 std::uint32_t AttemptLog::intern(const QString &s)
 {
     if (s.isEmpty())

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "attempt_record.h"
+#include "mock/request_journal.h"
 
 #include <QMutex>
 #include <QString>
@@ -27,6 +28,8 @@ public:
     // Writer side.
     void append(const AttemptRecord &r);
     void appendBreaker(const BreakerRecord &r);
+    // The built-in server's own view of the run, added when the run ends.
+    void appendJournal(std::vector<JournalEntry> entries);
     std::uint32_t intern(const QString &s); // index of a string; "" is 0
 
     // Reader side: safe from any thread.
@@ -41,6 +44,7 @@ public:
             f(chunks[i / kChunk][i % kChunk]);
     }
     std::vector<BreakerRecord> breakerRecords() const;
+    std::vector<JournalEntry> journalRecords() const;
     QString string(std::uint32_t index) const;
     std::size_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
     std::size_t cap() const { return m_cap; }
@@ -55,6 +59,7 @@ private:
     std::atomic<std::size_t> m_dropped{0};
     mutable QMutex m_mutex; // guards the chunk list, the breaker records and the strings
     std::vector<BreakerRecord> m_breakers;
+    std::vector<JournalEntry> m_journal;
     QStringList m_strings{QString()};
     QHash<QString, std::uint32_t> m_stringIndex;
 };

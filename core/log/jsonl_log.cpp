@@ -67,7 +67,7 @@ QJsonObject breakerToJson(const BreakerRecord &r, int run)
 bool JsonlLogWriter::open(const QString &fileName, QString *error)
 {
     m_file.setFileName(fileName);
-    m_written = m_breakersWritten = 0;
+    m_written = m_breakersWritten = m_journalWritten = 0;
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         if (error)
             *error = u"%1: cannot write: %2"_s.arg(fileName, m_file.errorString());
@@ -93,6 +93,13 @@ qint64 JsonlLogWriter::flush(const AttemptLog &log)
     for (std::size_t i = m_breakersWritten; i < breakers.size(); ++i, ++n)
         batch += QJsonDocument(breakerToJson(breakers[i])).toJson(QJsonDocument::Compact) + '\n';
     m_breakersWritten = breakers.size();
+    const auto journal = log.journalRecords();
+    for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n) {
+        QJsonObject o = journal[i].toJson();
+        o.insert(u"kind"_s, u"server"_s);
+        batch += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    }
+    m_journalWritten = journal.size();
     m_file.write(batch);
     m_file.flush();
     return n;

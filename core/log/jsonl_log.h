@@ -15,7 +15,8 @@ QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
 
 // Streams a log to a JSON Lines file while the run goes on: each flush() appends what was
 // added since the last one and flushes the file, so a killed process loses at most the last
-// batch. Breaker transitions are written as records of kind "breaker".
+// batch. Breaker transitions are records of kind "breaker", the server's journal entries
+// (added at the end of a run against the built-in server) of kind "server".
 class JsonlLogWriter
 {
 public:
@@ -29,6 +30,7 @@ private:
     QFile m_file;
     std::size_t m_written = 0;
     std::size_t m_breakersWritten = 0;
+    std::size_t m_journalWritten = 0;
 };
 
 } // namespace retrylab

@@ -99,4 +99,14 @@ QJsonObject MockServerHost::stats() const
     return o;
 }
 
+std::vector<JournalEntry> MockServerHost::journal() const
+{
+    std::vector<JournalEntry> entries;
+    if (m_server)
+        QMetaObject::invokeMethod(
+            m_server, [&entries, s = m_server] { entries = s->journal().since(0); },
+            Qt::BlockingQueuedConnection);
+    return entries;
+}
+
 } // namespace retrylab

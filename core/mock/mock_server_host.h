@@ -2,6 +2,7 @@
 #pragma once
 
 #include "fault_profile.h"
+#include "request_journal.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
@@ -35,6 +36,7 @@ public:
     void reset();                                 // queued
     FaultProfile profile() const;                 // blocks briefly
     QJsonObject stats() const;                    // blocks briefly
+    std::vector<JournalEntry> journal() const;    // blocks briefly
 
 Q_SIGNALS:
     void profileChanged(const retrylab::FaultProfile &profile);

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "scenario/scenario.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+class TestScenario : public QObject
+{
+    Q_OBJECT
+private:
+    static QString write(const QTemporaryDir &dir, const QByteArray &content)
+    {
+        const QString path = dir.filePath(u"s.json"_s);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write");
+        f.write(content);
+        return path;
+    }
+
+private Q_SLOTS:
+    void readyScenariosLoad_data()
+    {
+        QTest::addColumn<QString>("file");
+        const auto files = QDir(u":/scenarios"_s).entryList({u"*.json"_s});
+        QVERIFY(files.size() >= 2);
+        for (const QString &f : files)
+            QTest::addRow("%s", qPrintable(f)) << u":/scenarios/"_s + f;
+    }
+    void readyScenariosLoad()
+    {
+        QFETCH(QString, file);
+        QString error;
+        const auto s = Scenario::load(file, &error);
+        QVERIFY2(s, qPrintable(error));
+        QVERIFY(!s->description.isEmpty());
+    }
+
+    void roundTrip()
+    {
+        Scenario s;
+        s.name = u"rt"_s;
+        s.builtinServer = false;
+        s.url = QUrl(u"https://api.example.test/v1/"_s);
+        s.method = "POST";
+        s.path = u"/payments"_s;
+        s.headers = {{"Authorization", "Bearer x"}};
+        s.body = R"({"amount": 1})";
+        s.keys = KeyMode::PerOperation;
+        s.clients = 7;
+        s.arrivalRatePerSecond = 12.5;
+        s.duration = 3s;
+        s.stagger = 250ms;
+        s.sharedBreaker = true;
+        s.seed = 18446744073709551615ULL; // survives JSON as a string
+        s.policy = findPreset(u"polly-v8"_s)->policy;
+        QTemporaryDir dir;
+        QString error;
+        const QString path = dir.filePath(u"x.json"_s);
+        QVERIFY2(s.save(path, &error), qPrintable(error));
+        const auto back = Scenario::load(path, &error);
+        QVERIFY2(back, qPrintable(error));
+        QVERIFY(*back == s);
+    }
+
+    void errorsNameFileFieldAndProblem_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("says");
+        QTest::addRow("no version") << QByteArray("{}") << u"version: is missing"_s;
+        QTest::addRow("future version") << QByteArray(R"({"version": 2})") << u"version: must be"_s;
+        QTest::addRow("bad URL")
+            // No raw string here: moc 6.4 takes the // inside one for a comment.
+            << QByteArray("{\"version\": 1, \"target\": {\"kind\": \"url\", \"url\": \"ftp:/"
+                          "/x\"}}")
+            << u"target.url: 'ftp://x' is not an http:// or https:// URL"_s;
+        QTest::addRow("unknown profile")
+            << QByteArray(R"({"version": 1, "target": {"profile": "nope"}})")
+            << u"target.profile: no ready profile is called 'nope'"_s;
+        QTest::addRow("bad inline profile")
+            << QByteArray(R"({"version": 1, "target": {"profile": {"routes": [{"path": "x"}]}}})")
+            << u"target.profile.routes[0].path"_s;
+        QTest::addRow("bad method")
+            << QByteArray(R"({"version": 1, "request": {"method": "FETCH"}})")
+            << u"request.method: must be one of"_s;
+        QTest::addRow("header with newline")
+            << QByteArray("{\"version\": 1, \"request\": {\"headers\": [{\"name\": \"A\", "
+                          "\"value\": \"x\\ny\"}]}}")
+            << u"request.headers[0]: a header value cannot hold a line break"_s;
+        QTest::addRow("zero clients") << QByteArray(R"({"version": 1, "load": {"clients": 0}})")
+                                      << u"load.clients: must be a whole number"_s;
+        QTest::addRow("bad policy")
+            << QByteArray(R"({"version": 1, "policy": {"retry": {"maxAttempts": 0}}})")
+            << u"policy.retry.maxAttempts"_s;
+        QTest::addRow("simulated URL")
+            << QByteArray("{\"version\": 1, \"clock\": \"simulated\", \"target\": {\"kind\": "
+                          "\"url\", \"url\": \"http:/"
+                          "/h/\"}}")
+            << u"clock: simulated time needs the built-in server"_s;
+        QTest::addRow("bad seed") << QByteArray(R"({"version": 1, "seed": -3})")
+                                  << u"seed: must be"_s;
+        QTest::addRow("misspelt") << QByteArray(R"({"version": 1, "laod": {}})")
+                                  << u"laod: unknown field"_s;
+        QTest::addRow("not JSON") << QByteArray("{\"version\": 1,") << u"not valid JSON at byte"_s;
+    }
+    void errorsNameFileFieldAndProblem()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, says);
+        QTemporaryDir dir;
+        const QString path = write(dir, json);
+        QString error;
+        QVERIFY(!Scenario::load(path, &error));
+        QVERIFY2(error.startsWith(path + u": "_s), qPrintable(error));
+        QVERIFY2(error.contains(says), qPrintable(error));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestScenario)
+#include "tst_scenario.moc"

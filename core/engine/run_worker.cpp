@@ -122,13 +122,18 @@ void RunWorker::complete()
         return;
     m_done = true;
     m_ticker->stop();
+    std::vector<JournalEntry> journal;
     if (m_simulated)
-        m_log->appendJournal(m_simulated->journal().since(0));
+        journal = m_simulated->journal().since(0);
     else if (m_server)
-        m_log->appendJournal(m_server->journal());
+        journal = m_server->journal();
+    const auto serverRequests = static_cast<qint64>(journal.size());
+    m_log->appendJournal(std::move(journal));
     tick();
     m_writer.close();
     RunSummary summary = RunSummary::compute(*m_log);
+    if (m_simulated || m_server)
+        summary.serverRequests = serverRequests;
     if (m_simulated) {
         summary.duplicates = m_simulated->ledger().duplicates();
         const auto &j = m_simulated->journal();

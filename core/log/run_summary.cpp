@@ -118,6 +118,8 @@ QJsonObject RunSummary::toJson() const
         o.insert(u"duplicateEffects"_s, duplicates);
     if (serverCompliancePercent >= 0)
         o.insert(u"serverCompliancePercent"_s, serverCompliancePercent);
+    if (serverRequests >= 0)
+        o.insert(u"serverRequests"_s, serverRequests);
     return o;
 }
 
@@ -144,6 +146,14 @@ QString RunSummary::toText() const
                  .arg(breakerTransitions)
                  .arg(peakPer100ms)
                  .arg(peakRetriesPer100ms);
+    if (serverCompliancePercent >= 0)
+        lines << u"server side: Retry-After %1% compliant"_s.arg(
+            QString::number(serverCompliancePercent, 'f', 1));
+    if (serverRequests > attemptsSent)
+        lines << u"server side: %1 requests for %2 attempts sent: the HTTP stack re-sent %3 on "
+                 "its own"_s.arg(serverRequests)
+                     .arg(attemptsSent)
+                     .arg(serverRequests - attemptsSent);
     if (duplicates >= 0)
         lines << u"duplicate effects (server ledger): %1"_s.arg(duplicates);
     return lines.join(u'\n');

@@ -31,6 +31,9 @@ struct RunSummary {
     qint64 dropped = 0;             // records past the log's cap
     // From the server, when it is the built-in one (-1: unknown).
     qint64 duplicates = -1;
+    // Requests the server saw. More than attemptsSent means the HTTP stack re-sent some on
+    // its own (Qt re-sends once when a connection dies before any answer).
+    qint64 serverRequests = -1;
     double serverCompliancePercent = -1;
 
     double successRate() const { return operations ? double(succeeded) / operations : 1.0; }

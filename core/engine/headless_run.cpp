@@ -2,6 +2,7 @@
 #include "headless_run.h"
 
 #include "contention_grid.h"
+#include "json/json_file.h"
 #include "run_controller.h"
 #include "system/termination_watcher.h"
 
@@ -28,10 +29,9 @@ void err(const QString &text)
 
 bool writeJson(const QString &fileName, const QJsonDocument &doc)
 {
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(doc.toJson(QJsonDocument::Indented)) < 0 ||
-        !file.commit()) {
-        err(u"retrylab: %1: cannot write: %2"_s.arg(fileName, file.errorString()));
+    QString error;
+    if (!writeJsonFile(fileName, doc, &error)) {
+        err(u"retrylab: "_s + error);
         return false;
     }
     return true;

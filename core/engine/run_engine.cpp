@@ -216,12 +216,7 @@ void RunEngine::attempt(std::uint64_t opId)
     rec.breakerAtStart = breaker.state();
 
     if (m_stopping && op.attempts > 1) {
-        rec.outcome = OutcomeClass::BudgetExhausted;
-        rec.finishedUs = us(now);
-        rec.stop = StopReason::TimeBudgetExhausted;
-        rec.lastOfOperation = true;
-        m_log.append(rec);
-        finishOperation(opId);
+        endUnsent(opId, rec, OutcomeClass::BudgetExhausted, StopReason::TimeBudgetExhausted);
         return;
     }
 
@@ -229,12 +224,7 @@ void RunEngine::attempt(std::uint64_t opId)
     if (op.attempts > 1) {
         const auto permit = budgetOf(op.client).tryAcquireRetry(op.lastOutcome);
         if (!permit.allowed) {
-            rec.outcome = OutcomeClass::RejectedByBudget;
-            rec.finishedUs = us(now);
-            rec.stop = StopReason::Rejected;
-            rec.lastOfOperation = true;
-            m_log.append(rec);
-            finishOperation(opId);
+            endUnsent(opId, rec, OutcomeClass::RejectedByBudget, StopReason::Rejected);
             return;
         }
         op.lastRetryCost = permit.cost;
@@ -256,12 +246,7 @@ void RunEngine::attempt(std::uint64_t opId)
         op.key = makeIdempotencyKey(client.rng);
     const Duration timeout = policy.effectiveAttemptTimeout(now - op.startedAt);
     if (timeout <= Duration::zero()) {
-        rec.outcome = OutcomeClass::BudgetExhausted;
-        rec.finishedUs = us(now);
-        rec.stop = StopReason::TimeBudgetExhausted;
-        rec.lastOfOperation = true;
-        m_log.append(rec);
-        finishOperation(opId);
+        endUnsent(opId, rec, OutcomeClass::BudgetExhausted, StopReason::TimeBudgetExhausted);
         return;
     }
     rec.idempotencyKey = m_log.intern(op.key);
@@ -297,6 +282,17 @@ void RunEngine::attempt(std::uint64_t opId)
             onResult(opId, attemptId, {OutcomeClass::Timeout, 0, {}, {}});
         });
     }
+}
+
+void RunEngine::endUnsent(std::uint64_t opId, AttemptRecord &rec, OutcomeClass outcome,
+                          StopReason stop)
+{
+    rec.outcome = outcome;
+    rec.finishedUs = us(m_scheduler.now());
+    rec.stop = stop;
+    rec.lastOfOperation = true;
+    m_log.append(rec);
+    finishOperation(opId);
 }
 
 void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &r)

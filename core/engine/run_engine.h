@@ -42,6 +42,8 @@ private:
     void onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &response);
     void decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result);
     void finishOperation(std::uint64_t opId);
+    // The operation ends at an attempt that was never sent.
+    void endUnsent(std::uint64_t opId, AttemptRecord &rec, OutcomeClass outcome, StopReason stop);
     void scheduleArrival(std::uint64_t index, Duration at);
     void checkFinished();
     CircuitBreaker &breakerOf(std::uint32_t client);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fault_profile.h"
 
+#include "json/json_file.h"
 #include "json/json_reader.h"
 
 #include <QDir>
@@ -318,49 +319,19 @@ std::optional<FaultProfile> FaultProfile::fromJson(const QJsonObject &json, Fiel
 
 std::optional<FaultProfile> FaultProfile::load(const QString &path, QString *error)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = u"%1: cannot open: %2"_s.arg(path, file.errorString());
+    const auto json = readJsonObjectFile(path, error);
+    if (!json)
         return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const auto doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        if (error)
-            *error = parseError.error != QJsonParseError::NoError
-                         ? u"%1: not valid JSON at byte %2: %3"_s.arg(path)
-                               .arg(parseError.offset)
-                               .arg(parseError.errorString())
-                         : u"%1: the profile must be a JSON object"_s.arg(path);
-        return std::nullopt;
-    }
     FieldProblems problems;
-    auto profile = fromJson(doc.object(), &problems);
-    if (!profile && error) {
-        QStringList lines;
-        for (const auto &p : problems)
-            lines << u"%1: %2: %3"_s.arg(path, p.field, p.message);
-        *error = lines.join(u'\n');
-    }
+    auto profile = fromJson(*json, &problems);
+    if (!profile && error)
+        *error = describeProblems(path, problems);
     return profile;
 }
 
 bool FaultProfile::save(const QString &path, QString *error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented));
-    if (!file.commit()) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return writeJsonFile(path, QJsonDocument(toJson()), error);
 }
 
 QStringList FaultProfile::readyProfiles()

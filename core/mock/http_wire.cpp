@@ -93,6 +93,11 @@ QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool 
     return out + "\r\n";
 }
 
+QByteArray json(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
 QByteArray errorBody(int status, const QString &detail)
 {
     return QJsonDocument(QJsonObject{{u"status"_s, status},

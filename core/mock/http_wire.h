@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonObject>
 
 class QTcpSocket;
 
@@ -19,6 +20,9 @@ QByteArray reasonPhrase(int status);
 // Content-Length (as given) and Connection.
 QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
                 const QDateTime &now, QByteArrayView contentType = "application/json");
+
+// A compact JSON body with a final newline.
+QByteArray json(const QJsonObject &o);
 
 // A JSON error body: {"status": 431, "error": "...", "detail": "..."}.
 QByteArray errorBody(int status, const QString &detail);

@@ -16,22 +16,6 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-struct MockServer::Incoming {
-    QString method;
-    QString path;
-    QUrlQuery query;
-    HeaderList headers;
-    QByteArray body;
-    QString clientId;
-    int attempt = 0;
-    QString key;
-    QString keyError;
-    QString operationId;
-    bool keepAlive = true;
-    Duration at{0};
-    QDateTime wall;
-};
-
 namespace {
 
 QString methodName(QHttpServerRequest::Method m)
@@ -58,19 +42,6 @@ QString methodName(QHttpServerRequest::Method m)
     default:
         return u"UNKNOWN"_s;
     }
-}
-
-QByteArray json(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
-}
-
-QJsonArray problemsJson(const FieldProblems &problems)
-{
-    QJsonArray a;
-    for (const auto &p : problems)
-        a.append(QJsonObject{{u"field"_s, p.field}, {u"message"_s, p.message}});
-    return a;
 }
 
 std::chrono::milliseconds ms(Duration d)
@@ -278,116 +249,11 @@ void MockServer::handleGeneric(Incoming in, QTcpSocket *socket)
     const FaultDecision d =
         m_decider.decide({in.method, in.path, in.clientId, in.key}, in.at, in.wall);
     const QByteArray body = d.status >= 400 ? wire::errorBody(d.status, d.label)
-                                            : json(QJsonObject{{u"ok"_s, true},
-                                                               {u"method"_s, in.method},
-                                                               {u"path"_s, in.path},
-                                                               {u"request"_s, id}});
+                                            : wire::json(QJsonObject{{u"ok"_s, true},
+                                                                     {u"method"_s, in.method},
+                                                                     {u"path"_s, in.path},
+                                                                     {u"request"_s, id}});
     execute(in, socket, d, d.status, body, d.headers, id);
-}
-
-void MockServer::handlePayment(Incoming in, QTcpSocket *socket)
-{
-    JournalEntry e;
-    e.at = in.at;
-    e.wallTime = in.wall;
-    e.method = in.method;
-    e.path = in.path;
-    e.clientId = in.clientId;
-    e.attempt = in.attempt;
-    e.idempotencyKey = in.key;
-    const qint64 id = m_journal.arrive(std::move(e)).id;
-    const auto refuse = [&](int status, const QString &decision, const QByteArray &body,
-                            const HeaderList &extra = {}) {
-        count(decision, status);
-        m_journal.setOutcome(id, decision, status, Duration::zero());
-        send(socket, in, status, body, extra);
-    };
-    const bool stripe = profile().idempotency.mode == u"stripe"_s;
-    if (!in.keyError.isEmpty())
-        return refuse(400, u"bad-idempotency-key"_s, wire::errorBody(400, in.keyError));
-    if (in.key.isEmpty() && profile().idempotency.required)
-        return refuse(400, u"idempotency-key-required"_s,
-                      wire::errorBody(400, u"an Idempotency-Key header is required"_s));
-    QJsonParseError parseError;
-    const QJsonObject payment = QJsonDocument::fromJson(in.body, &parseError).object();
-    const double amount = payment.value(u"amount"_s).toDouble(-1);
-    const QString currency = payment.value(u"currency"_s).toString();
-    if (parseError.error != QJsonParseError::NoError || amount <= 0 ||
-        amount != static_cast<qint64>(amount) || currency.size() != 3)
-        return refuse(400, u"bad-payment"_s,
-                      wire::errorBody(400, u"the body must be {\"amount\": whole number > 0, "
-                                           "\"currency\": three letters}"_s));
-
-    FaultDecision d = m_decider.decide({in.method, in.path, in.clientId, in.key}, in.at, in.wall);
-    // Load shedding happens before the idempotency layer: nothing is stored.
-    if (d.label == u"outage"_s || d.label == u"overload"_s)
-        return execute(in, socket, d, d.status, wire::errorBody(d.status, d.label), d.headers, id);
-
-    const QByteArray fingerprint =
-        IdempotencyStore::fingerprint(in.method.toLatin1(), in.path.toLatin1(), in.body);
-    if (!in.key.isEmpty()) {
-        IdempotencyStore::Stored stored;
-        switch (m_store.begin(in.key, fingerprint, in.at, &stored)) {
-        case IdempotencyStore::Verdict::New:
-            break;
-        case IdempotencyStore::Verdict::Replay:
-            m_decider.finished();
-            return refuse(stored.status, u"replay"_s, stored.body,
-                          {{"Idempotent-Replayed", "true"}});
-        case IdempotencyStore::Verdict::InFlight:
-            m_decider.finished();
-            return refuse(409, u"in-flight"_s,
-                          wire::errorBody(409, u"a request with this key is still in flight"_s));
-        case IdempotencyStore::Verdict::PayloadMismatch:
-            m_decider.finished();
-            if (stripe)
-                return refuse(
-                    400, u"key-reused"_s,
-                    json(QJsonObject{
-                        {u"error"_s, QJsonObject{{u"type"_s, u"idempotency_error"_s},
-                                                 {u"message"_s,
-                                                  u"Keys for idempotent requests can only be used "
-                                                  "with the same parameters they were first used "
-                                                  "with."_s}}}}));
-            return refuse(422, u"key-reused"_s,
-                          wire::errorBody(422, u"this key was used with a different payload"_s));
-        }
-    }
-
-    const bool effect = d.kind == FaultKind::CommitThenLose ||
-                        ((d.kind == FaultKind::Respond || d.kind == FaultKind::Truncate ||
-                          d.kind == FaultKind::SlowBody) &&
-                         d.status >= 200 && d.status < 300 && d.label != u"fail-first"_s);
-    // The key stays "in flight" until processing ends, when the effect is committed (and
-    // stored for replays) or the key released.
-    std::function<QByteArray()> commit;
-    int status = d.status;
-    if (effect) {
-        status = 201;
-        QString operation = in.operationId;
-        if (operation.isEmpty() && !in.key.isEmpty())
-            operation = u"key:"_s + in.key;
-        if (operation.isEmpty())
-            operation =
-                u"client:"_s + in.clientId + u':' + QString::fromLatin1(fingerprint.toHex());
-        commit = [this, operation, amount, currency, key = in.key] {
-            const qint64 n = m_ledger.charge(operation);
-            const QByteArray created = json(QJsonObject{{u"id"_s, u"pay_%1"_s.arg(n)},
-                                                        {u"amount"_s, amount},
-                                                        {u"currency"_s, currency},
-                                                        {u"status"_s, u"succeeded"_s}});
-            if (!key.isEmpty())
-                m_store.complete(key, 201, created, m_clock.now() - m_started);
-            return created;
-        };
-    } else if (!in.key.isEmpty()) {
-        commit = [this, key = in.key] {
-            m_store.release(key); // nothing happened: a retry starts afresh
-            return QByteArray();
-        };
-    }
-    execute(in, socket, d, status, wire::errorBody(status > 0 ? status : 500, d.label), d.headers,
-            id, std::move(commit));
 }
 
 void MockServer::execute(const Incoming &in, QTcpSocket *socket, const FaultDecision &d, int status,
@@ -490,87 +356,6 @@ void MockServer::execute(const Incoming &in, QTcpSocket *socket, const FaultDeci
         QTimer::singleShot(ms(d.latency), Qt::PreciseTimer, this, act);
     else
         act();
-}
-
-void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
-{
-    const QString route = in.path.mid(QStringView(u"/__admin/").size());
-    const auto reply = [&](int status, const QByteArray &body, const HeaderList &extra = {}) {
-        send(socket, in, status, body, extra);
-    };
-    const auto allow = [&](const char *methods) {
-        reply(405, wire::errorBody(405, u"allowed: %1"_s.arg(QLatin1String(methods))),
-              {{"Allow", methods}});
-    };
-    if (route == u"profile"_s) {
-        if (in.method == u"GET"_s)
-            return reply(200, json(profile().toJson()));
-        if (in.method != u"PUT"_s)
-            return allow("GET, PUT");
-        QJsonParseError parseError;
-        const auto doc = QJsonDocument::fromJson(in.body, &parseError);
-        if (parseError.error != QJsonParseError::NoError || !doc.isObject())
-            return reply(
-                400, json(QJsonObject{{u"error"_s, u"the body is not a JSON object: %1 at byte %2"_s
-                                                       .arg(parseError.errorString())
-                                                       .arg(parseError.offset)}}));
-        FieldProblems problems;
-        const auto next = FaultProfile::fromJson(doc.object(), &problems);
-        if (!next)
-            return reply(400,
-                         json(QJsonObject{{u"error"_s, u"invalid profile; the old one is kept"_s},
-                                          {u"problems"_s, problemsJson(problems)}}));
-        setProfile(*next);
-        return reply(200, json(profile().toJson()));
-    }
-    if (route == u"journal"_s) {
-        if (in.method != u"GET"_s)
-            return allow("GET");
-        bool ok = true;
-        const QString sinceText = in.query.queryItemValue(u"since"_s);
-        const qint64 since = sinceText.isEmpty() ? 0 : sinceText.toLongLong(&ok);
-        if (!ok || since < 0)
-            return reply(400,
-                         wire::errorBody(400, u"since must be a journal id (a whole number)"_s));
-        const QString limitText = in.query.queryItemValue(u"limit"_s);
-        const int limit = limitText.isEmpty() ? 100'000 : limitText.toInt(&ok);
-        if (!ok || limit < 1)
-            return reply(400, wire::errorBody(400, u"limit must be a whole number above 0"_s));
-        const auto entries = m_journal.since(since, limit);
-        if (in.query.queryItemValue(u"format"_s) == u"jsonl"_s) {
-            QByteArray lines;
-            for (const auto &e : entries)
-                lines += QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) + '\n';
-            return reply(200, lines, {});
-        }
-        QJsonArray a;
-        for (const auto &e : entries)
-            a.append(e.toJson());
-        return reply(200, QJsonDocument(a).toJson(QJsonDocument::Compact) + '\n');
-    }
-    if (route == u"stats"_s) {
-        if (in.method != u"GET"_s)
-            return allow("GET");
-        return reply(200, json(stats()));
-    }
-    if (route == u"reset"_s) {
-        if (in.method != u"POST"_s)
-            return allow("POST");
-        reset();
-        return reply(200, json(QJsonObject{{u"reset"_s, true}}));
-    }
-    if (route == u"outage"_s) {
-        if (in.method != u"POST"_s)
-            return allow("POST");
-        bool ok = false;
-        const double seconds = in.query.queryItemValue(u"seconds"_s).toDouble(&ok);
-        if (!ok || !(seconds > 0) || seconds > 86400)
-            return reply(400, wire::errorBody(400, u"seconds must be a number from 0 to 86400, "
-                                                   "e.g. /__admin/outage?seconds=10"_s));
-        takeDown(fromMs(seconds * 1000.0));
-        return reply(200, json(QJsonObject{{u"outageSeconds"_s, seconds}}));
-    }
-    reply(404, wire::errorBody(404, u"admin routes: profile, journal, stats, reset, outage"_s));
 }
 
 } // namespace retrylab

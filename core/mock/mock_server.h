@@ -13,6 +13,7 @@
 #include <QMap>
 #include <QPointer>
 #include <QUrl>
+#include <QUrlQuery>
 
 #include <deque>
 #include <functional>
@@ -56,7 +57,23 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Incoming;
+    // What a handler needs of a request, copied out of QHttpServerRequest.
+    struct Incoming {
+        QString method;
+        QString path;
+        QUrlQuery query;
+        HeaderList headers;
+        QByteArray body;
+        QString clientId;
+        int attempt = 0;
+        QString key;
+        QString keyError;
+        QString operationId;
+        bool keepAlive = true;
+        Duration at{0};
+        QDateTime wall;
+    };
+
     void handleAdmin(const Incoming &in, QTcpSocket *socket);
     void handlePayment(Incoming in, QTcpSocket *socket);
     void handleGeneric(Incoming in, QTcpSocket *socket);

@@ -2,6 +2,7 @@
 #include "scenario.h"
 
 #include "http/idempotency.h"
+#include "json/json_file.h"
 #include "json/json_reader.h"
 
 #include <QFile>
@@ -225,44 +226,19 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
 
 std::optional<Scenario> Scenario::load(const QString &fileName, QString *error)
 {
-    QFile file(fileName);
-    if (!file.open(QIODevice::ReadOnly)) {
-        if (error)
-            *error = u"%1: cannot open: %2"_s.arg(fileName, file.errorString());
+    const auto json = readJsonObjectFile(fileName, error);
+    if (!json)
         return std::nullopt;
-    }
-    QJsonParseError parseError;
-    const auto doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        if (error)
-            *error = parseError.error != QJsonParseError::NoError
-                         ? u"%1: not valid JSON at byte %2: %3"_s.arg(fileName)
-                               .arg(parseError.offset)
-                               .arg(parseError.errorString())
-                         : u"%1: a scenario must be a JSON object"_s.arg(fileName);
-        return std::nullopt;
-    }
     FieldProblems problems;
-    auto scenario = fromJson(doc.object(), &problems);
-    if (!scenario && error) {
-        QStringList lines;
-        for (const auto &p : problems)
-            lines << u"%1: %2: %3"_s.arg(fileName, p.field, p.message);
-        *error = lines.join(u'\n');
-    }
+    auto scenario = fromJson(*json, &problems);
+    if (!scenario && error)
+        *error = describeProblems(fileName, problems);
     return scenario;
 }
 
 bool Scenario::save(const QString &fileName, QString *error) const
 {
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
+    return writeJsonFile(fileName, QJsonDocument(toJson()), error);
 }
 
 } // namespace retrylab

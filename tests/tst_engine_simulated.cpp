@@ -70,6 +70,22 @@ private Q_SLOTS:
         QCOMPARE(s.attemptsSent, qint64(run.transport.journal().total()));
     }
 
+    void logIsBoundedAndCountsWhatItDrops()
+    {
+        Scenario s = base();
+        s.maxRecords = 100;
+        VirtualScheduler scheduler;
+        AttemptLog log(static_cast<std::size_t>(s.maxRecords));
+        SimulatedTransport transport(scheduler, s.profile, s.seed, s.networkDelay);
+        RunEngine engine(s, scheduler, transport, log);
+        engine.start();
+        scheduler.run();
+        QCOMPARE(log.size(), std::size_t(100));
+        QVERIFY(log.dropped() > 300);
+        QCOMPARE(RunSummary::compute(log).dropped, qint64(log.dropped()));
+        QVERIFY(sizeof(AttemptRecord) < 200); // DESIGN: under 200 bytes per attempt
+    }
+
     void sameSeedSameLog()
     {
         const auto fingerprint = [](const AttemptLog &log) {

@@ -19,7 +19,7 @@ RunController::~RunController()
 void RunController::start(const Scenario &scenario, const QString &jsonlPath)
 {
     finish();
-    m_log = std::make_shared<AttemptLog>();
+    m_log = std::make_shared<AttemptLog>(static_cast<std::size_t>(scenario.maxRecords));
     m_worker = new RunWorker(scenario, m_log, jsonlPath);
     m_worker->moveToThread(&m_thread);
     connect(m_worker, &RunWorker::started, this, &RunController::runStarted);

@@ -62,7 +62,8 @@ QJsonObject Scenario::toJson() const
                                 {u"operationsPerClient"_s, operationsPerClient},
                                 {u"arrivalRatePerSecond"_s, arrivalRatePerSecond},
                                 {u"durationMs"_s, toMs(duration)},
-                                {u"staggerMs"_s, toMs(stagger)}}},
+                                {u"staggerMs"_s, toMs(stagger)},
+                                {u"maxRecords"_s, maxRecords}}},
         {u"policy"_s, policy.toJson()},
         {u"sharing"_s, QJsonObject{{u"breaker"_s, sharedBreaker ? u"shared"_s : u"per-client"_s},
                                    {u"budget"_s, sharedBudget ? u"shared"_s : u"per-client"_s}}},
@@ -159,12 +160,13 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
 
     const JsonReader load = root.child(u"load"_s);
     load.rejectUnknown({u"clients"_s, u"operationsPerClient"_s, u"arrivalRatePerSecond"_s,
-                        u"durationMs"_s, u"staggerMs"_s});
+                        u"durationMs"_s, u"staggerMs"_s, u"maxRecords"_s});
     load.read(u"clients"_s, s.clients, 1, 1'000'000);
     load.read(u"operationsPerClient"_s, s.operationsPerClient, 1, 100'000'000);
     load.read(u"arrivalRatePerSecond"_s, s.arrivalRatePerSecond, 0, 1e7);
     load.readMs(u"durationMs"_s, s.duration);
     load.readMs(u"staggerMs"_s, s.stagger);
+    load.read(u"maxRecords"_s, s.maxRecords, 1, 500'000'000);
 
     FieldProblems policyProblems;
     if (json.contains(u"policy"_s)) {

@@ -41,7 +41,8 @@ struct Scenario {
     int operationsPerClient = 10;
     double arrivalRatePerSecond = 0;              // > 0: operations arrive at this rate instead
     Duration duration = std::chrono::seconds(10); // with an arrival rate
-    Duration stagger{0}; // first operations spread over this window (0: all at once)
+    Duration stagger{0};         // first operations spread over this window (0: all at once)
+    int maxRecords = 10'000'000; // the attempt log's cap; past it records are counted as dropped
 
     ClientPolicy policy;
     bool sharedBreaker = false;

@@ -9,6 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     qt6-svg-dev libqt6opengl6-dev qt6-qpa-plugins libgl-dev
     xvfb xauth
+    dpkg-dev file desktop-file-utils appstream
 )
 
 missing=()

@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -86,7 +87,11 @@ int runHeadless(const HeadlessOptions &o)
         return 2;
     }
     QString error;
-    auto scenario = Scenario::load(o.scenarioFile, &error);
+    // A ready scenario can be named instead of a file: it is built in, installed or not.
+    QString file = o.scenarioFile;
+    if (!QFileInfo::exists(file) && QFileInfo::exists(u":/scenarios/%1.json"_s.arg(file)))
+        file = u":/scenarios/%1.json"_s.arg(file);
+    auto scenario = Scenario::load(file, &error);
     if (!scenario) {
         err(u"retrylab: "_s + error);
         return 2;

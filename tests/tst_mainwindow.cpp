@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/run_controller.h"
 #include "gui_test_utils.h"
+#include "log/attempt_log_view.h"
+#include "log/attempt_table_model.h"
 #include "main_window.h"
+#include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
 
+#include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
+#include <QLabel>
 #include <QMenuBar>
+#include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTest>
 
 using namespace retrylab;
@@ -22,7 +32,7 @@ private Q_SLOTS:
         QApplication::setApplicationName(u"tst_mainwindow"_s);
     }
 
-    void opensWithThePolicyEditorFirst()
+    void opensWithThePolicyEditorAndAServer()
     {
         MainWindow w;
         w.show();
@@ -36,9 +46,43 @@ private Q_SLOTS:
         QStringList menus;
         for (QAction *a : w.menuBar()->actions())
             menus << a->text();
-        QCOMPARE(menus, (QStringList{u"&File"_s, u"&Help"_s}));
+        QCOMPARE(menus, (QStringList{u"&File"_s, u"&Run"_s, u"&Help"_s}));
+        // The built-in server is up on loopback and says where.
+        QVERIFY(w.server()->isRunning());
+        QCOMPARE(w.server()->url().host(), u"127.0.0.1"_s);
+        QVERIFY(
+            w.findChild<QLabel *>(u"serverLabel"_s)->text().contains(w.server()->url().toString()));
+        QVERIFY(w.runAction()->isEnabled());
         const QString shot = saveScreenshot(&w, u"mainwindow-default"_s);
         QVERIFY(QFile::exists(shot));
+    }
+
+    // Pressing Run gives attempts within a second or so, in the table and the counters.
+    void runShowsAttempts()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy finished(w.runController(), &RunController::runFinished);
+        w.runAction()->trigger();
+        QVERIFY(!w.runAction()->isEnabled());
+        QVERIFY(w.stopAction()->isEnabled());
+        QAbstractItemModelTester tester(w.attemptLog()->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > 0, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.findChild<QLabel *>(u"counters"_s)->text().contains(u"attempts"_s), 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > 40, 10000);
+        saveScreenshot(&w, u"mainwindow-running"_s);
+        w.stopAction()->trigger();
+        QVERIFY(finished.wait(15000));
+        QVERIFY(w.runAction()->isEnabled());
+        QVERIFY(w.statusBar()->currentMessage().contains(u"Run finished"_s));
+        // Every row reads back from the log.
+        const auto *model = w.attemptLog()->model();
+        QCOMPARE(std::size_t(model->rowCount()), w.runController()->log()->size());
+        QCOMPARE(model->index(0, AttemptTableModel::Attempt).data().toInt(), 1);
+        saveScreenshot(&w, u"mainwindow-finished"_s);
     }
 };
 

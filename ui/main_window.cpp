@@ -1,36 +1,72 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include "engine/run_controller.h"
+#include "log/attempt_log_view.h"
+#include "log/run_summary.h"
+#include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
 
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
+namespace {
+const QString kDemoScenario = u":/scenarios/flaky-demo.json"_s;
+}
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
+    , m_server(std::make_unique<MockServerHost>())
 {
     setWindowTitle(tr("Retry Lab"));
+    QString error;
+    if (auto demo = Scenario::load(kDemoScenario, &error))
+        m_scenario = *demo;
+
+    m_controller = new RunController(this);
     m_pages = new QTabWidget;
     m_pages->setObjectName(u"pages"_s);
     m_policyEditor = new PolicyEditor;
+    m_policyEditor->setPolicy(m_scenario.policy);
     m_pages->addTab(m_policyEditor, tr("&Policy"));
+    m_attemptLog = new AttemptLogView;
+    m_pages->addTab(m_attemptLog, tr("&Attempts"));
     setCentralWidget(m_pages);
-    createMenus();
+
+    m_counters = new QLabel;
+    m_counters->setObjectName(u"counters"_s);
+    statusBar()->addPermanentWidget(m_counters, 1);
+    m_refresh = new QTimer(this);
+    m_refresh->setInterval(250); // a steady redraw rate, whatever the attempt rate
+    connect(m_refresh, &QTimer::timeout, this, &MainWindow::updateCounters);
+
+    createMenusAndToolBar();
+    startBuiltinServer();
 
     connect(m_policyEditor, &PolicyEditor::validityChanged, this, [this](bool valid) {
-        if (valid)
-            statusBar()->clearMessage();
-        else
+        m_run->setEnabled(valid && !m_controller->isRunning());
+        if (!valid)
             statusBar()->showMessage(tr("The policy has invalid fields (marked in red)."));
+        else
+            statusBar()->clearMessage();
+    });
+    connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
+    connect(m_controller, &RunController::runFailed, this, [this](const QString &reason) {
+        RunSummary none;
+        runEnded(none);
+        statusBar()->showMessage(tr("The run failed: %1").arg(reason));
     });
 
     QSettings settings;
@@ -39,15 +75,113 @@ MainWindow::MainWindow(QWidget *parent)
     restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
 }
 
-void MainWindow::createMenus()
+MainWindow::~MainWindow()
 {
+    delete m_controller; // the run stops before the server it uses
+    m_controller = nullptr;
+}
+
+void MainWindow::createMenusAndToolBar()
+{
+    m_run = new QAction(tr("&Run"), this);
+    m_run->setObjectName(u"run"_s);
+    m_run->setShortcut(Qt::Key_F5);
+    m_run->setToolTip(tr("Run the scenario with this policy (F5)"));
+    m_pause = new QAction(tr("&Pause"), this);
+    m_pause->setCheckable(true);
+    m_pause->setEnabled(false);
+    m_pause->setToolTip(tr("Hold new attempts; those in flight still land"));
+    m_stop = new QAction(tr("&Stop"), this);
+    m_stop->setObjectName(u"stop"_s);
+    m_stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
+    m_stop->setEnabled(false);
+    m_stop->setToolTip(tr("End the run: no new operations or retries (Shift+F5)"));
+    connect(m_run, &QAction::triggered, this, &MainWindow::startRun);
+    connect(m_pause, &QAction::toggled, this, [this](bool paused) {
+        paused ? m_controller->pause() : m_controller->resume();
+        m_pause->setText(paused ? tr("Resume") : tr("&Pause"));
+    });
+    connect(m_stop, &QAction::triggered, m_controller, &RunController::stop);
+
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(u"runToolBar"_s);
+    bar->addAction(m_run);
+    bar->addAction(m_pause);
+    bar->addAction(m_stop);
+    bar->addSeparator();
+    m_serverLabel = new QLabel;
+    m_serverLabel->setObjectName(u"serverLabel"_s);
+    m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(m_serverLabel);
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
-
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({m_run, m_pause, m_stop});
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Retry Lab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::startBuiltinServer()
+{
+    QString error;
+    if (m_server->start(m_scenario.profile, m_scenario.seed, QHostAddress::LocalHost, 0, &error))
+        m_serverLabel->setText(tr("Built-in server: %1 (profile %2)")
+                                   .arg(m_server->url().toString(), m_scenario.profile.name));
+    else
+        m_serverLabel->setText(tr("Built-in server did not start: %1").arg(error));
+}
+
+void MainWindow::startRun()
+{
+    const auto policy = m_policyEditor->policy();
+    if (!policy || m_controller->isRunning())
+        return;
+    Scenario s = m_scenario;
+    s.policy = *policy;
+    m_controller->start(s, {}, m_server.get());
+    m_attemptLog->setLog(m_controller->log());
+    m_pages->setCurrentWidget(m_attemptLog);
+    m_run->setEnabled(false);
+    m_pause->setEnabled(true);
+    m_stop->setEnabled(true);
+    m_refresh->start();
+    statusBar()->showMessage(tr("Running '%1'…").arg(s.name));
+}
+
+void MainWindow::updateCounters()
+{
+    m_attemptLog->refresh();
+    const auto log = m_controller->log();
+    if (!log)
+        return;
+    const RunSummary s = RunSummary::compute(*log);
+    m_counters->setText(tr("operations %1 done (%2 failed) · attempts %3 · retries %4 · "
+                           "amplification %5 · Retry-After early %6")
+                            .arg(s.operations)
+                            .arg(s.operations - s.succeeded)
+                            .arg(s.attemptsSent)
+                            .arg(s.retries)
+                            .arg(QString::number(s.amplification, 'f', 2))
+                            .arg(s.retryAfterViolations));
+}
+
+void MainWindow::runEnded(const RunSummary &summary)
+{
+    m_refresh->stop();
+    updateCounters();
+    m_run->setEnabled(m_policyEditor->policy().has_value());
+    m_pause->setChecked(false);
+    m_pause->setEnabled(false);
+    m_stop->setEnabled(false);
+    statusBar()->showMessage(
+        tr("Run finished: %1 of %2 operations succeeded, p99 %3 ms, %4 duplicate charges")
+            .arg(summary.succeeded)
+            .arg(summary.operations)
+            .arg(QString::number(summary.p99Ms, 'f', 0))
+            .arg(summary.duplicates < 0 ? 0 : summary.duplicates));
 }
 
 void MainWindow::showAbout()

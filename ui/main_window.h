@@ -1,32 +1,62 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "scenario/scenario.h"
+
 #include <QMainWindow>
 
+class QAction;
+class QLabel;
 class QTabWidget;
+class QTimer;
 
 namespace retrylab {
 
+class AttemptLogView;
+class MockServerHost;
 class PolicyEditor;
+class RunController;
+struct RunSummary;
 
-// The top-level window. It only creates the pages and wires them together.
+// The top-level window. It only creates the pages and wires them together: the policy editor,
+// the attempt log, the run controls, and the built-in server that starts with the window.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     PolicyEditor *policyEditor() const { return m_policyEditor; }
+    AttemptLogView *attemptLog() const { return m_attemptLog; }
+    QAction *runAction() const { return m_run; }
+    QAction *stopAction() const { return m_stop; }
+    RunController *runController() const { return m_controller; }
+    MockServerHost *server() const { return m_server.get(); }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createMenus();
+    void createMenusAndToolBar();
+    void startBuiltinServer();
+    void startRun();
+    void updateCounters();
+    void runEnded(const RunSummary &summary);
     void showAbout();
 
+    Scenario m_scenario;
+    std::unique_ptr<MockServerHost> m_server;
+    RunController *m_controller = nullptr;
     QTabWidget *m_pages = nullptr;
     PolicyEditor *m_policyEditor = nullptr;
+    AttemptLogView *m_attemptLog = nullptr;
+    QAction *m_run = nullptr;
+    QAction *m_pause = nullptr;
+    QAction *m_stop = nullptr;
+    QLabel *m_serverLabel = nullptr;
+    QLabel *m_counters = nullptr;
+    QTimer *m_refresh = nullptr;
 };
 
 } // namespace retrylab

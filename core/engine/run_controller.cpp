@@ -16,11 +16,12 @@ RunController::~RunController()
     finish();
 }
 
-void RunController::start(const Scenario &scenario, const QString &jsonlPath)
+void RunController::start(const Scenario &scenario, const QString &jsonlPath,
+                          MockServerHost *server)
 {
     finish();
     m_log = std::make_shared<AttemptLog>(static_cast<std::size_t>(scenario.maxRecords));
-    m_worker = new RunWorker(scenario, m_log, jsonlPath);
+    m_worker = new RunWorker(scenario, m_log, jsonlPath, server);
     m_worker->moveToThread(&m_thread);
     connect(m_worker, &RunWorker::started, this, &RunController::runStarted);
     connect(m_worker, &RunWorker::recordsAppended, this, &RunController::recordsAppended);

@@ -13,6 +13,7 @@
 
 namespace retrylab {
 
+class MockServerHost;
 class RunWorker;
 
 // Runs one scenario in the engine's own thread, in real or simulated time, and reports in
@@ -26,8 +27,11 @@ public:
     explicit RunController(QObject *parent = nullptr);
     ~RunController() override;
 
-    // Starts a run. Streams the log to `jsonlPath` when it is not empty.
-    void start(const Scenario &scenario, const QString &jsonlPath = {});
+    // Starts a run. Streams the log to `jsonlPath` when it is not empty. A real-time run
+    // against the built-in server uses `server` when given (reset first, left running after;
+    // it must outlive the run), and otherwise starts one of its own for the run.
+    void start(const Scenario &scenario, const QString &jsonlPath = {},
+               MockServerHost *server = nullptr);
     void pause();
     void resume();
     void stop();

@@ -216,7 +216,7 @@ void RunEngine::attempt(std::uint64_t opId)
     rec.breakerAtStart = breaker.state();
 
     if (m_stopping && op.attempts > 1) {
-        endUnsent(opId, rec, OutcomeClass::BudgetExhausted, StopReason::TimeBudgetExhausted);
+        endUnsent(opId, rec, OutcomeClass::Cancelled, StopReason::Stopped);
         return;
     }
 
@@ -347,7 +347,7 @@ void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &resu
         m_scenario.policy.retry.decide(ctx, result, op.backoff, m_clients[op.client]->rng);
     const std::uint64_t opId = op.id;
     if (!d.retry || m_stopping) {
-        rec.stop = m_stopping && d.retry ? StopReason::TimeBudgetExhausted : d.stop;
+        rec.stop = m_stopping && d.retry ? StopReason::Stopped : d.stop;
         rec.lastOfOperation = true;
         m_log.append(rec);
         finishOperation(opId);

@@ -14,10 +14,12 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath)
+RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
+                     MockServerHost *sharedServer)
     : m_scenario(scenario)
     , m_log(std::move(log))
     , m_jsonlPath(std::move(jsonlPath))
+    , m_server(sharedServer)
 {}
 
 RunWorker::~RunWorker()
@@ -44,14 +46,20 @@ void RunWorker::start()
         m_engine = std::make_unique<RunEngine>(m_scenario, *m_virtual, *m_transport, *m_log);
         target = QUrl(u"sim://built-in"_s);
     } else {
-        if (m_scenario.builtinServer) {
-            m_server = std::make_unique<MockServerHost>();
+        if (m_scenario.builtinServer && m_server && m_server->isRunning()) {
+            m_server->reset(); // a fresh journal and ledger for this run
+            target = m_server->url();
+        } else if (m_scenario.builtinServer) {
+            m_ownServer = std::make_unique<MockServerHost>();
+            m_server = m_ownServer.get();
             if (!m_server->start(m_scenario.profile, m_scenario.seed, QHostAddress::LocalHost, 0,
                                  &error)) {
                 Q_EMIT failed(u"the built-in server did not start: "_s + error);
                 return;
             }
             target = m_server->url();
+        } else {
+            m_server = nullptr;
         }
         m_real = new RealScheduler(this);
         m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients);
@@ -145,7 +153,8 @@ void RunWorker::complete()
             stats.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger();
         summary.serverCompliancePercent =
             stats.value(u"retryAfter"_s).toObject().value(u"compliancePercent"_s).toDouble();
-        m_server->stop();
+        if (m_ownServer)
+            m_ownServer->stop();
     }
     Q_EMIT finished(summary);
 }

@@ -27,7 +27,8 @@ class RunWorker : public QObject
 {
     Q_OBJECT
 public:
-    RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath);
+    RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
+              MockServerHost *sharedServer = nullptr);
     ~RunWorker() override;
 
     void start();
@@ -51,7 +52,8 @@ private:
     std::shared_ptr<AttemptLog> m_log;
     QString m_jsonlPath;
     JsonlLogWriter m_writer;
-    std::unique_ptr<MockServerHost> m_server;
+    std::unique_ptr<MockServerHost> m_ownServer;
+    MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI
     std::unique_ptr<VirtualScheduler> m_virtual;
     RealScheduler *m_real = nullptr;
     std::unique_ptr<Transport> m_transport;

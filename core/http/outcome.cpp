@@ -30,6 +30,7 @@ constexpr std::array kInfo{
     Info{OutcomeClass::RejectedByBreaker, u"rejected-by-breaker", u"Rejected by breaker"},
     Info{OutcomeClass::RejectedByBudget, u"rejected-by-budget", u"Rejected by retry budget"},
     Info{OutcomeClass::BudgetExhausted, u"budget-exhausted", u"Time budget exhausted"},
+    Info{OutcomeClass::Cancelled, u"cancelled", u"Cancelled (run stopped)"},
 };
 
 const Info &info(OutcomeClass c)
@@ -153,7 +154,7 @@ bool isNetworkFailure(OutcomeClass c)
 bool isLocalRejection(OutcomeClass c)
 {
     return c == OutcomeClass::RejectedByBreaker || c == OutcomeClass::RejectedByBudget ||
-           c == OutcomeClass::BudgetExhausted;
+           c == OutcomeClass::BudgetExhausted || c == OutcomeClass::Cancelled;
 }
 
 } // namespace retrylab::outcome

@@ -24,6 +24,7 @@ enum class OutcomeClass {
     RejectedByBreaker, // never sent: the circuit was open
     RejectedByBudget,  // never sent: the retry budget was empty
     BudgetExhausted,   // never sent: the operation's time budget ran out
+    Cancelled,         // never sent: the run was stopped
 };
 
 inline size_t qHash(OutcomeClass c, size_t seed = 0) noexcept

@@ -77,8 +77,10 @@ void MockServerHost::takeDown(Duration length)
 
 void MockServerHost::reset()
 {
+    // Blocking, so that a run that resets the server first never meets the old journal.
     if (m_server)
-        QMetaObject::invokeMethod(m_server, [s = m_server] { s->reset(); });
+        QMetaObject::invokeMethod(
+            m_server, [s = m_server] { s->reset(); }, Qt::BlockingQueuedConnection);
 }
 
 FaultProfile MockServerHost::profile() const

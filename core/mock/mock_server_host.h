@@ -33,7 +33,7 @@ public:
 
     void setProfile(const FaultProfile &profile); // queued
     void takeDown(Duration length);               // queued
-    void reset();                                 // queued
+    void reset();                                 // blocks briefly
     FaultProfile profile() const;                 // blocks briefly
     QJsonObject stats() const;                    // blocks briefly
     std::vector<JournalEntry> journal() const;    // blocks briefly

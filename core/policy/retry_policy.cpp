@@ -24,6 +24,7 @@ constexpr std::array kStopReasons{
     Named<StopReason>{StopReason::PushbackBeyondBudget, u"pushback-beyond-budget"},
     Named<StopReason>{StopReason::ServerSaidNoRetry, u"server-said-no-retry"},
     Named<StopReason>{StopReason::Rejected, u"rejected"},
+    Named<StopReason>{StopReason::Stopped, u"stopped"},
 };
 
 constexpr std::array kRetryAfterModes{

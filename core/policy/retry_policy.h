@@ -35,6 +35,7 @@ enum class StopReason {
     PushbackBeyondBudget, // the server asked to wait past the deadline
     ServerSaidNoRetry,    // grpc-retry-pushback-ms < 0
     Rejected,             // refused locally (retry budget, breaker without waiting)
+    Stopped,              // the run was stopped
 };
 
 enum class DelaySource {

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QSortFilterProxyModel>
+
+namespace retrylab {
+
+// Filters the attempt table by outcome and by text in any column.
+class AttemptFilterModel : public QSortFilterProxyModel
+{
+    Q_OBJECT
+public:
+    explicit AttemptFilterModel(QObject *parent = nullptr);
+
+    void setOutcome(const QString &outcomeId); // empty: all
+    void setText(const QString &text);
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override;
+
+private:
+    QString m_outcome;
+    QString m_text;
+};
+
+} // namespace retrylab

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "log/attempt_log.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+namespace retrylab {
+
+class AttemptFilterModel;
+class AttemptTableModel;
+
+// The attempt log as a table: filterable by outcome and text, sortable, and following the
+// newest rows unless the person has scrolled away.
+class AttemptLogView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit AttemptLogView(QWidget *parent = nullptr);
+
+    void setLog(std::shared_ptr<const AttemptLog> log);
+    void refresh(); // show rows appended since the last call
+    AttemptTableModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+
+private:
+    AttemptTableModel *m_model = nullptr;
+    AttemptFilterModel *m_filter = nullptr;
+    QTableView *m_table = nullptr;
+    QLineEdit *m_text = nullptr;
+    QComboBox *m_outcome = nullptr;
+};
+
+} // namespace retrylab

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "attempt_table_model.h"
+
+#include "outcome_colors.h"
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+QString ms(qint64 us)
+{
+    return us < 0 ? QString() : QString::number(static_cast<double>(us) / 1000.0, 'f', 1);
+}
+} // namespace
+
+AttemptTableModel::AttemptTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+void AttemptTableModel::setLog(std::shared_ptr<const AttemptLog> log)
+{
+    beginResetModel();
+    m_log = std::move(log);
+    m_rows = 0;
+    endResetModel();
+    refresh();
+}
+
+void AttemptTableModel::refresh()
+{
+    if (!m_log)
+        return;
+    const int now = static_cast<int>(std::min<std::size_t>(m_log->size(), INT_MAX));
+    if (now <= m_rows)
+        return;
+    beginInsertRows({}, m_rows, now - 1);
+    m_rows = now;
+    endInsertRows();
+}
+
+int AttemptTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int AttemptTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant AttemptTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid) ||
+        !m_log)
+        return {};
+    const AttemptRecord r = m_log->at(static_cast<std::size_t>(index.row()));
+    if (role == OutcomeIdRole)
+        return outcome::id(r.outcome);
+    if (role == Qt::BackgroundRole)
+        return outcomeTint(r.outcome, r.status);
+    if (role == Qt::TextAlignmentRole)
+        return index.column() <= ActualWait && index.column() != Outcome
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant();
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
+    switch (index.column()) {
+    case Client:
+        return static_cast<qlonglong>(r.client);
+    case Operation:
+        return static_cast<qlonglong>(r.operation);
+    case Attempt:
+        return r.attempt;
+    case Started:
+        return ms(r.startedUs);
+    case Took:
+        return ms(r.finishedUs - r.startedUs);
+    case Outcome:
+        return outcome::title(r.outcome);
+    case Status:
+        return r.status > 0 ? QVariant(r.status) : QVariant();
+    case PlannedWait:
+        return ms(r.plannedDelayUs);
+    case ActualWait:
+        return ms(r.actualDelayUs);
+    case WaitReason:
+        return r.plannedDelayUs < 0
+                   ? QString()
+                   : delaySourceId(r.delaySource) + (r.shortened ? tr(", shortened") : QString());
+    case RetryAfter:
+        return ms(r.retryAfterUs);
+    case Breaker:
+        return breakerStateId(r.breakerAtStart);
+    case Key:
+        return m_log->string(r.idempotencyKey);
+    case Stop:
+        return r.lastOfOperation ? stopReasonId(r.stop) : QString();
+    default:
+        return {};
+    }
+}
+
+QVariant AttemptTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Client:
+        return tr("Client");
+    case Operation:
+        return tr("Op");
+    case Attempt:
+        return tr("Attempt");
+    case Started:
+        return tr("Started (ms)");
+    case Took:
+        return tr("Took (ms)");
+    case Outcome:
+        return tr("Outcome");
+    case Status:
+        return tr("Status");
+    case PlannedWait:
+        return tr("Planned wait (ms)");
+    case ActualWait:
+        return tr("Actual wait (ms)");
+    case WaitReason:
+        return tr("Wait from");
+    case RetryAfter:
+        return tr("Retry-After (ms)");
+    case Breaker:
+        return tr("Breaker");
+    case Key:
+        return tr("Idempotency key");
+    case Stop:
+        return tr("Ended");
+    default:
+        return {};
+    }
+}
+
+} // namespace retrylab

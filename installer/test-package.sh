@@ -5,6 +5,7 @@
 # Usage: installer/test-package.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
+src=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -37,7 +38,11 @@ for f in usr/bin/retrylab usr/bin/retrylab-mock \
          usr/share/doc/RetryLab/LICENSE; do
     [ -e "$root/$f" ] || fail "missing /$f"
 done
-echo "layout: ok"
+version=$(sed -n 's/^project(RetryLab$//;s/^ *VERSION \([0-9.]*\)$/\1/p' "$src/CMakeLists.txt" | head -1)
+grep -q "version=\"$version\"" "$root/usr/share/metainfo/org.retrylab.RetryLab.metainfo.xml" \
+    || fail "the metainfo does not carry version $version"
+grep -q "Retry Lab $version" "$root/usr/share/man/man1/retrylab.1" || fail "man page version"
+echo "layout: ok (version $version)"
 
 desktop-file-validate "$root/usr/share/applications/org.retrylab.RetryLab.desktop" \
     || fail "desktop entry"

@@ -165,6 +165,53 @@ private Q_SLOTS:
         QCOMPARE(safe.duplicates, 0);
     }
 
+    // The total time budget bounds each operation, waits and attempts included (up to the
+    // lateness of a timer on a loaded machine).
+    void totalBudgetIsNeverOvershot()
+    {
+        FaultProfile p = statuses({{503, 1}}, 30);
+        p.routes.front().retryAfter.on = {};
+        Scenario s = scenario(p, 6, 2);
+        s.policy.retry.maxAttempts = 100;
+        s.policy.retry.totalBudget = 700ms;
+        s.policy.retry.attemptTimeout = 300ms;
+        s.policy.retry.backoff = {BackoffKind::Exponential, 50ms, 400ms, 2.0, 0.0};
+        RunController run;
+        const RunSummary sum = runToEnd(run, s);
+        QCOMPARE(sum.operations, 12);
+        QHash<quint64, qint64> first;
+        qint64 worst = 0;
+        run.log()->forEach([&](const AttemptRecord &r) {
+            const quint64 k = (quint64(r.client) << 32) | r.operation;
+            if (r.attempt == 1)
+                first[k] = r.startedUs;
+            worst = std::max(worst, r.finishedUs - first[k]);
+        });
+        QVERIFY2(worst <= 700'000 + 150'000, qPrintable(QString::number(worst)));
+        QVERIFY(sum.failedBy.value(u"time-budget-exhausted"_s) > 0);
+    }
+
+    // A shared retry budget stops a retry storm against a server that only fails.
+    void budgetStopsARetryStorm()
+    {
+        FaultProfile p = statuses({{503, 1}});
+        p.routes.front().retryAfter.on = {};
+        Scenario s = scenario(p, 10, 3);
+        s.policy.retry.maxAttempts = 8;
+        s.policy.retry.totalBudget = 0s;
+        s.policy.retry.backoff = {BackoffKind::Fixed, 5ms, 5ms, 2.0, 0.0};
+        s.sharedBudget = true;
+        RunController storm;
+        QVERIFY(runToEnd(storm, s).amplification > 7.0);
+        s.policy.budget.kind = BudgetKind::TokenBucket;
+        s.policy.budget.maxTokens = 10;
+        s.policy.budget.tokenRatio = 0.1;
+        RunController throttled;
+        const RunSummary sum = runToEnd(throttled, s);
+        QVERIFY2(sum.amplification < 1.3, qPrintable(sum.toText()));
+        QVERIFY(sum.failedBy.value(u"rejected"_s) > 20);
+    }
+
     void perAttemptTimeoutAgainstAHang()
     {
         FaultProfile p;

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "curl_import.h"
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+
+// Splits like a POSIX shell, without expansions. Returns false on an unclosed quote.
+bool shellSplit(const QString &text, QStringList *out, QString *error)
+{
+    QString word;
+    bool inWord = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c == u'\\' && i + 1 < text.size()) {
+            if (text[i + 1] == u'\n' || (text[i + 1] == u'\r' && i + 2 < text.size())) {
+                i += text[i + 1] == u'\r' ? 2 : 1; // a line continuation
+                continue;
+            }
+            word += text[++i];
+            inWord = true;
+        } else if (c == u'\'') {
+            const qsizetype end = text.indexOf(u'\'', i + 1);
+            if (end < 0) {
+                *error = u"a single quote is not closed"_s;
+                return false;
+            }
+            word += text.mid(i + 1, end - i - 1);
+            i = end;
+            inWord = true;
+        } else if (c == u'"') {
+            qsizetype j = i + 1;
+            for (; j < text.size() && text[j] != u'"'; ++j) {
+                if (text[j] == u'\\' && j + 1 < text.size() &&
+                    QStringView(u"\"\\$`").contains(text[j + 1]))
+                    ++j;
+                word += text[j];
+            }
+            if (j >= text.size()) {
+                *error = u"a double quote is not closed"_s;
+                return false;
+            }
+            i = j;
+            inWord = true;
+        } else if (c.isSpace()) {
+            if (inWord)
+                *out << word;
+            word.clear();
+            inWord = false;
+        } else {
+            word += c;
+            inWord = true;
+        }
+    }
+    if (inWord)
+        *out << word;
+    return true;
+}
+
+} // namespace
+
+CurlImport importCurl(const QString &command)
+{
+    CurlImport r;
+    QStringList args;
+    if (!shellSplit(command.trimmed(), &args, &r.error))
+        return r;
+    if (args.isEmpty() || args.front() != u"curl"_s) {
+        r.error = u"this does not start with curl"_s;
+        return r;
+    }
+    bool methodGiven = false;
+    const auto value = [&args](qsizetype &i, const QString &option) -> std::optional<QString> {
+        // --opt=value or --opt value; -Xvalue or -X value
+        const QString a = args[i];
+        if (a.startsWith(u"--"_s) && a.contains(u'='))
+            return a.mid(a.indexOf(u'=') + 1);
+        if (!a.startsWith(u"--"_s) && a.size() > 2)
+            return a.mid(2);
+        if (i + 1 >= args.size())
+            return std::nullopt;
+        Q_UNUSED(option);
+        return args[++i];
+    };
+    static const QStringList silent{u"-s"_s,           u"--silent"_s,  u"-S"_s,
+                                    u"--show-error"_s, u"-v"_s,        u"--verbose"_s,
+                                    u"-i"_s,           u"--include"_s, u"--compressed"_s,
+                                    u"-L"_s,           u"--location"_s};
+    for (qsizetype i = 1; i < args.size(); ++i) {
+        const QString a = args[i];
+        const QString name = a.startsWith(u"--"_s) ? a.section(u'=', 0, 0) : a.left(2);
+        if (name == u"-X"_s || name == u"--request"_s) {
+            const auto v = value(i, name);
+            if (!v) {
+                r.error = u"%1 needs a method"_s.arg(name);
+                return r;
+            }
+            r.method = v->toUpper().toLatin1();
+            methodGiven = true;
+        } else if (name == u"-H"_s || name == u"--header"_s) {
+            const auto v = value(i, name);
+            const qsizetype colon = v ? v->indexOf(u':') : -1;
+            if (!v || colon <= 0) {
+                r.error = u"%1 needs 'Name: value', got '%2'"_s.arg(name, v.value_or(QString()));
+                return r;
+            }
+            r.headers.append(
+                {v->left(colon).trimmed().toLatin1(), v->mid(colon + 1).trimmed().toUtf8()});
+        } else if (name == u"-d"_s || name == u"--data"_s || name == u"--data-raw"_s ||
+                   name == u"--data-binary"_s || name == u"--json"_s || name == u"--data-ascii"_s) {
+            const auto v = value(i, name);
+            if (!v) {
+                r.error = u"%1 needs data"_s.arg(name);
+                return r;
+            }
+            if (v->startsWith(u'@') && name != u"--data-raw"_s) {
+                r.ignored << u"%1 %2: reading a file is not imported; paste the body instead"_s.arg(
+                    name, *v);
+                continue;
+            }
+            if (!r.body.isEmpty())
+                r.body += '&';
+            r.body += v->toUtf8();
+            if (name == u"--json"_s) {
+                r.headers.emplaceBack("Content-Type", "application/json");
+                r.headers.emplaceBack("Accept", "application/json");
+            }
+            if (!methodGiven)
+                r.method = "POST";
+        } else if (name == u"--url"_s) {
+            const auto v = value(i, name);
+            if (v)
+                r.url = QUrl(*v, QUrl::TolerantMode);
+        } else if (name == u"-I"_s || name == u"--head"_s) {
+            r.method = "HEAD";
+            methodGiven = true;
+        } else if (name == u"-G"_s || name == u"--get"_s) {
+            r.error = u"-G (data in the query string) is not supported: put it in the URL"_s;
+            return r;
+        } else if (silent.contains(a)) {
+            r.ignored << u"%1: display only, not needed here"_s.arg(a);
+        } else if (a.startsWith(u'-')) {
+            r.ignored << u"%1: not imported"_s.arg(a);
+            // Options with a value we do not know would swallow the URL; guess by the next word.
+            if (i + 1 < args.size() && !args[i + 1].startsWith(u'-') &&
+                !args[i + 1].contains(u"://"_s))
+                ++i;
+        } else if (r.url.isEmpty()) {
+            r.url = QUrl(a, QUrl::TolerantMode);
+        } else {
+            r.ignored << u"%1: a second URL is not imported"_s.arg(a);
+        }
+    }
+    if (r.url.isEmpty()) {
+        r.error = u"no URL in the command"_s;
+        return r;
+    }
+    if (!r.url.isValid() || (r.url.scheme() != u"http"_s && r.url.scheme() != u"https"_s) ||
+        r.url.host().isEmpty()) {
+        r.error = u"'%1' is not an http:// or https:// URL"_s.arg(
+            r.url.toString().isEmpty() ? r.url.errorString() : r.url.toString());
+        return r;
+    }
+    r.ok = true;
+    return r;
+}
+
+} // namespace retrylab

@@ -6,9 +6,15 @@
 #include "log/run_summary.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
+#include "scenario/scenario_editor.h"
+#include "server/server_panel.h"
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -39,11 +45,18 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages = new QTabWidget;
     m_pages->setObjectName(u"pages"_s);
     m_policyEditor = new PolicyEditor;
-    m_policyEditor->setPolicy(m_scenario.policy);
     m_pages->addTab(m_policyEditor, tr("&Policy"));
+    m_scenarioEditor = new ScenarioEditor;
+    m_pages->addTab(m_scenarioEditor, tr("&Target && load"));
     m_attemptLog = new AttemptLogView;
     m_pages->addTab(m_attemptLog, tr("&Attempts"));
     setCentralWidget(m_pages);
+
+    m_serverPanel = new ServerPanel(m_server.get());
+    auto *dock = new QDockWidget(tr("Built-in server"), this);
+    dock->setObjectName(u"serverDock"_s);
+    dock->setWidget(m_serverPanel);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
 
     m_counters = new QLabel;
     m_counters->setObjectName(u"counters"_s);
@@ -53,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_refresh, &QTimer::timeout, this, &MainWindow::updateCounters);
 
     createMenusAndToolBar();
+    showScenario(m_scenario);
     startBuiltinServer();
 
     connect(m_policyEditor, &PolicyEditor::validityChanged, this, [this](bool valid) {
@@ -115,6 +129,26 @@ void MainWindow::createMenusAndToolBar()
     bar->addWidget(m_serverLabel);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open scenario…"), this, [this] {
+        const QString name =
+            QFileDialog::getOpenFileName(this, tr("Open a scenario"), {}, tr("Scenarios (*.json)"));
+        if (!name.isEmpty())
+            openScenario(name);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save scenario…"), this, [this] {
+        const QString name = QFileDialog::getSaveFileName(
+            this, tr("Save the scenario"), m_scenario.name + u".json"_s, tr("Scenarios (*.json)"));
+        if (!name.isEmpty())
+            saveScenario(name);
+    });
+    save->setShortcut(QKeySequence::Save);
+    QMenu *ready = file->addMenu(tr("&Ready scenarios"));
+    for (const QString &f : QDir(u":/scenarios"_s).entryList({u"*.json"_s}))
+        ready->addAction(f.chopped(5), this, [this, f] { openScenario(u":/scenarios/"_s + f); });
+    m_recent = file->addMenu(tr("Recent scenarios"));
+    fillRecentMenu();
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *run = menuBar()->addMenu(tr("&Run"));
@@ -134,21 +168,104 @@ void MainWindow::startBuiltinServer()
         m_serverLabel->setText(tr("Built-in server did not start: %1").arg(error));
 }
 
-void MainWindow::startRun()
+void MainWindow::showScenario(const Scenario &scenario)
+{
+    m_scenario = scenario;
+    m_policyEditor->setPolicy(scenario.policy);
+    m_scenarioEditor->setScenario(scenario);
+    setWindowTitle(tr("%1 — Retry Lab").arg(scenario.name));
+    m_serverPanel->showProfile(scenario.profile);
+    if (m_server->isRunning() && scenario.builtinServer)
+        m_server->setProfile(scenario.profile);
+}
+
+std::optional<Scenario> MainWindow::currentScenario()
 {
     const auto policy = m_policyEditor->policy();
-    if (!policy || m_controller->isRunning())
+    if (!policy) {
+        m_pages->setCurrentWidget(m_policyEditor);
+        statusBar()->showMessage(tr("The policy has invalid fields (marked in red)."));
+        return std::nullopt;
+    }
+    auto s = m_scenarioEditor->scenario(*policy);
+    if (!s) {
+        m_pages->setCurrentWidget(m_scenarioEditor);
+        statusBar()->showMessage(tr("The target or load has invalid fields (marked in red)."));
+    }
+    return s;
+}
+
+bool MainWindow::openScenario(const QString &fileName)
+{
+    QString error;
+    const auto s = Scenario::load(fileName, &error);
+    if (!s) {
+        statusBar()->showMessage(tr("Not opened: %1").arg(error.section(u'\n', 0, 0)));
+        if (isVisible())
+            QMessageBox::warning(this, tr("Cannot open the scenario"), error);
+        return false;
+    }
+    showScenario(*s);
+    if (!fileName.startsWith(u':'))
+        rememberRecent(fileName);
+    statusBar()->showMessage(s->description.isEmpty() ? tr("Opened %1").arg(s->name)
+                                                      : s->description);
+    return true;
+}
+
+bool MainWindow::saveScenario(const QString &fileName)
+{
+    auto s = currentScenario();
+    if (!s)
+        return false;
+    if (s->builtinServer && m_server->isRunning())
+        s->profile = m_server->profile(); // what the server does now is what gets saved
+    QString error;
+    if (!s->save(fileName, &error)) {
+        statusBar()->showMessage(tr("Not saved: %1").arg(error));
+        return false;
+    }
+    m_scenario = *s;
+    rememberRecent(fileName);
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(fileName)));
+    return true;
+}
+
+void MainWindow::rememberRecent(const QString &fileName)
+{
+    QSettings settings;
+    QStringList recent = settings.value(u"recentScenarios"_s).toStringList();
+    recent.removeAll(fileName);
+    recent.prepend(QFileInfo(fileName).absoluteFilePath());
+    settings.setValue(u"recentScenarios"_s, QStringList(recent.mid(0, 8)));
+    fillRecentMenu();
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recent->clear();
+    const QStringList recent = QSettings().value(u"recentScenarios"_s).toStringList();
+    for (const QString &f : recent)
+        m_recent->addAction(QFileInfo(f).fileName(), this, [this, f] { openScenario(f); });
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::startRun()
+{
+    if (m_controller->isRunning())
         return;
-    Scenario s = m_scenario;
-    s.policy = *policy;
-    m_controller->start(s, {}, m_server.get());
+    const auto s = currentScenario();
+    if (!s)
+        return;
+    const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
+    m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
     m_attemptLog->setLog(m_controller->log());
     m_pages->setCurrentWidget(m_attemptLog);
     m_run->setEnabled(false);
     m_pause->setEnabled(true);
     m_stop->setEnabled(true);
     m_refresh->start();
-    statusBar()->showMessage(tr("Running '%1'…").arg(s.name));
+    statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
 }
 
 void MainWindow::updateCounters()

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QMenu;
 class QLabel;
 class QTabWidget;
 class QTimer;
@@ -15,6 +16,8 @@ namespace retrylab {
 class AttemptLogView;
 class MockServerHost;
 class PolicyEditor;
+class ScenarioEditor;
+class ServerPanel;
 class RunController;
 struct RunSummary;
 
@@ -28,6 +31,12 @@ public:
     ~MainWindow() override;
 
     PolicyEditor *policyEditor() const { return m_policyEditor; }
+    ScenarioEditor *scenarioEditor() const { return m_scenarioEditor; }
+    ServerPanel *serverPanel() const { return m_serverPanel; }
+    // Load a scenario into the editors (false, with the reason shown, when it is bad), or
+    // save what the editors hold.
+    bool openScenario(const QString &fileName);
+    bool saveScenario(const QString &fileName);
     AttemptLogView *attemptLog() const { return m_attemptLog; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
@@ -39,6 +48,10 @@ protected:
 
 private:
     void createMenusAndToolBar();
+    void showScenario(const Scenario &scenario);
+    std::optional<Scenario> currentScenario();
+    void rememberRecent(const QString &fileName);
+    void fillRecentMenu();
     void startBuiltinServer();
     void startRun();
     void updateCounters();
@@ -50,6 +63,9 @@ private:
     RunController *m_controller = nullptr;
     QTabWidget *m_pages = nullptr;
     PolicyEditor *m_policyEditor = nullptr;
+    ScenarioEditor *m_scenarioEditor = nullptr;
+    ServerPanel *m_serverPanel = nullptr;
+    QMenu *m_recent = nullptr;
     AttemptLogView *m_attemptLog = nullptr;
     QAction *m_run = nullptr;
     QAction *m_pause = nullptr;

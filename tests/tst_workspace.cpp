@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The workspace as a person drives it: target and load, curl import, the server panel during a
+// run, saving and reopening a scenario.
+#include "engine/run_controller.h"
+#include "gui_test_utils.h"
+#include "log/attempt_log_view.h"
+#include "log/attempt_table_model.h"
+#include "main_window.h"
+#include "mock/mock_server_host.h"
+#include "policy/policy_editor.h"
+#include "scenario/scenario_editor.h"
+#include "server/server_panel.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QRadioButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace retrylab;
+using namespace Qt::StringLiterals;
+
+class TestWorkspace : public QObject
+{
+    Q_OBJECT
+private:
+    template<typename T> static T *child(QWidget *w, const QString &name)
+    {
+        auto *c = w->findChild<T *>(name);
+        if (!c)
+            qFatal("no %s", qPrintable(name));
+        return c;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QApplication::setOrganizationName(u"RetryLabTests"_s);
+        QApplication::setApplicationName(u"tst_workspace"_s);
+    }
+
+    void typedUrlIsCheckedAndKept()
+    {
+        MainWindow w;
+        w.show();
+        ScenarioEditor *e = w.scenarioEditor();
+        child<QRadioButton>(e, u"target.isUrl"_s)->setChecked(true);
+        auto *url = child<QLineEdit>(e, u"target.url"_s);
+        url->clear();
+        QTest::keyClicks(url, u"ftp:/nowhere"_s);
+        QVERIFY(!e->scenario(*w.policyEditor()->policy()));
+        auto *error = child<QLabel>(e, u"target.url.error"_s);
+        QVERIFY2(error->text().contains(u"not an http"_s), qPrintable(error->text()));
+        QCOMPARE(url->text(), u"ftp:/nowhere"_s); // what was typed is kept
+        // Run refuses and shows the tab with the problem.
+        w.runAction()->trigger();
+        QVERIFY(!w.runController()->isRunning());
+        url->clear();
+        QTest::keyClicks(url, u"http://127.0.0.1:9/"_s);
+        const auto s = e->scenario(*w.policyEditor()->policy());
+        QVERIFY(s);
+        QVERIFY(!s->builtinServer);
+        QCOMPARE(s->url.port(), 9);
+    }
+
+    void curlImportFillsTheRequest()
+    {
+        MainWindow w;
+        ScenarioEditor *e = w.scenarioEditor();
+        const QStringList notes =
+            e->importCurl(u"curl -s -X POST 'https://api.example.test/v1/payments?x=1' "
+                          "-H 'Content-Type: application/json' -H 'Idempotency-Key: k1' "
+                          "-d '{\"amount\": 5, \"currency\": \"EUR\"}'"_s);
+        QCOMPARE(notes.size(), 1); // -s
+        const auto s = e->scenario(*w.policyEditor()->policy());
+        QVERIFY(s);
+        QCOMPARE(s->method, QByteArray("POST"));
+        QCOMPARE(s->url.toString(), u"https://api.example.test/"_s);
+        QCOMPARE(s->path, u"/v1/payments?x=1"_s);
+        QCOMPARE(s->keys, KeyMode::PerOperation); // the run makes its own keys
+        QCOMPARE(s->headers.size(), 1);
+        QVERIFY(child<QLabel>(e, u"curlNotes"_s)->text().contains(u"-s"_s));
+        QVERIFY(child<QLabel>(e, u"bodyCheck"_s)->text().contains(u"valid JSON"_s));
+        e->importCurl(u"wget http://x"_s);
+        QVERIFY(child<QLabel>(e, u"curlNotes"_s)->text().contains(u"Nothing imported"_s));
+        // A broken body is pointed at.
+        child<QPlainTextEdit>(e, u"request.body"_s)->setPlainText(u"{\"amount\": "_s);
+        QVERIFY(!e->scenario(*w.policyEditor()->policy()));
+        QVERIFY(child<QLabel>(e, u"bodyCheck"_s)->text().contains(u"not valid JSON"_s));
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        saveScreenshot(&w, u"workspace-target-and-load"_s);
+    }
+
+    // The server panel acts during a run: switching the mix to all-503 shows in the rows.
+    void serverChangesDuringARun()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        child<QSpinBox>(w.scenarioEditor(), u"load.operationsPerClient"_s)->setValue(200);
+        QSignalSpy finished(w.runController(), &RunController::runFinished);
+        w.runAction()->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > 30, 5000);
+        ServerPanel *panel = w.serverPanel();
+        child<QSpinBox>(panel, u"mix429"_s)->setValue(0);
+        child<QSpinBox>(panel, u"mix200"_s)->setValue(0);
+        child<QSpinBox>(panel, u"mix503"_s)->setValue(100);
+        const int from = w.attemptLog()->model()->rowCount() + 40; // past those in flight
+        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > from + 40, 10000);
+        const auto log = w.runController()->log();
+        int served = 0;
+        int unavailable = 0;
+        for (std::size_t i = std::size_t(from); i < log->size(); ++i) {
+            const AttemptRecord r = log->at(i);
+            served += r.status == 200;
+            unavailable += r.status == 503;
+        }
+        QVERIFY2(unavailable > 20 && served == 0,
+                 qPrintable(u"%1 served, %2 unavailable"_s.arg(served).arg(unavailable)));
+        QCOMPARE(w.server()->profile().routes.front().statuses.size(), 1);
+        saveScreenshot(&w, u"workspace-server-all-503"_s);
+        w.stopAction()->trigger();
+        QVERIFY(finished.wait(20000));
+    }
+
+    void saveAndReopen()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"mine.json"_s);
+        {
+            MainWindow w;
+            child<QSpinBox>(w.scenarioEditor(), u"load.clients"_s)->setValue(33);
+            child<QSpinBox>(w.policyEditor(), u"retry.maxAttempts"_s)->setValue(7);
+            child<QSpinBox>(w.serverPanel(), u"mix500"_s)->setValue(15);
+            QVERIFY(w.saveScenario(file));
+        }
+        MainWindow w;
+        QVERIFY(w.openScenario(file));
+        const auto s = w.scenarioEditor()->scenario(*w.policyEditor()->policy());
+        QVERIFY(s);
+        QCOMPARE(s->clients, 33);
+        QCOMPARE(s->policy.retry.maxAttempts, 7);
+        bool has500 = false;
+        const FaultProfile served = w.server()->profile();
+        for (const auto &st : served.routes.front().statuses)
+            has500 = has500 || st.status == 500;
+        QVERIFY(has500); // the server's profile at save time came back
+        // A bad file is refused with the reason, and nothing typed is lost.
+        const QString bad = dir.filePath(u"bad.json"_s);
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"version\": 1, \"load\": {\"clients\": -1}}");
+        f.close();
+        QVERIFY(!w.openScenario(bad));
+        QCOMPARE(w.scenarioEditor()->scenario(*w.policyEditor()->policy())->clients, 33);
+    }
+};
+
+QTEST_MAIN(TestWorkspace)
+#include "tst_workspace.moc"

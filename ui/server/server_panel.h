@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "mock/fault_profile.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QSpinBox;
+class QTimer;
+
+namespace retrylab {
+
+class MockServerHost;
+
+// The built-in server's behaviour as controls that act at once, even while a run is going:
+// the ready profiles, the status mix, latency, Retry-After, capacity, connection faults,
+// "fail the first N", the idempotency mode, and a button that takes the server down.
+// The controls edit the profile's first route; the profile itself is the core's.
+class ServerPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ServerPanel(MockServerHost *server, QWidget *parent = nullptr);
+
+    // Shows `profile` in the controls (without sending it to the server).
+    void showProfile(const FaultProfile &profile);
+    FaultProfile editedProfile() const;
+
+private:
+    void apply();
+    void refreshStats();
+
+    MockServerHost *m_server;
+    FaultProfile m_profile;
+    QComboBox *m_ready = nullptr;
+    QSpinBox *m_ok = nullptr;
+    QSpinBox *m_429 = nullptr;
+    QSpinBox *m_500 = nullptr;
+    QSpinBox *m_503 = nullptr;
+    QSpinBox *m_latency = nullptr;
+    QSpinBox *m_raMin = nullptr;
+    QSpinBox *m_raMax = nullptr;
+    QComboBox *m_raForm = nullptr;
+    QSpinBox *m_capacity = nullptr;
+    QDoubleSpinBox *m_reset = nullptr;
+    QDoubleSpinBox *m_hang = nullptr;
+    QDoubleSpinBox *m_lose = nullptr;
+    QSpinBox *m_failFirst = nullptr;
+    QComboBox *m_idempotency = nullptr;
+    QSpinBox *m_downFor = nullptr;
+    QLabel *m_stats = nullptr;
+    QTimer *m_timer = nullptr;
+    bool m_loading = false;
+};
+
+} // namespace retrylab

@@ -372,8 +372,10 @@ void RunEngine::finishOperation(std::uint64_t opId)
     if (m_scenario.arrivalRatePerSecond <= 0 && !m_stopping &&
         m_clients[client]->nextOperation <
             static_cast<std::uint32_t>(m_scenario.operationsPerClient)) {
-        const std::uint32_t next = m_clients[client]->nextOperation++;
-        m_scheduler.at(m_scheduler.now(), [this, client, next] { startOperation(client, next); });
+        // Counted when it starts, not now: until then the run is not over (checkFinished).
+        m_scheduler.at(m_scheduler.now(), [this, client] {
+            startOperation(client, m_clients[client]->nextOperation++);
+        });
         return;
     }
     checkFinished();

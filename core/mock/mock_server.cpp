@@ -235,7 +235,7 @@ void MockServer::send(QTcpSocket *socket, const Incoming &in, int status, const 
         socket->disconnectFromHost();
 }
 
-void MockServer::handleGeneric(Incoming in, QTcpSocket *socket)
+qint64 MockServer::journalArrival(const Incoming &in)
 {
     JournalEntry e;
     e.at = in.at;
@@ -245,7 +245,12 @@ void MockServer::handleGeneric(Incoming in, QTcpSocket *socket)
     e.clientId = in.clientId;
     e.attempt = in.attempt;
     e.idempotencyKey = in.key;
-    const qint64 id = m_journal.arrive(std::move(e)).id;
+    return m_journal.arrive(std::move(e)).id;
+}
+
+void MockServer::handleGeneric(Incoming in, QTcpSocket *socket)
+{
+    const qint64 id = journalArrival(in);
     const FaultDecision d =
         m_decider.decide({in.method, in.path, in.clientId, in.key}, in.at, in.wall);
     const QByteArray body = d.status >= 400 ? wire::errorBody(d.status, d.label)

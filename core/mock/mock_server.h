@@ -74,6 +74,8 @@ private:
         QDateTime wall;
     };
 
+    // Journals a request's arrival (judging its Retry-After compliance); returns its id.
+    qint64 journalArrival(const Incoming &in);
     void handleAdmin(const Incoming &in, QTcpSocket *socket);
     void handlePayment(Incoming in, QTcpSocket *socket);
     void handleGeneric(Incoming in, QTcpSocket *socket);

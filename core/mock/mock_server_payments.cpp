@@ -11,15 +11,7 @@ namespace retrylab {
 
 void MockServer::handlePayment(Incoming in, QTcpSocket *socket)
 {
-    JournalEntry e;
-    e.at = in.at;
-    e.wallTime = in.wall;
-    e.method = in.method;
-    e.path = in.path;
-    e.clientId = in.clientId;
-    e.attempt = in.attempt;
-    e.idempotencyKey = in.key;
-    const qint64 id = m_journal.arrive(std::move(e)).id;
+    const qint64 id = journalArrival(in);
     const auto refuse = [&](int status, const QString &decision, const QByteArray &body,
                             const HeaderList &extra = {}) {
         count(decision, status);

@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
+#include <QDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QSignalSpy>
@@ -17,6 +18,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QTextBrowser>
 
 using namespace retrylab;
 using namespace Qt::StringLiterals;
@@ -55,6 +57,24 @@ private Q_SLOTS:
         QVERIFY(w.runAction()->isEnabled());
         const QString shot = saveScreenshot(&w, u"mainwindow-default"_s);
         QVERIFY(QFile::exists(shot));
+    }
+
+    void helpPageExplains()
+    {
+        MainWindow w;
+        w.show();
+        auto *action = w.findChild<QAction *>(u"helpGuide"_s);
+        QVERIFY(action);
+        action->trigger();
+        QDialog *page = nullptr;
+        QTRY_VERIFY((page = w.findChild<QDialog *>()) != nullptr);
+        auto *text = page->findChild<QTextBrowser *>(u"helpText"_s);
+        QVERIFY(text);
+        const QString plain = text->toPlainText();
+        for (const char *words : {"Full jitter", "Decorrelated jitter", "Retry-After",
+                                  "Idempotency key", "Circuit breaker", "Built-in server"})
+            QVERIFY2(plain.contains(QLatin1String(words)), words);
+        saveScreenshot(page, u"help-page"_s);
     }
 
     // Pressing Run gives attempts within a second or so, in the table and the counters.

@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "engine/run_controller.h"
+#include "help/help_page.h"
 #include "log/attempt_log_view.h"
 #include "log/run_summary.h"
 #include "mock/mock_server_host.h"
@@ -154,6 +155,13 @@ void MainWindow::createMenusAndToolBar()
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_run, m_pause, m_stop});
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *guide = help->addAction(tr("&What am I looking at?"), this, [this] {
+        auto *page = new HelpPage(this);
+        page->setAttribute(Qt::WA_DeleteOnClose);
+        page->show();
+    });
+    guide->setObjectName(u"helpGuide"_s);
+    guide->setShortcut(QKeySequence::HelpContents);
     help->addAction(tr("&About Retry Lab"), this, &MainWindow::showAbout);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }

@@ -64,7 +64,7 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_counters, 1);
     m_refresh = new QTimer(this);
     m_refresh->setInterval(250); // a steady redraw rate, whatever the attempt rate
-    connect(m_refresh, &QTimer::timeout, this, &MainWindow::updateCounters);
+    connect(m_refresh, &QTimer::timeout, m_attemptLog, &AttemptLogView::refresh);
 
     createMenusAndToolBar();
     showScenario(m_scenario);
@@ -78,6 +78,7 @@ MainWindow::MainWindow(QWidget *parent)
             statusBar()->clearMessage();
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
+    connect(m_controller, &RunController::summaryUpdated, this, &MainWindow::showCounters);
     connect(m_controller, &RunController::runFailed, this, [this](const QString &reason) {
         RunSummary none;
         runEnded(none);
@@ -276,13 +277,8 @@ void MainWindow::startRun()
     statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
 }
 
-void MainWindow::updateCounters()
+void MainWindow::showCounters(const RunSummary &s)
 {
-    m_attemptLog->refresh();
-    const auto log = m_controller->log();
-    if (!log)
-        return;
-    const RunSummary s = RunSummary::compute(*log);
     m_counters->setText(tr("operations %1 done (%2 failed) · attempts %3 · retries %4 · "
                            "amplification %5 · Retry-After early %6")
                             .arg(s.operations)
@@ -296,7 +292,8 @@ void MainWindow::updateCounters()
 void MainWindow::runEnded(const RunSummary &summary)
 {
     m_refresh->stop();
-    updateCounters();
+    m_attemptLog->refresh();
+    showCounters(summary);
     m_run->setEnabled(m_policyEditor->policy().has_value());
     m_pause->setChecked(false);
     m_pause->setEnabled(false);

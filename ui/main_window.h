@@ -54,7 +54,7 @@ private:
     void fillRecentMenu();
     void startBuiltinServer();
     void startRun();
-    void updateCounters();
+    void showCounters(const RunSummary &summary);
     void runEnded(const RunSummary &summary);
     void showAbout();
 

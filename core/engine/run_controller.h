@@ -42,6 +42,8 @@ Q_SIGNALS:
     void runStarted(const QUrl &target);
     void recordsAppended(qsizetype total);
     void progress(quint64 operationsDone, quint64 operationsStarted);
+    // The summary so far, about twice a second while a run goes on.
+    void summaryUpdated(const retrylab::RunSummary &summary);
     void runFinished(const retrylab::RunSummary &summary);
     void runFailed(const QString &reason);
 

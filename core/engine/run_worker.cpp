@@ -96,6 +96,10 @@ void RunWorker::tick()
     Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
     if (m_engine)
         Q_EMIT progress(m_engine->operationsDone(), m_engine->operationsStarted());
+    // The live summary is a pass over the whole log: here in the engine's thread, twice a
+    // second, not on the GUI thread.
+    if (++m_ticks % 5 == 0)
+        Q_EMIT summaryUpdated(RunSummary::compute(*m_log));
 }
 
 void RunWorker::pause()

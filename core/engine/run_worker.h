@@ -40,6 +40,7 @@ Q_SIGNALS:
     void started(const QUrl &target);
     void recordsAppended(qsizetype total);
     void progress(quint64 done, quint64 started);
+    void summaryUpdated(const retrylab::RunSummary &summary);
     void finished(const retrylab::RunSummary &summary);
     void failed(const QString &reason);
 
@@ -61,6 +62,7 @@ private:
     std::unique_ptr<RunEngine> m_engine;
     QTimer *m_ticker = nullptr;
     bool m_paused = false;
+    int m_ticks = 0;
     bool m_done = false;
 };
 

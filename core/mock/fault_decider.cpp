@@ -209,7 +209,7 @@ HeaderList FaultDecider::pushbackHeaders(const RetryAfterSpec &spec, int seconds
 FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const QDateTime &wallNow)
 {
     FaultDecision d;
-    const RouteProfile fallback;
+    static const RouteProfile fallback; // built once, not per request
     const RouteProfile *route = m_profile.route(req.method, req.path);
     if (!route)
         route = &fallback;

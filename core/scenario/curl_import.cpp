@@ -72,7 +72,7 @@ CurlImport importCurl(const QString &command)
         return r;
     }
     bool methodGiven = false;
-    const auto value = [&args](qsizetype &i, const QString &option) -> std::optional<QString> {
+    const auto value = [&args](qsizetype &i) -> std::optional<QString> {
         // --opt=value or --opt value; -Xvalue or -X value
         const QString a = args[i];
         if (a.startsWith(u"--"_s) && a.contains(u'='))
@@ -81,7 +81,6 @@ CurlImport importCurl(const QString &command)
             return a.mid(2);
         if (i + 1 >= args.size())
             return std::nullopt;
-        Q_UNUSED(option);
         return args[++i];
     };
     static const QStringList silent{u"-s"_s,           u"--silent"_s,  u"-S"_s,
@@ -92,7 +91,7 @@ CurlImport importCurl(const QString &command)
         const QString a = args[i];
         const QString name = a.startsWith(u"--"_s) ? a.section(u'=', 0, 0) : a.left(2);
         if (name == u"-X"_s || name == u"--request"_s) {
-            const auto v = value(i, name);
+            const auto v = value(i);
             if (!v) {
                 r.error = u"%1 needs a method"_s.arg(name);
                 return r;
@@ -100,7 +99,7 @@ CurlImport importCurl(const QString &command)
             r.method = v->toUpper().toLatin1();
             methodGiven = true;
         } else if (name == u"-H"_s || name == u"--header"_s) {
-            const auto v = value(i, name);
+            const auto v = value(i);
             const qsizetype colon = v ? v->indexOf(u':') : -1;
             if (!v || colon <= 0) {
                 r.error = u"%1 needs 'Name: value', got '%2'"_s.arg(name, v.value_or(QString()));
@@ -110,7 +109,7 @@ CurlImport importCurl(const QString &command)
                 {v->left(colon).trimmed().toLatin1(), v->mid(colon + 1).trimmed().toUtf8()});
         } else if (name == u"-d"_s || name == u"--data"_s || name == u"--data-raw"_s ||
                    name == u"--data-binary"_s || name == u"--json"_s || name == u"--data-ascii"_s) {
-            const auto v = value(i, name);
+            const auto v = value(i);
             if (!v) {
                 r.error = u"%1 needs data"_s.arg(name);
                 return r;
@@ -130,7 +129,7 @@ CurlImport importCurl(const QString &command)
             if (!methodGiven)
                 r.method = "POST";
         } else if (name == u"--url"_s) {
-            const auto v = value(i, name);
+            const auto v = value(i);
             if (v)
                 r.url = QUrl(*v, QUrl::TolerantMode);
         } else if (name == u"-I"_s || name == u"--head"_s) {

@@ -323,10 +323,7 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         }
     }
     // Breaker and budget count what the service did: failures it could recover from.
-    const RetryPolicy &policy = m_scenario.policy.retry;
-    const bool failure =
-        outcome::isNetworkFailure(r.outcome) || r.outcome == OutcomeClass::ServerError ||
-        (r.outcome == OutcomeClass::ClientError && policy.retryableStatuses.contains(r.status));
+    const bool failure = m_scenario.policy.retry.isServiceFailure(r.outcome, r.status);
     CircuitBreaker &breaker = breakerOf(op.client);
     if (op.permittedByBreaker)
         failure ? breaker.onFailure() : breaker.onSuccess();

@@ -43,6 +43,18 @@ std::vector<JournalEntry> AttemptLog::journalRecords() const
     return m_journal;
 }
 
+std::size_t AttemptLog::journalSize() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_journal.size();
+}
+
+std::size_t AttemptLog::breakerCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_breakers.size();
+}
+
 std::uint32_t AttemptLog::intern(const QString &s)
 {
     if (s.isEmpty())

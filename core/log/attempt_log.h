@@ -45,6 +45,8 @@ public:
     }
     std::vector<BreakerRecord> breakerRecords() const;
     std::vector<JournalEntry> journalRecords() const;
+    std::size_t journalSize() const;
+    std::size_t breakerCount() const;
     QString string(std::uint32_t index) const;
     std::size_t dropped() const { return m_dropped.load(std::memory_order_relaxed); }
     std::size_t cap() const { return m_cap; }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_summary.h"
 
+#include "analysis/retry_after_judge.h"
+
 #include <QHash>
 
 #include <algorithm>
@@ -41,8 +43,7 @@ RunSummary RunSummary::compute(const AttemptLog &log)
     std::vector<double> completion;
     // Per operation: its first start.
     QHash<quint64, qint64> firstStart;
-    // Per client: the earliest time it may come back, as the last response asked.
-    QHash<quint32, qint64> allowedAt;
+    RetryAfterJudge judge;
     std::vector<qint64> sentAt;
     std::vector<qint64> retriedAt;
     log.forEach([&](const AttemptRecord &r) {
@@ -58,17 +59,13 @@ RunSummary RunSummary::compute(const AttemptLog &log)
                 ++s.retries;
                 retriedAt.push_back(r.startedUs);
             }
-            const auto allowed = allowedAt.constFind(r.client);
-            if (allowed != allowedAt.constEnd()) {
-                ++s.retryAfterJudged;
-                if (r.startedUs < *allowed) {
-                    ++s.retryAfterViolations;
-                    s.worstEarlyMs = std::max(s.worstEarlyMs, (*allowed - r.startedUs) / 1000.0);
-                }
-                allowedAt.erase(allowed);
+        }
+        if (const auto verdict = judge.observe(r)) {
+            ++s.retryAfterJudged;
+            if (verdict->violated()) {
+                ++s.retryAfterViolations;
+                s.worstEarlyMs = std::max(s.worstEarlyMs, verdict->earlyUs() / 1000.0);
             }
-            if (r.retryAfterUs >= 0)
-                allowedAt.insert(r.client, r.finishedUs + r.retryAfterUs);
         }
         if (r.lastOfOperation) {
             ++s.operations;

@@ -189,6 +189,12 @@ bool RetryPolicy::isRetryable(const AttemptResult &r, bool keyed) const
     return false;
 }
 
+bool RetryPolicy::isServiceFailure(OutcomeClass outcome, int status) const
+{
+    return outcome::isNetworkFailure(outcome) || outcome == OutcomeClass::ServerError ||
+           (outcome == OutcomeClass::ClientError && retryableStatuses.contains(status));
+}
+
 Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const
 {
     Duration t = attemptTimeout > Duration::zero() ? attemptTimeout : kMaxDuration;

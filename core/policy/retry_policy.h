@@ -109,6 +109,10 @@ struct RetryPolicy {
     // Whether a failure of this kind may be retried at all (ignoring attempts and time).
     bool isRetryable(const AttemptResult &result, bool keyed) const;
 
+    // What breakers and budgets count as a failure of the service: transport failures, 5xx,
+    // and the 4xx listed as retryable (429). Other 4xx are the caller's fault.
+    bool isServiceFailure(OutcomeClass outcome, int status) const;
+
     // The timeout to give the next attempt: never past the total budget's deadline.
     Duration effectiveAttemptTimeout(Duration elapsed) const;
 

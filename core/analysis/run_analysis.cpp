@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "run_analysis.h"
+
+namespace retrylab {
+
+RunAnalysis::RunAnalysis(std::shared_ptr<const AttemptLog> log, const Scenario &scenario)
+    : m_log(std::move(log))
+    , m_scenario(scenario)
+    , m_breakers(scenario.policy.retry, scenario.sharedBreaker)
+{}
+
+bool RunAnalysis::update()
+{
+    bool changed = false;
+    const std::size_t from = m_read;
+    std::size_t index = from;
+    m_log->forEach(
+        [&](const AttemptRecord &r) {
+            m_timeline.add(r, static_cast<std::uint32_t>(index++));
+            m_delays.add(r);
+            m_breakers.add(r);
+            m_sentLoad.addSent(r);
+            if (const auto verdict = m_judge.observe(r)) {
+                m_verdicts.push_back(*verdict);
+                m_violations += verdict->violated() ? 1 : 0;
+            }
+        },
+        from);
+    changed = index != from;
+    m_read = index;
+    if (m_log->breakerCount() != m_breakerRecords) {
+        auto records = m_log->breakerRecords();
+        m_breakerRecords = records.size();
+        m_breakers.setTransitions(std::move(records));
+        changed = true;
+    }
+    if (!m_journalLoad && m_log->journalSize() > 0) {
+        m_journalLoad = LoadSeries::fromJournal(m_log->journalRecords(), m_sentLoad.bucketUs());
+        changed = true;
+    }
+    return changed;
+}
+
+void RunAnalysis::setTimelineBy(TimelineLanes::By by)
+{
+    if (by == m_timeline.by())
+        return;
+    m_timeline = TimelineLanes(by);
+    std::uint32_t index = 0;
+    m_log->forEach([&](const AttemptRecord &r) {
+        if (index < m_read)
+            m_timeline.add(r, index);
+        ++index;
+    });
+}
+
+double RunAnalysis::compliancePercent() const
+{
+    const auto judged = static_cast<qint64>(m_verdicts.size());
+    return judged ? 100.0 * double(judged - m_violations) / double(judged) : 100.0;
+}
+
+double RunAnalysis::capacityPerBucket() const
+{
+    if (!m_scenario.builtinServer)
+        return 0;
+    const CapacitySpec &c = m_scenario.profile.capacity;
+    return c.ratePerSecond > 0 ? c.ratePerSecond * double(m_sentLoad.bucketUs()) / 1e6 : 0;
+}
+
+} // namespace retrylab

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "analysis/breaker_series.h"
+#include "analysis/delay_samples.h"
+#include "analysis/load_series.h"
+#include "analysis/retry_after_judge.h"
+#include "analysis/timeline_lanes.h"
+#include "log/attempt_log.h"
+#include "scenario/scenario.h"
+
+#include <memory>
+
+namespace retrylab {
+
+// Everything the charts show, kept up to date from a run's log: each update() reads only the
+// records appended since the last one, so a chart refresh costs what arrived, not the whole
+// run. The server-load series switches from "sent" to "arrived" once the built-in server's
+// journal is in the log.
+class RunAnalysis
+{
+public:
+    RunAnalysis(std::shared_ptr<const AttemptLog> log, const Scenario &scenario);
+
+    // Reads what was appended since the last call; true when anything changed.
+    bool update();
+    void setTimelineBy(TimelineLanes::By by); // rebuilds the lanes
+
+    const AttemptLog &log() const { return *m_log; }
+    const Scenario &scenario() const { return m_scenario; }
+    const TimelineLanes &timeline() const { return m_timeline; }
+    const DelaySamples &delays() const { return m_delays; }
+    const BreakerSeries &breakers() const { return m_breakers; }
+    const LoadSeries &load() const { return m_journalLoad ? *m_journalLoad : m_sentLoad; }
+    const LoadSeries &sentLoad() const { return m_sentLoad; }
+    const std::vector<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
+    qint64 violations() const { return m_violations; }
+    double compliancePercent() const;
+    std::size_t records() const { return m_read; }
+    // The built-in server's capacity in requests per bucket (0: unlimited or unknown).
+    double capacityPerBucket() const;
+
+private:
+    std::shared_ptr<const AttemptLog> m_log;
+    Scenario m_scenario;
+    std::size_t m_read = 0;
+    std::size_t m_breakerRecords = 0;
+    TimelineLanes m_timeline;
+    DelaySamples m_delays;
+    BreakerSeries m_breakers;
+    LoadSeries m_sentLoad;
+    std::optional<LoadSeries> m_journalLoad;
+    RetryAfterJudge m_judge;
+    std::vector<RetryAfterJudge::Verdict> m_verdicts;
+    qint64 m_violations = 0;
+};
+
+} // namespace retrylab

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "analysis/outcome_category.h"
+#include "log/attempt_record.h"
+
+#include <QHash>
+
+#include <vector>
+
+namespace retrylab {
+
+// The attempt timeline's data: one lane per operation (or per client), each attempt a bar from
+// its start to its end, with the wait before it (from the previous attempt's end) and where
+// that wait came from. Bars keep their record's index so a chart can show the whole record.
+class TimelineLanes
+{
+public:
+    enum class By { Operation, Client };
+    struct Bar {
+        qint64 startUs = 0;
+        qint64 endUs = 0;
+        qint64 waitFromUs = -1; // the previous attempt's end (-1: first attempt)
+        std::uint32_t record = 0;
+        OutcomeCategory category = OutcomeCategory::Success;
+        DelaySource waitSource = DelaySource::Backoff;
+    };
+
+    explicit TimelineLanes(By by = By::Operation)
+        : m_by(by)
+    {}
+
+    By by() const { return m_by; }
+    // Feed records in log order; `index` is the record's position in the log.
+    void add(const AttemptRecord &r, std::uint32_t index);
+
+    int lanes() const { return static_cast<int>(m_lanes.size()); }
+    const std::vector<Bar> &lane(int i) const { return m_lanes[static_cast<std::size_t>(i)]; }
+    QString laneTitle(int i) const;
+    qint64 endUs() const { return m_endUs; }
+    qint64 bars() const { return m_bars; }
+    qint64 count(OutcomeCategory c) const { return m_counts[static_cast<int>(c)]; }
+
+private:
+    By m_by;
+    std::vector<std::vector<Bar>> m_lanes;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_laneKeys; // client, operation
+    QHash<quint64, int> m_laneOf;
+    QHash<quint64, qint64> m_lastEnd; // per operation
+    qint64 m_endUs = 0;
+    qint64 m_bars = 0;
+    qint64 m_counts[category::count()] = {};
+};
+
+} // namespace retrylab

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the charts show, computed by the core from a run's log: each view must agree with the
+// log and with the run summary.
+#include "analysis/run_analysis.h"
+#include "engine/run_engine.h"
+#include "engine/virtual_scheduler.h"
+#include "log/run_summary.h"
+#include "transport/simulated_transport.h"
+
+#include <QTest>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct SimRun {
+    explicit SimRun(const Scenario &s)
+        : log(std::make_shared<AttemptLog>())
+        , transport(scheduler, s.profile, s.seed, s.networkDelay)
+        , engine(s, scheduler, transport, *log)
+    {
+        engine.start();
+        scheduler.run();
+        log->appendJournal(transport.journal().since(0));
+    }
+    VirtualScheduler scheduler;
+    std::shared_ptr<AttemptLog> log;
+    SimulatedTransport transport;
+    RunEngine engine;
+};
+
+Scenario flaky()
+{
+    Scenario s;
+    s.simulated = true;
+    s.clients = 20;
+    s.operationsPerClient = 20;
+    s.profile = *FaultProfile::ready(u"flaky-503"_s);
+    s.seed = 11;
+    return s;
+}
+
+Scenario rateLimited()
+{
+    Scenario s = flaky();
+    s.profile = *FaultProfile::ready(u"rate-limited-429"_s);
+    return s;
+}
+
+} // namespace
+
+class TestAnalysis : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void timelineHoldsEveryAttemptByCategory()
+    {
+        SimRun run(flaky());
+        RunAnalysis a(run.log, flaky());
+        QVERIFY(a.update());
+        QCOMPARE(a.timeline().bars(), qint64(run.log->size()));
+        QCOMPARE(a.timeline().lanes(), 400); // one per operation
+        qint64 sum = 0, fives = 0;
+        for (OutcomeCategory c : category::all())
+            sum += a.timeline().count(c);
+        QCOMPARE(sum, qint64(run.log->size()));
+        run.log->forEach([&](const AttemptRecord &r) {
+            fives += r.outcome == OutcomeClass::ServerError && r.status == 503;
+        });
+        QVERIFY(fives > 0);
+        QCOMPARE(a.timeline().count(OutcomeCategory::Unavailable), fives);
+        // A second update with nothing new changes nothing.
+        QVERIFY(!a.update());
+        a.setTimelineBy(TimelineLanes::By::Client);
+        QCOMPARE(a.timeline().lanes(), 20);
+        QCOMPARE(a.timeline().bars(), qint64(run.log->size()));
+    }
+
+    void waitsLinkEachRetryToTheAttemptBefore()
+    {
+        SimRun run(flaky());
+        RunAnalysis a(run.log, flaky());
+        a.update();
+        for (int l = 0; l < a.timeline().lanes(); ++l) {
+            const auto &bars = a.timeline().lane(l);
+            for (std::size_t i = 0; i < bars.size(); ++i) {
+                if (i == 0) {
+                    QCOMPARE(bars[i].waitFromUs, qint64(-1));
+                } else {
+                    QCOMPARE(bars[i].waitFromUs, bars[i - 1].endUs);
+                    QVERIFY(bars[i].startUs >= bars[i].waitFromUs);
+                }
+            }
+        }
+    }
+
+    void histogramTotalEqualsTheRetriesWaitedByBackoff()
+    {
+        Scenario s = flaky();
+        s.policy.breaker.enabled = false;
+        SimRun run(s);
+        RunAnalysis a(run.log, s);
+        a.update();
+        const RunSummary summary = RunSummary::compute(*run.log);
+        QCOMPARE(a.delays().total(), summary.retries);
+        const Backoff backoff(s.policy.retry.backoff);
+        const DelayHistogram all = DelayHistogram::build(a.delays(), backoff, 0);
+        qint64 counted = 0;
+        for (qint64 c : all.counts)
+            counted += c;
+        QCOMPARE(counted, summary.retries - a.delays().notFromBackoff());
+        double expected = 0;
+        for (double e : all.expected)
+            expected += e;
+        QVERIFY(qAbs(expected - double(counted)) < 0.01 * double(counted) + 1);
+    }
+
+    void previewFitsTheTheory_data()
+    {
+        QTest::addColumn<QString>("kind");
+        for (const QString &id :
+             {u"full-jitter"_s, u"equal-jitter"_s, u"exponential"_s, u"decorrelated-jitter"_s})
+            QTest::newRow(qPrintable(id)) << id;
+    }
+    void previewFitsTheTheory()
+    {
+        QFETCH(QString, kind);
+        RetryPolicy p;
+        p.backoff.kind = *Backoff::kindFromId(kind);
+        p.backoff.base = 100ms;
+        p.backoff.cap = 2s;
+        p.maxAttempts = 5;
+        const DelaySamples samples = DelaySamples::fromPolicy(p, 5000, 7);
+        QCOMPARE(samples.maxRetry(), 4);
+        QCOMPARE(samples.total(), qint64(20000));
+        const Backoff backoff(p.backoff);
+        for (int retry = 1; retry <= 4; ++retry) {
+            const DelayHistogram h = DelayHistogram::build(samples, backoff, retry, 40, 1e-6);
+            QCOMPARE(h.n, qint64(5000));
+            QVERIFY(h.ks.has_value());
+            QVERIFY2(!h.ks->rejects(), qPrintable(u"retry %1: D = %2, critical %3"_s.arg(retry)
+                                                      .arg(h.ks->statistic)
+                                                      .arg(h.ks->critical)));
+        }
+    }
+
+    void previewOfTheWrongTheoryIsRejected()
+    {
+        RetryPolicy p;
+        p.backoff.kind = BackoffKind::FullJitter;
+        p.maxAttempts = 3;
+        const DelaySamples samples = DelaySamples::fromPolicy(p, 5000, 7);
+        BackoffParams wrong = p.backoff;
+        wrong.kind = BackoffKind::EqualJitter;
+        const DelayHistogram h = DelayHistogram::build(samples, Backoff(wrong), 2, 40, 1e-6);
+        QVERIFY(h.ks->rejects());
+    }
+
+    void complianceAgreesWithTheSummary()
+    {
+        SimRun run(rateLimited());
+        RunAnalysis a(run.log, rateLimited());
+        a.update();
+        const RunSummary summary = RunSummary::compute(*run.log);
+        QVERIFY(summary.retryAfterJudged > 0);
+        QCOMPARE(qint64(a.verdicts().size()), summary.retryAfterJudged);
+        QCOMPARE(a.violations(), summary.retryAfterViolations);
+        QCOMPARE(a.compliancePercent(), summary.compliancePercent());
+        for (const auto &v : a.verdicts())
+            QCOMPARE(v.violated(), v.takenUs < v.askedUs);
+        // The server judged the same arrivals the same way.
+        const auto &journal = run.transport.journal();
+        QCOMPARE(journal.judged(), summary.retryAfterJudged);
+        QCOMPARE(journal.violations(), summary.retryAfterViolations);
+    }
+
+    void loadSeriesCountsWhatArrived()
+    {
+        SimRun run(flaky());
+        RunAnalysis a(run.log, flaky());
+        a.update();
+        const RunSummary summary = RunSummary::compute(*run.log);
+        QCOMPARE(a.sentLoad().count(), summary.attemptsSent);
+        QCOMPARE(a.load().source(), LoadSeries::Source::Arrived);
+        QCOMPARE(a.load().count(), run.transport.journal().total());
+        qint64 retries = 0, firsts = 0;
+        for (std::size_t i = 0; i < a.load().buckets(); ++i) {
+            retries += a.load().retries(i);
+            firsts += a.load().first(i);
+        }
+        QCOMPARE(retries, summary.retries);
+        QCOMPARE(firsts, summary.operations);
+        QVERIFY(a.load().peak() >= summary.peakPer100ms / 2);
+    }
+
+    void breakerStepsFollowEachTransition()
+    {
+        Scenario s = flaky();
+        s.profile = *FaultProfile::ready(u"outage"_s);
+        s.policy.breaker.enabled = true;
+        s.policy.breaker.consecutiveFailures = 3;
+        s.arrivalRatePerSecond = 20; // steady load through the outage at 5-15 s
+        s.duration = 20s;
+        s.policy.retry.retryAfterMode = RetryAfterMode::Ignore;
+        s.policy.breaker.openDuration = 1s;
+        SimRun run(s);
+        RunAnalysis a(run.log, s);
+        a.update();
+        const auto transitions = run.log->breakerRecords();
+        QVERIFY2(!transitions.empty(), qPrintable(RunSummary::compute(*run.log).toText()));
+        qsizetype steps = 0;
+        for (std::uint32_t id : a.breakers().active()) {
+            const auto st = a.breakers().steps(id);
+            steps += qsizetype(st.size()) - 1;
+            for (std::size_t i = 1; i < st.size(); ++i) {
+                const auto &t = transitions[std::size_t(st[i].transition)].transition;
+                QCOMPARE(st[i].state, t.to);
+                QCOMPARE(st[i - 1].state, t.from);
+            }
+        }
+        QCOMPARE(steps, qsizetype(transitions.size()));
+        qint64 refused = 0;
+        run.log->forEach([&](const AttemptRecord &r) {
+            refused += r.outcome == OutcomeClass::RejectedByBreaker;
+        });
+        QCOMPARE(a.breakers().rejected(), refused);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAnalysis)
+#include "tst_analysis.moc"

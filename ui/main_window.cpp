@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "main_window.h"
 
+#include "charts/charts_view.h"
+#include "charts/comparison_view.h"
 #include "engine/run_controller.h"
 #include "help/help_page.h"
 #include "log/attempt_log_view.h"
@@ -51,6 +53,12 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages->addTab(m_scenarioEditor, tr("&Target && load"));
     m_attemptLog = new AttemptLogView;
     m_pages->addTab(m_attemptLog, tr("&Attempts"));
+    m_charts = new ChartsView;
+    m_pages->addTab(m_charts, tr("&Charts"));
+    m_comparison = new ComparisonView;
+    // A comparison runs what the editors hold now (target, load, clock), with its own policies.
+    m_comparison->setScenarioSource([this] { return currentScenario(); });
+    m_pages->addTab(m_comparison, tr("Co&mpare"));
     setCentralWidget(m_pages);
 
     m_serverPanel = new ServerPanel(m_server.get());
@@ -76,6 +84,10 @@ MainWindow::MainWindow(QWidget *parent)
             statusBar()->showMessage(tr("The policy has invalid fields (marked in red)."));
         else
             statusBar()->clearMessage();
+    });
+    connect(m_policyEditor, &PolicyEditor::policyChanged, this, [this](const ClientPolicy &p) {
+        m_charts->setPreviewPolicy(p.retry);
+        m_comparison->setEditedPolicy(p);
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
     connect(m_controller, &RunController::summaryUpdated, this, &MainWindow::showCounters);
@@ -184,6 +196,11 @@ void MainWindow::showScenario(const Scenario &scenario)
     m_scenarioEditor->setScenario(scenario);
     setWindowTitle(tr("%1 — Retry Lab").arg(scenario.name));
     m_serverPanel->showProfile(scenario.profile);
+    m_comparison->setScenario(scenario);
+    m_comparison->setEditedPolicy(scenario.policy);
+    m_charts->setPreviewPolicy(scenario.policy.retry);
+    if (!scenario.compare.isEmpty())
+        m_pages->setCurrentWidget(m_comparison);
     if (m_server->isRunning() && scenario.builtinServer)
         m_server->setProfile(scenario.profile);
 }
@@ -269,7 +286,10 @@ void MainWindow::startRun()
     const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
     m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
     m_attemptLog->setLog(m_controller->log());
-    m_pages->setCurrentWidget(m_attemptLog);
+    m_charts->setRun(m_controller->log(), *s);
+    m_charts->setLive(true);
+    if (m_pages->currentWidget() != m_charts)
+        m_pages->setCurrentWidget(m_attemptLog);
     m_run->setEnabled(false);
     m_pause->setEnabled(true);
     m_stop->setEnabled(true);
@@ -293,6 +313,8 @@ void MainWindow::runEnded(const RunSummary &summary)
 {
     m_refresh->stop();
     m_attemptLog->refresh();
+    m_charts->setLive(false);
+    m_charts->setSummary(summary);
     showCounters(summary);
     m_run->setEnabled(m_policyEditor->policy().has_value());
     m_pause->setChecked(false);

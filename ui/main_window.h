@@ -14,6 +14,8 @@ class QTimer;
 namespace retrylab {
 
 class AttemptLogView;
+class ChartsView;
+class ComparisonView;
 class MockServerHost;
 class PolicyEditor;
 class ScenarioEditor;
@@ -38,6 +40,9 @@ public:
     bool openScenario(const QString &fileName);
     bool saveScenario(const QString &fileName);
     AttemptLogView *attemptLog() const { return m_attemptLog; }
+    ChartsView *charts() const { return m_charts; }
+    ComparisonView *comparison() const { return m_comparison; }
+    QTabWidget *pages() const { return m_pages; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     RunController *runController() const { return m_controller; }
@@ -67,6 +72,8 @@ private:
     ServerPanel *m_serverPanel = nullptr;
     QMenu *m_recent = nullptr;
     AttemptLogView *m_attemptLog = nullptr;
+    ChartsView *m_charts = nullptr;
+    ComparisonView *m_comparison = nullptr;
     QAction *m_run = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;

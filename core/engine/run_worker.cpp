@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_worker.h"
 
+#include "analysis/load_series.h"
 #include "mock/mock_server_host.h"
 #include "real_scheduler.h"
 #include "run_engine.h"
@@ -140,12 +141,15 @@ void RunWorker::complete()
     else if (m_server)
         journal = m_server->journal();
     const auto serverRequests = static_cast<qint64>(journal.size());
+    const qint64 peakServer = LoadSeries::fromJournal(journal).peak();
     m_log->appendJournal(std::move(journal));
     tick();
     m_writer.close();
     RunSummary summary = RunSummary::compute(*m_log);
-    if (m_simulated || m_server)
+    if (m_simulated || m_server) {
         summary.serverRequests = serverRequests;
+        summary.peakServerPer100ms = peakServer;
+    }
     if (m_simulated) {
         summary.duplicates = m_simulated->ledger().duplicates();
         const auto &j = m_simulated->journal();

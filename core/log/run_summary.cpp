@@ -117,6 +117,8 @@ QJsonObject RunSummary::toJson() const
         o.insert(u"serverCompliancePercent"_s, serverCompliancePercent);
     if (serverRequests >= 0)
         o.insert(u"serverRequests"_s, serverRequests);
+    if (peakServerPer100ms >= 0)
+        o.insert(u"peakServerRequestsPer100ms"_s, peakServerPer100ms);
     return o;
 }
 

@@ -35,6 +35,7 @@ struct RunSummary {
     // its own (Qt re-sends once when a connection dies before any answer).
     qint64 serverRequests = -1;
     double serverCompliancePercent = -1;
+    qint64 peakServerPer100ms = -1; // requests arriving in the server's busiest 100 ms bucket
 
     double successRate() const { return operations ? double(succeeded) / operations : 1.0; }
     double compliancePercent() const

@@ -48,7 +48,7 @@ QJsonObject Scenario::toJson() const
         target.insert(u"profile"_s, profile.toJson());
     else
         target.insert(u"url"_s, url.toString());
-    return QJsonObject{
+    QJsonObject o{
         {u"version"_s, kVersion},
         {u"name"_s, name},
         {u"description"_s, description},
@@ -72,6 +72,22 @@ QJsonObject Scenario::toJson() const
         {u"simulation"_s,
          QJsonObject{{u"networkDelayMs"_s, toMs(networkDelay)}, {u"contention"_s, contention}}},
     };
+    if (!compare.isEmpty()) {
+        QJsonArray list;
+        for (const NamedPolicy &p : compare)
+            list.append(QJsonObject{{u"name"_s, p.name}, {u"policy"_s, p.policy.toJson()}});
+        o.insert(u"compare"_s, list);
+    }
+    return o;
+}
+
+Scenario Scenario::variant(int i) const
+{
+    Scenario s = *this;
+    s.compare.clear();
+    s.policy = compare.at(i).policy;
+    s.name = name + u" — "_s + compare.at(i).name;
+    return s;
 }
 
 std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblems *problems)
@@ -83,7 +99,7 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
     const JsonReader root(json, {}, &out);
     root.rejectUnknown({u"version"_s, u"name"_s, u"description"_s, u"target"_s, u"request"_s,
                         u"load"_s, u"policy"_s, u"sharing"_s, u"clock"_s, u"seed"_s,
-                        u"simulation"_s, u"expectations"_s});
+                        u"simulation"_s, u"expectations"_s, u"compare"_s});
     if (!root.has(u"version"_s))
         root.problem(u"version"_s, u"is missing (this program writes version %1)"_s.arg(kVersion));
     int version = kVersion;
@@ -178,6 +194,43 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
         }
         for (const auto &p : policyProblems)
             out.append({u"policy."_s + p.field, p.message});
+    }
+    if (json.contains(u"compare"_s)) {
+        const QJsonValue list = json.value(u"compare"_s);
+        if (!list.isArray() || list.toArray().size() > kMaxCompared) {
+            root.problem(u"compare"_s,
+                         u"must be a list of at most %1 named policies"_s.arg(kMaxCompared));
+        } else {
+            const QJsonArray entries = list.toArray();
+            for (qsizetype i = 0; i < entries.size(); ++i) {
+                const QString at = u"compare[%1]"_s.arg(i);
+                const QJsonObject entry = entries.at(i).toObject();
+                NamedPolicy named;
+                named.name = entry.value(u"name"_s).toString();
+                if (named.name.isEmpty())
+                    out.append({at + u".name"_s, u"is missing: each policy needs a name"_s});
+                for (auto k = entry.constBegin(); k != entry.constEnd(); ++k)
+                    if (k.key() != u"name"_s && k.key() != u"policy"_s && k.key() != u"preset"_s)
+                        out.append({at + u"."_s + k.key(), u"is not a known field"_s});
+                if (entry.contains(u"preset"_s)) {
+                    const QString id = entry.value(u"preset"_s).toString();
+                    if (const auto preset = findPreset(id))
+                        named.policy = preset->policy;
+                    else
+                        out.append({at + u".preset"_s, u"'%1' is not a preset"_s.arg(id)});
+                } else if (entry.value(u"policy"_s).isObject()) {
+                    FieldProblems found;
+                    if (auto p =
+                            ClientPolicy::fromJson(entry.value(u"policy"_s).toObject(), &found))
+                        named.policy = *p;
+                    for (const auto &p : found)
+                        out.append({at + u".policy."_s + p.field, p.message});
+                } else {
+                    out.append({at, u"needs a \"policy\" object or a \"preset\" name"_s});
+                }
+                s.compare.append(named);
+            }
+        }
     }
     const JsonReader sharing = root.child(u"sharing"_s);
     sharing.rejectUnknown({u"breaker"_s, u"budget"_s});

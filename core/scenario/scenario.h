@@ -16,6 +16,13 @@ enum class KeyMode {
     PerAttempt,   // a new key for every attempt (wrong: defeats the point; for demos)
 };
 
+// One of the policies a comparison runs side by side.
+struct NamedPolicy {
+    QString name;
+    ClientPolicy policy;
+    bool operator==(const NamedPolicy &) const = default;
+};
+
 // A run: what to call, how hard, with which policy, on which clock. Its JSON form is
 // versioned; loading names the file, the field and the problem.
 struct Scenario {
@@ -50,6 +57,13 @@ struct Scenario {
 
     bool simulated = false;
     std::uint64_t seed = 1;
+
+    // Comparison mode: up to kMaxCompared policies run side by side, each against its own
+    // identically seeded server; empty for a single run.
+    static constexpr int kMaxCompared = 4;
+    QList<NamedPolicy> compare;
+    // The single run of compare[i]: this scenario with that policy.
+    Scenario variant(int i) const;
 
     // Simulated time only.
     Duration networkDelay = std::chrono::milliseconds(1); // each way

@@ -31,6 +31,35 @@ QColor outcomeColor(OutcomeClass outcome, int status)
     }
 }
 
+QColor categoryColor(OutcomeCategory category)
+{
+    switch (category) {
+    case OutcomeCategory::Success:
+        return outcomeColor(OutcomeClass::Success, 200);
+    case OutcomeCategory::TooManyRequests:
+        return outcomeColor(OutcomeClass::ClientError, 429);
+    case OutcomeCategory::Unavailable:
+        return outcomeColor(OutcomeClass::ServerError, 503);
+    case OutcomeCategory::OtherServerError:
+        return outcomeColor(OutcomeClass::ServerError, 500);
+    case OutcomeCategory::ClientError:
+        return outcomeColor(OutcomeClass::ClientError, 400);
+    case OutcomeCategory::Timeout:
+        return outcomeColor(OutcomeClass::Timeout, 0);
+    case OutcomeCategory::Reset:
+        return QColor(0x45, 0x5a, 0x64);
+    case OutcomeCategory::Refused:
+        return QColor(0x9e, 0x9e, 0x9e);
+    case OutcomeCategory::RejectedByBreaker:
+        return outcomeColor(OutcomeClass::RejectedByBreaker, 0);
+    case OutcomeCategory::RejectedByBudget:
+        return outcomeColor(OutcomeClass::RejectedByBudget, 0);
+    case OutcomeCategory::Other:
+        break;
+    }
+    return QColor(0x75, 0x75, 0x75);
+}
+
 QColor outcomeTint(OutcomeClass outcome, int status)
 {
     QColor c = outcomeColor(outcome, status);

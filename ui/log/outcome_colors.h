@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/outcome_category.h"
 #include "http/outcome.h"
 
 #include <QColor>
@@ -11,5 +12,6 @@ namespace retrylab {
 // are translucent so that text stays readable on light and dark palettes alike.
 QColor outcomeColor(OutcomeClass outcome, int status);
 QColor outcomeTint(OutcomeClass outcome, int status);
+QColor categoryColor(OutcomeCategory category);
 
 } // namespace retrylab

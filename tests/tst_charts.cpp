@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The five charts, fed by a real run of the engine, offscreen: each chart's series hold what
+// the core's log and summary say, and every chart exports as PNG and SVG.
+#include "analysis/run_analysis.h"
+#include "charts/breaker_chart.h"
+#include "charts/charts_view.h"
+#include "charts/compliance_chart.h"
+#include "charts/jitter_chart.h"
+#include "charts/load_chart.h"
+#include "charts/timeline_chart.h"
+#include "charts/timeline_item.h"
+#include "engine/run_controller.h"
+#include "gui_test_utils.h"
+
+#include <QImage>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+#include <QXmlStreamReader>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Scenario flaky()
+{
+    Scenario s;
+    s.name = u"charts"_s;
+    s.simulated = true;
+    s.clients = 20;
+    s.operationsPerClient = 20;
+    s.profile = *FaultProfile::ready(u"flaky-503"_s);
+    s.seed = 5;
+    return s;
+}
+
+Scenario outage()
+{
+    Scenario s = flaky();
+    s.profile = *FaultProfile::ready(u"outage"_s);
+    s.arrivalRatePerSecond = 20;
+    s.duration = 20s;
+    s.policy.retry.retryAfterMode = RetryAfterMode::Ignore;
+    s.policy.breaker.consecutiveFailures = 3;
+    s.policy.breaker.openDuration = 1s;
+    s.sharedBreaker = true;
+    return s;
+}
+
+struct Run {
+    RunController controller;
+    RunSummary summary;
+    bool ran(const Scenario &s)
+    {
+        QSignalSpy done(&controller, &RunController::runFinished);
+        controller.start(s);
+        if (!done.wait(60000))
+            return false;
+        summary = done.takeFirst().at(0).value<RunSummary>();
+        return true;
+    }
+};
+
+double sumOfSteps(const QLineSeries *s)
+{
+    // Step series hold two points per bucket; each bucket's value counts once.
+    double sum = 0;
+    const QList<QPointF> p = s->points();
+    for (qsizetype i = 0; i + 1 < p.size(); i += 2)
+        sum += p[i].y();
+    return sum;
+}
+
+} // namespace
+
+class TestCharts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<RunSummary>(); }
+
+    void chartsHoldWhatTheRunLogged()
+    {
+        Run run;
+        QVERIFY(run.ran(flaky()));
+        ChartsView view;
+        view.resize(1200, 760);
+        view.setRun(run.controller.log(), flaky());
+        view.setSummary(run.summary);
+        const RunAnalysis *a = view.analysis();
+        QVERIFY(a);
+
+        // Timeline: every attempt, by outcome.
+        QCOMPARE(a->timeline().bars(), qint64(run.controller.log()->size()));
+        QCOMPARE(a->timeline().count(OutcomeCategory::Success), run.summary.succeeded);
+        view.tabs()->setCurrentWidget(view.timeline());
+        QVERIFY(view.timeline()->timeAxis()->max() * 1e6 >= double(a->timeline().endUs()));
+        QCOMPARE(view.timeline()->laneAxis()->max(), 400.0);
+        saveScreenshot(view.timeline(), u"chart-timeline"_s);
+
+        // Jitter: the histogram's total is the retries waited by backoff.
+        view.tabs()->setCurrentWidget(view.jitter());
+        view.jitter()->setRetry(0);
+        QCOMPARE(view.jitter()->histogramTotal(),
+                 run.summary.retries - a->delays().notFromBackoff());
+        QVERIFY(!view.jitter()->theory()->points().isEmpty());
+        view.jitter()->setRetry(1);
+        QVERIFY(view.jitter()->fitText().contains(u"KS D ="_s));
+        saveScreenshot(view.jitter(), u"chart-jitter"_s);
+
+        // Compliance: the numbers are the core's, from both sides.
+        view.tabs()->setCurrentWidget(view.compliance());
+        QVERIFY(run.summary.retryAfterJudged > 0);
+        QCOMPARE(view.compliance()->violations()->count(), int(run.summary.retryAfterViolations));
+        QVERIFY(view.compliance()->compliant()->count() > 0);
+        const QString verdict = view.compliance()->verdictText();
+        QVERIFY2(verdict.contains(QString::number(run.summary.compliancePercent(), 'f', 1)),
+                 qPrintable(verdict));
+        QVERIFY2(verdict.contains(
+                     u"Server journal: %1%"_s.arg(run.summary.serverCompliancePercent, 0, 'f', 1)),
+                 qPrintable(verdict));
+        saveScreenshot(view.compliance(), u"chart-compliance"_s);
+
+        // Load: first attempts and retries, as the server saw them.
+        view.tabs()->setCurrentWidget(view.load());
+        QCOMPARE(a->load().source(), LoadSeries::Source::Arrived);
+        qint64 firstArrivals = 0;
+        for (const JournalEntry &e : run.controller.log()->journalRecords())
+            firstArrivals += e.attempt <= 1;
+        QCOMPARE(sumOfSteps(view.load()->firstLine()), double(firstArrivals));
+        QCOMPARE(sumOfSteps(view.load()->totalLine()), double(run.summary.serverRequests));
+        saveScreenshot(view.load(), u"chart-load"_s);
+    }
+
+    void breakerChartMarksEachTransition()
+    {
+        Run run;
+        QVERIFY(run.ran(outage()));
+        ChartsView view;
+        view.resize(1200, 760);
+        view.setRun(run.controller.log(), outage());
+        view.setSummary(run.summary);
+        view.tabs()->setCurrentWidget(view.breakers());
+        const auto transitions = run.controller.log()->breakerRecords();
+        QVERIFY(transitions.size() >= 3);
+        QCOMPARE(view.breakers()->transitionMarks()->count(), int(transitions.size()));
+        // Two points per transition plus the start and the end.
+        QCOMPARE(view.breakers()->stateLine()->count(), 2 * int(transitions.size()) + 2);
+        QVERIFY(view.breakers()->explain(0).contains(u"closed → open"_s));
+        QVERIFY(view.breakers()->explain(0).contains(u"failures"_s));
+        double rejected = 0;
+        for (const QPointF &p : view.breakers()->rejectedLine()->points())
+            rejected += p.y();
+        QCOMPARE(qint64(rejected), run.summary.attemptsRefused);
+        saveScreenshot(view.breakers(), u"chart-breaker"_s);
+    }
+
+    void timelineZoomsAndDescribesAnAttempt()
+    {
+        Run run;
+        QVERIFY(run.ran(flaky()));
+        ChartsView view;
+        view.resize(1200, 760);
+        view.show();
+        view.setRun(run.controller.log(), flaky());
+        view.setSummary(run.summary);
+        TimelineChart *t = view.timeline();
+        QVERIFY(t->isFollowing());
+        const double span = t->timeAxis()->max() - t->timeAxis()->min();
+        t->zoomTime(0.5, 0);
+        QVERIFY(!t->isFollowing());
+        QVERIFY(qAbs((t->timeAxis()->max() - t->timeAxis()->min()) - span / 2) < 1e-6);
+        // Zoom onto the first lanes and the first attempt of lane 0: hovering shows its record.
+        t->laneAxis()->setRange(0, 10);
+        const TimelineLanes::Bar &bar = view.analysis()->timeline().lane(0).front();
+        t->timeAxis()->setRange(0, double(bar.endUs) / 1e6 * 2 + 0.001);
+        QCoreApplication::processEvents();
+        QCOMPARE(t->item()->lanesPerRow(), 1);
+        const QRectF plot = t->item()->boundingRect();
+        const double x =
+            plot.left() + (double(bar.startUs + bar.endUs) / 2e6 - t->timeAxis()->min()) /
+                              (t->timeAxis()->max() - t->timeAxis()->min()) * plot.width();
+        const QString text = t->item()->describeAt({x, plot.top() + plot.height() / 20});
+        QVERIFY2(text.startsWith(view.analysis()->timeline().laneTitle(0)), qPrintable(text));
+        QVERIFY(text.contains(u"startedMs: %1"_s.arg(double(bar.startUs) / 1000)));
+        QVERIFY(text.contains(u"outcome"_s));
+        t->showAll();
+        QVERIFY(t->isFollowing());
+    }
+
+    void jitterPreviewNeedsNoRun()
+    {
+        JitterChart chart;
+        RetryPolicy p;
+        p.backoff.kind = BackoffKind::EqualJitter;
+        p.maxAttempts = 4;
+        chart.setPreviewPolicy(p);
+        chart.setShowPreview(true);
+        chart.setRetry(2);
+        QCOMPARE(chart.histogramTotal(), qint64(5000));
+        QVERIFY2(chart.fitText().contains(u"fits"_s), qPrintable(chart.fitText()));
+        // Changing the policy changes the picture at once.
+        const QList<QPointF> before = chart.theory()->points();
+        p.backoff.base = 400ms;
+        chart.setPreviewPolicy(p);
+        QVERIFY(chart.theory()->points() != before);
+    }
+
+    void everyChartExportsPngAndSvg()
+    {
+        Run run;
+        QVERIFY(run.ran(flaky()));
+        ChartsView view;
+        view.resize(1100, 700);
+        view.setRun(run.controller.log(), flaky());
+        view.setSummary(run.summary);
+        QTemporaryDir dir;
+        for (ChartPanel *p : view.panels()) {
+            view.tabs()->setCurrentWidget(p);
+            QCoreApplication::processEvents();
+            const QString base = dir.filePath(p->title());
+            QString error;
+            QVERIFY2(p->exportImage(base + u".png"_s, &error), qPrintable(error));
+            QVERIFY2(p->exportImage(base + u".svg"_s, &error), qPrintable(error));
+            const QImage png(base + u".png"_s);
+            QVERIFY(!png.isNull());
+            QVERIFY(png.width() > 400);
+            QFile svg(base + u".svg"_s);
+            QVERIFY(svg.open(QIODevice::ReadOnly));
+            QXmlStreamReader xml(&svg);
+            int texts = 0;
+            QString root;
+            while (!xml.atEnd()) {
+                if (xml.readNext() == QXmlStreamReader::StartElement) {
+                    if (root.isEmpty())
+                        root = xml.name().toString();
+                    texts += xml.name() == u"text"_s;
+                }
+            }
+            QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+            QCOMPARE(root, u"svg"_s);
+            QVERIFY(texts > 3); // axis titles and labels
+        }
+        QString error;
+        QVERIFY(!view.load()->exportImage(dir.filePath(u"load.bmp"_s), &error));
+        QVERIFY(error.contains(u".png or .svg"_s));
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "tst_charts.moc"

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Comparison mode: the ready thundering-herd scenario with its policies side by side, each
+// against its own server, offscreen.
+#include "analysis/run_analysis.h"
+#include "charts/chart_export.h"
+#include "charts/comparison_view.h"
+#include "gui_test_utils.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+#include <QtCharts/QLineSeries>
+
+using namespace retrylab;
+using namespace Qt::StringLiterals;
+
+class TestComparison : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<RunSummary>(); }
+
+    void herdScenarioLoadsWithThreePolicies()
+    {
+        QString error;
+        const auto s = Scenario::load(u":/scenarios/thundering-herd.json"_s, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->compare.size(), 3);
+        QCOMPARE(s->compare[0].policy.retry.backoff.kind, BackoffKind::Exponential);
+        QCOMPARE(s->variant(1).policy.retry.backoff.kind, BackoffKind::FullJitter);
+        QVERIFY(s->variant(1).compare.isEmpty());
+        // The list survives a save and a load.
+        const auto again = Scenario::fromJson(s->toJson(), nullptr);
+        QVERIFY(again);
+        QCOMPARE(again->compare, s->compare);
+    }
+
+    void badCompareEntriesAreNamed()
+    {
+        QString error;
+        auto json = Scenario().toJson();
+        QJsonArray list;
+        list.append(QJsonObject{{u"name"_s, u"a"_s}, {u"preset"_s, u"nope"_s}});
+        list.append(QJsonObject{{u"policy"_s, QJsonObject{}}});
+        json.insert(u"compare"_s, list);
+        FieldProblems problems;
+        QVERIFY(!Scenario::fromJson(json, &problems));
+        QStringList fields;
+        for (const auto &p : problems)
+            fields << p.field;
+        QVERIFY2(fields.contains(u"compare[0].preset"_s), qPrintable(fields.join(u',')));
+        QVERIFY(fields.contains(u"compare[1].name"_s));
+    }
+
+    void jitterFlattensTheHerd()
+    {
+        QString error;
+        auto s = Scenario::load(u":/scenarios/thundering-herd.json"_s, &error);
+        QVERIFY(s);
+        s->simulated = true; // the same comparison in virtual time: seconds become instants
+        ComparisonView view;
+        view.resize(1280, 820);
+        view.setScenario(*s);
+        QSignalSpy finished(&view, &ComparisonView::finished);
+        view.start();
+        QCOMPARE(view.runs(), 3);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(view.table()->rowCount(), 3);
+        qint64 peaks[3] = {};
+        for (int i = 0; i < 3; ++i) {
+            const RunSummary &r = view.summary(i);
+            QCOMPARE(r.operations, 100);
+            QVERIFY(r.peakServerPer100ms > 0);
+            peaks[i] = r.peakServerPer100ms;
+            QCOMPARE(view.analysis(i)->load().peak(), r.peakServerPer100ms);
+            QVERIFY(view.overlaySeries(i)->count() > 0);
+            QCOMPARE(view.table()->item(i, 0)->text(), view.policyName(i));
+            QVERIFY(view.table()->item(i, 6)->text().startsWith(QString::number(peaks[i])));
+        }
+        // After the first instant, no jitter keeps coming back in synchronized spikes.
+        const auto laterPeak = [&](int run) {
+            const LoadSeries &load = view.analysis(run)->load();
+            qint64 peak = 0;
+            for (std::size_t b = 1; b < load.buckets(); ++b)
+                peak = std::max(peak, load.total(b));
+            return peak;
+        };
+        saveScreenshot(&view, u"comparison-overlay"_s);
+        QVERIFY2(laterPeak(0) > 2 * laterPeak(1),
+                 qPrintable(u"no jitter %1, full jitter %2"_s.arg(laterPeak(0)).arg(laterPeak(1))));
+        QVERIFY(laterPeak(0) > 2 * laterPeak(2));
+        saveScreenshot(&view, u"comparison-overlay"_s);
+        view.setTiled(true);
+        saveScreenshot(&view, u"comparison-tiled"_s);
+        QVERIFY(!renderSvg(view.picture(), u"tiles"_s).isEmpty());
+    }
+
+    void twoPresetsSideBySide()
+    {
+        Scenario s;
+        s.simulated = true;
+        s.clients = 10;
+        s.operationsPerClient = 5;
+        s.profile = *FaultProfile::ready(u"flaky-503"_s);
+        ComparisonView view;
+        view.setScenario(s);
+        QVERIFY(view.choose(0, u"Preset: AWS SDK standard"_s) ||
+                view.choose(0, u"Policy being edited"_s));
+        QVERIFY(view.choose(1, u"Policy being edited"_s));
+        QVERIFY(!view.choose(1, u"no such policy"_s));
+        QSignalSpy finished(&view, &ComparisonView::finished);
+        view.start();
+        QCOMPARE(view.runs(), 2);
+        QVERIFY(finished.wait(60000));
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(view.summary(i).operations, 50);
+    }
+};
+
+QTEST_MAIN(TestComparison)
+#include "tst_comparison.moc"

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chart_panel.h"
+
+#include "chart_export.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QMessageBox>
+#include <QPalette>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+ChartPanel::ChartPanel(const QString &title, QWidget *parent)
+    : QWidget(parent)
+    , m_title(title)
+{
+    m_layout = new QVBoxLayout(this);
+    m_layout->setContentsMargins(4, 4, 4, 4);
+    m_options = new QHBoxLayout;
+    m_layout->addLayout(m_options);
+    auto *exportButton = new QToolButton;
+    exportButton->setObjectName(u"exportChart"_s);
+    exportButton->setText(tr("Export…"));
+    exportButton->setToolTip(tr("Save this chart as PNG or SVG"));
+    connect(exportButton, &QToolButton::clicked, this, [this] {
+        QString selected;
+        const QString name =
+            QFileDialog::getSaveFileName(this, tr("Export the chart"), m_title + u".png"_s,
+                                         tr("PNG image (*.png);;SVG drawing (*.svg)"), &selected);
+        if (name.isEmpty())
+            return;
+        QString error;
+        if (!exportImage(name, &error))
+            QMessageBox::warning(this, tr("Not exported"), error);
+    });
+    m_options->addStretch(1);
+    m_options->addWidget(exportButton);
+}
+
+void ChartPanel::addOption(QWidget *option)
+{
+    m_options->insertWidget(m_options->count() - 2, option);
+}
+
+QChartView *ChartPanel::newChartView(QChart *chart)
+{
+    const bool dark = QPalette().color(QPalette::Window).lightness() < 128;
+    chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+    chart->setAnimationOptions(QChart::NoAnimation); // live data: animations only lag
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    auto *view = new QChartView(chart);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(480, 300);
+    return view;
+}
+
+namespace {
+// The smallest of 1, 2, 5 × 10^k that is at least `raw`.
+double roundStep(double raw)
+{
+    const double power = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * power >= raw)
+            return m * power;
+    return 10 * power;
+}
+} // namespace
+
+void ChartPanel::setCountRange(QValueAxis *axis, double max)
+{
+    const double step = std::max(1.0, roundStep(std::max(max, 1.0) / 5));
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(u"%d"_s);
+    axis->setRange(0, std::ceil(std::max(max, 1.0) / step) * step);
+}
+
+void ChartPanel::setRoundRange(QValueAxis *axis, double max)
+{
+    const double step = roundStep(std::max(max, 1e-6) / 6);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
+    axis->setRange(0, std::ceil(max / step - 1e-9) * step);
+}
+
+void ChartPanel::setPicture(QWidget *picture)
+{
+    m_picture = picture;
+    m_layout->addWidget(picture, 1);
+}
+
+bool ChartPanel::exportImage(const QString &fileName, QString *error)
+{
+    return saveChartImage(m_picture, fileName, m_title, error);
+}
+
+} // namespace retrylab

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+class QHBoxLayout;
+class QVBoxLayout;
+
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QValueAxis>
+
+namespace retrylab {
+
+class RunAnalysis;
+struct RunSummary;
+
+// One chart page: a row of options and an export button above the chart itself. Pages draw
+// only what the core's RunAnalysis holds; refresh() is called at a steady rate while the page
+// is visible.
+class ChartPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ChartPanel(const QString &title, QWidget *parent = nullptr);
+
+    QString title() const { return m_title; }
+    // Redraws from the analysis (nullptr: no run yet).
+    virtual void refresh(const RunAnalysis *analysis) = 0;
+    // The finished run's summary, for numbers only the end of a run knows (the server's own).
+    virtual void setSummary(const RunSummary &) {}
+    // What gets exported: the chart area without the option row.
+    QWidget *picture() const { return m_picture; }
+    bool exportImage(const QString &fileName, QString *error);
+
+    // A chart view in the house style: antialiased, themed after the palette (light or dark).
+    static QChartView *newChartView(QChart *chart);
+    // A count axis from 0: whole-number ticks at a round interval, whatever the maximum.
+    static void setCountRange(QValueAxis *axis, double max);
+    // A time or value axis from 0 with round ticks (1, 2 or 5 times a power of ten).
+    static void setRoundRange(QValueAxis *axis, double max);
+
+protected:
+    void addOption(QWidget *option); // to the row above the chart, left to right
+    void setPicture(QWidget *picture);
+    const RunAnalysis *lastAnalysis() const { return m_last; }
+    void remember(const RunAnalysis *analysis) { m_last = analysis; }
+
+private:
+    QString m_title;
+    QHBoxLayout *m_options = nullptr;
+    QVBoxLayout *m_layout = nullptr;
+    QWidget *m_picture = nullptr;
+    const RunAnalysis *m_last = nullptr;
+};
+
+} // namespace retrylab

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "comparison_view.h"
+
+#include "analysis/run_analysis.h"
+#include "engine/run_controller.h"
+#include "load_chart.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+struct ComparisonView::Run {
+    NamedPolicy policy;
+    std::unique_ptr<RunController> controller;
+    std::unique_ptr<RunAnalysis> analysis;
+    RunSummary summary;
+    bool done = false;
+    QLineSeries *series = nullptr;
+};
+
+namespace {
+const QString kOff = QStringLiteral("(off)");
+const QString kEdited = QStringLiteral("Policy being edited");
+} // namespace
+
+ComparisonView::ComparisonView(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *row = new QHBoxLayout;
+    for (int i = 0; i < Scenario::kMaxCompared; ++i) {
+        auto *slot = new QComboBox;
+        slot->setObjectName(u"compareSlot%1"_s.arg(i));
+        slot->setToolTip(tr("Policy %1 of the comparison").arg(i + 1));
+        slot->setMinimumContentsLength(18);
+        slot->setStyleSheet(
+            u"QComboBox { border-left: 6px solid %1; }"_s.arg(policyColor(i).name()));
+        m_slots << slot;
+        row->addWidget(slot);
+    }
+    m_layout = new QComboBox;
+    m_layout->addItems({tr("Overlay"), tr("Tile")});
+    m_layout->setToolTip(tr("One chart with a line per policy, or one chart per policy"));
+    m_run = new QPushButton(tr("Run comparison"));
+    m_run->setObjectName(u"runComparison"_s);
+    m_run->setToolTip(tr("Run the scenario once per policy, at the same time, each against its "
+                         "own identically seeded server"));
+    row->addWidget(m_layout);
+    row->addWidget(m_run);
+    layout->addLayout(row);
+    m_status = new QLabel;
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    m_overlay = new QChart;
+    m_overlay->setTitle(tr("Requests arriving at each policy's server, per 100 ms"));
+    m_x = new QValueAxis;
+    m_x->setTitleText(tr("time since the run started (s)"));
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("requests per 100 ms"));
+    m_overlay->addAxis(m_x, Qt::AlignBottom);
+    m_overlay->addAxis(m_y, Qt::AlignLeft);
+    m_capacity = new QLineSeries;
+    m_capacity->setName(tr("Capacity"));
+    QPen capacityPen(QColor(0x75, 0x75, 0x75));
+    capacityPen.setWidthF(1.5);
+    capacityPen.setStyle(Qt::DashLine);
+    m_capacity->setPen(capacityPen);
+    m_overlay->addSeries(m_capacity);
+    m_capacity->attachAxis(m_x);
+    m_capacity->attachAxis(m_y);
+    m_overlayView = ChartPanel::newChartView(m_overlay);
+    m_tiles = new QWidget;
+    auto *grid = new QGridLayout(m_tiles);
+    grid->setContentsMargins(0, 0, 0, 0);
+    for (int i = 0; i < Scenario::kMaxCompared; ++i) {
+        auto *chart = new LoadChart;
+        chart->setMinimumSize(300, 200);
+        m_tileCharts << chart;
+        grid->addWidget(chart, i / 2, i % 2);
+    }
+    m_stack = new QStackedWidget;
+    m_stack->addWidget(m_overlayView);
+    m_stack->addWidget(m_tiles);
+
+    m_table = new QTableWidget(0, 8);
+    m_table->setObjectName(u"comparisonTable"_s);
+    m_table->setHorizontalHeaderLabels(
+        {tr("Policy"), tr("Operations succeeded"), tr("Attempts sent"), tr("Amplification"),
+         tr("p50 completion"), tr("p99 completion"), tr("Peak server load"), tr("Peak retries")});
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeaderItem(6)->setToolTip(
+        tr("Requests that arrived at the server in its busiest 100 ms"));
+    m_table->horizontalHeaderItem(7)->setToolTip(
+        tr("Retries the clients sent in their busiest 100 ms: where a herd shows"));
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              4 * m_table->verticalHeader()->defaultSectionSize() + 6);
+
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_stack);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 4);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+
+    m_timer = new QTimer(this);
+    m_timer->setInterval(200);
+    connect(m_timer, &QTimer::timeout, this, &ComparisonView::refresh);
+    connect(m_run, &QPushButton::clicked, this, [this] { isRunning() ? stop() : start(); });
+    connect(m_layout, &QComboBox::currentIndexChanged, this, [this](int i) {
+        m_stack->setCurrentIndex(i);
+        refresh();
+    });
+    fillSlots();
+}
+
+ComparisonView::~ComparisonView()
+{
+    for (LoadChart *c : std::as_const(m_tileCharts))
+        c->refresh(nullptr); // before the analyses go
+    m_runs.clear();          // stops the runs before the charts go
+}
+
+QColor ComparisonView::policyColor(int run)
+{
+    static const QColor colors[] = {QColor(0xd3, 0x2f, 0x2f), QColor(0x1e, 0x88, 0xe5),
+                                    QColor(0x43, 0xa0, 0x47), QColor(0x8e, 0x24, 0xaa)};
+    return colors[run % 4];
+}
+
+void ComparisonView::setScenario(const Scenario &scenario)
+{
+    m_scenario = scenario;
+    fillSlots();
+}
+
+void ComparisonView::setEditedPolicy(const ClientPolicy &policy)
+{
+    m_edited = policy;
+}
+
+void ComparisonView::fillSlots()
+{
+    QStringList labels{kOff, kEdited};
+    for (const NamedPolicy &p : std::as_const(m_scenario.compare))
+        labels << p.name;
+    for (const PolicyPreset &p : policyPresets())
+        labels << tr("Preset: %1").arg(p.title);
+    for (int i = 0; i < m_slots.size(); ++i) {
+        QComboBox *slot = m_slots[i];
+        slot->clear();
+        slot->addItems(labels);
+        if (!m_scenario.compare.isEmpty())
+            slot->setCurrentIndex(i < m_scenario.compare.size() ? 2 + i : 0);
+        else
+            slot->setCurrentIndex(i == 0 ? 1 : 0);
+    }
+    m_status->setText(m_scenario.compare.isEmpty()
+                          ? tr("Pick up to four policies and press Run comparison. "
+                               "Open a ready scenario such as the thundering herd for a "
+                               "prepared comparison.")
+                          : tr("%1: %2").arg(m_scenario.name, m_scenario.description));
+}
+
+bool ComparisonView::choose(int slot, const QString &label)
+{
+    const int i = m_slots.value(slot) ? m_slots[slot]->findText(label) : -1;
+    if (i < 0)
+        return false;
+    m_slots[slot]->setCurrentIndex(i);
+    return true;
+}
+
+std::optional<NamedPolicy> ComparisonView::slotPolicy(int slot) const
+{
+    const QString label = m_slots[slot]->currentText();
+    if (label == kOff)
+        return std::nullopt;
+    if (label == kEdited)
+        return NamedPolicy{kEdited, m_edited};
+    for (const NamedPolicy &p : m_scenario.compare)
+        if (p.name == label)
+            return p;
+    for (const PolicyPreset &p : policyPresets())
+        if (tr("Preset: %1").arg(p.title) == label)
+            return NamedPolicy{p.title, p.policy};
+    return std::nullopt;
+}
+
+void ComparisonView::start()
+{
+    if (isRunning())
+        return;
+    for (LoadChart *c : std::as_const(m_tileCharts))
+        c->refresh(nullptr);
+    for (auto &r : m_runs) {
+        m_overlay->removeSeries(r->series);
+        delete r->series;
+    }
+    m_runs.clear();
+    Scenario base = m_scenario;
+    if (m_source) {
+        const auto edited = m_source();
+        if (!edited) {
+            m_status->setText(tr("The scenario has invalid fields: fix them first."));
+            return;
+        }
+        base = *edited;
+    }
+    base.compare.clear();
+    for (int i = 0; i < m_slots.size(); ++i) {
+        const auto policy = slotPolicy(i);
+        if (!policy)
+            continue;
+        base.compare.append(*policy);
+    }
+    if (base.compare.isEmpty()) {
+        m_status->setText(tr("Nothing to compare: every slot is off."));
+        return;
+    }
+    for (int i = 0; i < base.compare.size(); ++i) {
+        auto run = std::make_unique<Run>();
+        run->policy = base.compare[i];
+        const Scenario variant = base.variant(i);
+        run->controller = std::make_unique<RunController>();
+        // Each run starts a server of its own (same profile, same seed).
+        run->controller->start(variant);
+        run->analysis = std::make_unique<RunAnalysis>(run->controller->log(), variant);
+        run->series = new QLineSeries;
+        run->series->setName(run->policy.name);
+        QPen pen(policyColor(i));
+        pen.setWidthF(2);
+        run->series->setPen(pen);
+        m_overlay->addSeries(run->series);
+        run->series->attachAxis(m_x);
+        run->series->attachAxis(m_y);
+        Run *r = run.get();
+        connect(r->controller.get(), &RunController::summaryUpdated, this,
+                [this, r](const RunSummary &s) {
+                    r->summary = s;
+                    fillTable();
+                });
+        connect(r->controller.get(), &RunController::runFinished, this,
+                [this, r](const RunSummary &s) {
+                    r->summary = s;
+                    r->done = true;
+                    runEnded();
+                });
+        connect(r->controller.get(), &RunController::runFailed, this,
+                [this, r](const QString &reason) {
+                    r->done = true;
+                    m_status->setText(tr("%1 failed: %2").arg(r->policy.name, reason));
+                    runEnded();
+                });
+        m_runs.push_back(std::move(run));
+    }
+    m_run->setText(tr("Stop comparison"));
+    m_status->setText(tr("Running %1 policies side by side…").arg(m_runs.size()));
+    fillTable();
+    m_timer->start();
+}
+
+void ComparisonView::stop()
+{
+    for (auto &r : m_runs)
+        if (!r->done)
+            r->controller->stop();
+}
+
+bool ComparisonView::isRunning() const
+{
+    return std::any_of(m_runs.begin(), m_runs.end(), [](const auto &r) { return !r->done; });
+}
+
+void ComparisonView::runEnded()
+{
+    if (isRunning())
+        return;
+    m_timer->stop();
+    refresh();
+    fillTable();
+    m_run->setText(tr("Run comparison"));
+    m_status->setText(tr("Finished: %1 policies, each against its own server with seed %2.")
+                          .arg(m_runs.size())
+                          .arg(m_scenario.seed));
+    Q_EMIT finished();
+}
+
+void ComparisonView::setTiled(bool tiled)
+{
+    m_layout->setCurrentIndex(tiled ? 1 : 0);
+}
+
+QWidget *ComparisonView::picture() const
+{
+    return m_stack->currentWidget();
+}
+
+const RunAnalysis *ComparisonView::analysis(int run) const
+{
+    return m_runs[std::size_t(run)]->analysis.get();
+}
+
+const RunSummary &ComparisonView::summary(int run) const
+{
+    return m_runs[std::size_t(run)]->summary;
+}
+
+QString ComparisonView::policyName(int run) const
+{
+    return m_runs[std::size_t(run)]->policy.name;
+}
+
+QLineSeries *ComparisonView::overlaySeries(int run) const
+{
+    return m_runs[std::size_t(run)]->series;
+}
+
+void ComparisonView::refresh()
+{
+    double end = 1;
+    double peak = 5;
+    for (auto &r : m_runs) {
+        r->analysis->update();
+        const LoadSeries &load = r->analysis->load();
+        end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
+    }
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        Run &r = *m_runs[i];
+        const LoadSeries &load = r.analysis->load();
+        r.series->replace(LoadChart::steps(load, LoadChart::Part::Total));
+        end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
+        peak = std::max(peak, double(load.peak()));
+        if (m_stack->currentIndex() == 1 && int(i) < m_tileCharts.size()) {
+            m_tileCharts[int(i)]->setHeading(r.policy.name);
+            m_tileCharts[int(i)]->setCommonEnd(end);
+            m_tileCharts[int(i)]->refresh(r.analysis.get());
+        }
+    }
+    for (int i = int(m_runs.size()); i < m_tileCharts.size(); ++i)
+        m_tileCharts[i]->setVisible(false);
+    for (int i = 0; i < int(m_runs.size()) && i < m_tileCharts.size(); ++i)
+        m_tileCharts[i]->setVisible(true);
+    const double capacity = m_runs.empty() ? 0 : m_runs.front()->analysis->capacityPerBucket();
+    m_capacity->replace(capacity > 0 ? QList<QPointF>{{0, capacity}, {end * 1.2, capacity}}
+                                     : QList<QPointF>{});
+    m_capacity->setVisible(capacity > 0);
+    ChartPanel::setRoundRange(m_x, end);
+    ChartPanel::setCountRange(m_y, peak * 1.05);
+}
+
+void ComparisonView::fillTable()
+{
+    m_table->setRowCount(int(m_runs.size()));
+    for (int i = 0; i < int(m_runs.size()); ++i) {
+        const Run &r = *m_runs[std::size_t(i)];
+        const RunSummary &s = r.summary;
+        const QStringList cells{
+            r.policy.name + (r.done ? QString() : tr(" (running)")),
+            tr("%1 of %2 (%3%)")
+                .arg(s.succeeded)
+                .arg(s.operations)
+                .arg(100.0 * s.successRate(), 0, 'f', 1),
+            QString::number(s.attemptsSent),
+            QString::number(s.amplification, 'f', 2),
+            tr("%1 ms").arg(s.p50Ms, 0, 'f', 0),
+            tr("%1 ms").arg(s.p99Ms, 0, 'f', 0),
+            s.peakServerPer100ms >= 0
+                ? tr("%1 per 100 ms").arg(s.peakServerPer100ms)
+                : tr("%1 per 100 ms (so far, sent)").arg(r.analysis->sentLoad().peak()),
+            tr("%1 per 100 ms").arg(s.peakRetriesPer100ms),
+        };
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            if (c == 0)
+                item->setForeground(policyColor(i));
+            else
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(i, c, item);
+        }
+    }
+}
+
+} // namespace retrylab

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "log/run_summary.h"
+#include "scenario/scenario.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QPushButton;
+class QStackedWidget;
+class QTableWidget;
+class QTimer;
+class QValueAxis;
+class QChart;
+
+namespace retrylab {
+
+class LoadChart;
+class RunAnalysis;
+class RunController;
+
+// Comparison mode: the same scenario with up to four policies side by side, each against its
+// own identically seeded built-in server, run at the same time. The server-load chart is
+// overlaid (one colour per policy) or tiled, and a table lists per policy what a team asks
+// first: operations succeeded, attempts, amplification, p50/p99 completion, peak server load.
+class ComparisonView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ComparisonView(QWidget *parent = nullptr);
+    ~ComparisonView() override;
+
+    // The scenario to run; its own "compare" list fills the slots.
+    void setScenario(const Scenario &scenario);
+    // Where start() gets the scenario's target, load and clock as they are edited now
+    // (without one, the scenario last set).
+    void setScenarioSource(std::function<std::optional<Scenario>()> source)
+    {
+        m_source = std::move(source);
+    }
+    // The policy in the editor, offered as "Policy being edited".
+    void setEditedPolicy(const ClientPolicy &policy);
+    // Chooses slot i's policy by its label in the slot's list (false when there is none).
+    bool choose(int slot, const QString &label);
+
+    void start();
+    void stop();
+    bool isRunning() const;
+    void setTiled(bool tiled);
+
+    int runs() const { return int(m_runs.size()); }
+    const RunAnalysis *analysis(int run) const;
+    const RunSummary &summary(int run) const;
+    QString policyName(int run) const;
+    QLineSeries *overlaySeries(int run) const;
+    QTableWidget *table() const { return m_table; }
+    QWidget *picture() const; // the overlay or the tiles, whichever is shown
+    static QColor policyColor(int run);
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    struct Run;
+    void refresh();
+    void fillTable();
+    void runEnded();
+    std::optional<NamedPolicy> slotPolicy(int slot) const;
+    void fillSlots();
+
+    Scenario m_scenario;
+    std::function<std::optional<Scenario>()> m_source;
+    ClientPolicy m_edited;
+    QList<QComboBox *> m_slots;
+    QComboBox *m_layout = nullptr;
+    QPushButton *m_run = nullptr;
+    QLabel *m_status = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QChart *m_overlay = nullptr;
+    QValueAxis *m_x = nullptr;
+    QValueAxis *m_y = nullptr;
+    QLineSeries *m_capacity = nullptr;
+    QWidget *m_overlayView = nullptr;
+    QWidget *m_tiles = nullptr;
+    QList<LoadChart *> m_tileCharts;
+    QTableWidget *m_table = nullptr;
+    QTimer *m_timer = nullptr;
+    std::vector<std::unique_ptr<Run>> m_runs;
+};
+
+} // namespace retrylab

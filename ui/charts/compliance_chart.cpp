@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "compliance_chart.h"
+
+#include "analysis/run_analysis.h"
+#include "log/run_summary.h"
+
+#include <QLabel>
+#include <QSet>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+constexpr int kGrid = 400;       // compliant points are thinned to one per grid cell
+constexpr int kMaxEarly = 20000; // violations are all drawn, up to this many
+} // namespace
+
+ComplianceChart::ComplianceChart(QWidget *parent)
+    : ChartPanel(tr("Retry-After compliance"), parent)
+{
+    m_verdict = new QLabel;
+    m_verdict->setObjectName(u"complianceVerdict"_s);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    addOption(m_verdict);
+
+    m_chart = new QChart;
+    m_chart->setTitle(tr("Retry-After: the wait asked for and the wait taken"));
+    m_ok = new QScatterSeries;
+    m_ok->setName(tr("Waited long enough"));
+    m_ok->setColor(QColor(0x2e, 0x7d, 0x32));
+    m_ok->setMarkerSize(7);
+    m_ok->setBorderColor(Qt::transparent);
+    m_early = new QScatterSeries;
+    m_early->setName(tr("Came back early"));
+    m_early->setColor(QColor(0xd3, 0x2f, 0x2f));
+    m_early->setMarkerSize(9);
+    m_early->setBorderColor(Qt::transparent);
+    m_diagonal = new QLineSeries;
+    m_diagonal->setName(tr("taken = asked"));
+    QPen pen(QColor(0x75, 0x75, 0x75));
+    pen.setStyle(Qt::DashLine);
+    m_diagonal->setPen(pen);
+    m_chart->addSeries(m_diagonal);
+    m_chart->addSeries(m_ok);
+    m_chart->addSeries(m_early);
+    m_x = new QValueAxis;
+    m_x->setTitleText(tr("wait asked for by Retry-After (s)"));
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("wait actually taken (s)"));
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    for (QAbstractSeries *s : m_chart->series()) {
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+    connect(m_early, &QScatterSeries::hovered, this, [this](const QPointF &p, bool state) {
+        setToolTip(state ? tr("asked %1 s, came back after %2 s: %3 ms early")
+                               .arg(p.x(), 0, 'f', 3)
+                               .arg(p.y(), 0, 'f', 3)
+                               .arg((p.x() - p.y()) * 1000, 0, 'f', 0)
+                         : QString());
+    });
+    setPicture(newChartView(m_chart));
+    refresh(nullptr);
+}
+
+void ComplianceChart::refresh(const RunAnalysis *analysis)
+{
+    if (analysis != lastAnalysis())
+        m_serverPercent = -1;
+    remember(analysis);
+    QList<QPointF> ok;
+    QList<QPointF> early;
+    double hi = 1;
+    if (analysis) {
+        for (const auto &v : analysis->verdicts())
+            hi = std::max({hi, v.askedUs / 1e6, v.takenUs / 1e6});
+        hi *= 1.05;
+        QSet<int> cells;
+        for (const auto &v : analysis->verdicts()) {
+            const QPointF p(v.askedUs / 1e6, v.takenUs / 1e6);
+            if (v.violated()) {
+                if (early.size() < kMaxEarly)
+                    early.append(p);
+                continue;
+            }
+            const int cell = int(p.x() / hi * kGrid) * (kGrid + 1) + int(p.y() / hi * kGrid);
+            if (!cells.contains(cell)) {
+                cells.insert(cell);
+                ok.append(p);
+            }
+        }
+    }
+    m_shownOk = ok.size();
+    m_shownEarly = early.size();
+    m_ok->replace(ok);
+    m_early->replace(early);
+    m_diagonal->replace({{0, 0}, {hi, hi}});
+    setRoundRange(m_x, hi);
+    setRoundRange(m_y, hi);
+    m_verdict->setText(verdictText());
+}
+
+void ComplianceChart::setSummary(const RunSummary &summary)
+{
+    m_serverPercent = summary.serverCompliancePercent;
+    m_verdict->setText(verdictText());
+}
+
+QString ComplianceChart::verdictText() const
+{
+    const RunAnalysis *a = lastAnalysis();
+    if (!a || a->verdicts().empty())
+        return tr("No response has asked a client to wait yet.");
+    qint64 worst = 0;
+    for (const auto &v : a->verdicts())
+        worst = std::max(worst, v.earlyUs());
+    QString text = tr("Client log: %1% compliant (%2 of %3 waits honoured")
+                       .arg(a->compliancePercent(), 0, 'f', 1)
+                       .arg(qint64(a->verdicts().size()) - a->violations())
+                       .arg(a->verdicts().size());
+    text += a->violations() ? tr("; %1 early, the worst by %2 ms)")
+                                  .arg(a->violations())
+                                  .arg(double(worst) / 1000.0, 0, 'f', 0)
+                            : tr(")");
+    if (!a->scenario().builtinServer)
+        return text + tr(" · No server journal for a typed URL");
+    text += m_serverPercent >= 0
+                ? tr(" · Server journal: %1% compliant").arg(m_serverPercent, 0, 'f', 1)
+                : tr(" · Server journal: when the run ends");
+    return text;
+}
+
+} // namespace retrylab

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "load_chart.h"
+
+#include "analysis/run_analysis.h"
+
+#include <QtCharts/QAreaSeries>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+LoadChart::LoadChart(QWidget *parent)
+    : ChartPanel(tr("Server load"), parent)
+{
+    m_chart = new QChart;
+    m_chart->setTitle(tr("Server load"));
+    m_first = new QLineSeries(this);
+    m_total = new QLineSeries(this);
+    m_zero = new QLineSeries(this);
+    auto *firstArea = new QAreaSeries(m_first, m_zero);
+    firstArea->setName(tr("First attempts"));
+    firstArea->setColor(QColor(0x42, 0x85, 0xf4));
+    firstArea->setBorderColor(QColor(0x1a, 0x5f, 0xd0));
+    auto *retryArea = new QAreaSeries(m_total, m_first);
+    retryArea->setName(tr("Retries"));
+    retryArea->setColor(QColor(0xef, 0x6c, 0x00));
+    retryArea->setBorderColor(QColor(0xbf, 0x4c, 0x00));
+    m_capacity = new QLineSeries;
+    m_capacity->setName(tr("Capacity"));
+    QPen pen(QColor(0xc6, 0x28, 0x28));
+    pen.setWidthF(2);
+    pen.setStyle(Qt::DashLine);
+    m_capacity->setPen(pen);
+    m_chart->addSeries(firstArea);
+    m_chart->addSeries(retryArea);
+    m_chart->addSeries(m_capacity);
+    m_x = new QValueAxis;
+    m_x->setTitleText(tr("time since the run started (s)"));
+    m_x->setLabelFormat(u"%.1f"_s);
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("requests / 100 ms"));
+    m_y->setLabelFormat(u"%d"_s);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    for (QAbstractSeries *s : m_chart->series()) {
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+    }
+    setPicture(newChartView(m_chart));
+    refresh(nullptr);
+}
+
+QList<QPointF> LoadChart::steps(const LoadSeries &load, Part part, int maxPoints)
+{
+    const std::size_t n = load.buckets();
+    const std::size_t group = std::max<std::size_t>(1, (2 * n + maxPoints - 1) / maxPoints);
+    const double width = double(load.bucketUs()) / 1e6;
+    QList<QPointF> points;
+    points.reserve(qsizetype(2 * (n / group + 1)));
+    for (std::size_t i = 0; i < n; i += group) {
+        // The busiest bucket of the group stands for it.
+        std::size_t best = i;
+        for (std::size_t j = i; j < std::min(n, i + group); ++j)
+            if (load.total(j) > load.total(best))
+                best = j;
+        const double v = double(part == Part::First ? load.first(best) : load.total(best));
+        points.append({double(i) * width, v});
+        points.append({double(std::min(n, i + group)) * width, v});
+    }
+    return points;
+}
+
+void LoadChart::refresh(const RunAnalysis *analysis)
+{
+    remember(analysis);
+    if (!analysis) {
+        m_first->clear();
+        m_total->clear();
+        m_zero->clear();
+        m_capacity->clear();
+        m_x->setRange(0, 10);
+        m_y->setRange(0, 10);
+        return;
+    }
+    const LoadSeries &load = analysis->load();
+    const QList<QPointF> first = steps(load, Part::First);
+    const QList<QPointF> total = steps(load, Part::Total);
+    QList<QPointF> zero;
+    zero.reserve(first.size());
+    for (const QPointF &p : first)
+        zero.append({p.x(), 0});
+    m_first->replace(first);
+    m_total->replace(total);
+    m_zero->replace(zero);
+    const double end =
+        std::max({1.0, m_commonEnd, double(load.buckets()) * double(load.bucketUs()) / 1e6});
+    const double capacity = analysis->capacityPerBucket();
+    if (capacity > 0)
+        m_capacity->replace({{0, capacity}, {end, capacity}});
+    else
+        m_capacity->clear();
+    m_capacity->setVisible(capacity > 0);
+    setRoundRange(m_x, end);
+    setCountRange(m_y, std::max({5.0, double(load.peak()) * 1.05, capacity * 1.1}));
+    const QString what =
+        load.source() == LoadSeries::Source::Arrived
+            ? tr("requests that arrived at the built-in server (peak %1 per 100 ms)")
+                  .arg(load.peak())
+            : tr("requests sent by the clients (peak %1 per 100 ms)").arg(load.peak());
+    m_chart->setTitle((m_heading.isEmpty() ? tr("Server load") : m_heading) + u": "_s + what);
+}
+
+} // namespace retrylab

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "timeline_chart.h"
+
+#include "analysis/run_analysis.h"
+#include "log/outcome_colors.h"
+#include "timeline_item.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QMouseEvent>
+#include <QToolButton>
+#include <QWheelEvent>
+#include <QtCharts/QLegendMarker>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+constexpr double kMaxLanesShown = 400; // past this the lanes are merged, so start scrolled
+}
+
+TimelineChart::TimelineChart(QWidget *parent)
+    : ChartPanel(tr("Attempt timeline"), parent)
+{
+    m_by = new QComboBox;
+    m_by->setObjectName(u"timelineBy"_s);
+    m_by->addItem(tr("One lane per operation"));
+    m_by->addItem(tr("One lane per client"));
+    m_by->setToolTip(tr("Each operation's attempts on their own line, or each client's"));
+    auto *all = new QToolButton;
+    all->setText(tr("Show all"));
+    all->setToolTip(tr("Zoom out to the whole run and follow it (double click does the same)"));
+    m_counts = new QLabel;
+    m_counts->setObjectName(u"timelineCounts"_s);
+    addOption(m_by);
+    addOption(all);
+    addOption(m_counts);
+
+    m_chart = new QChart;
+    m_chart->setTitle(tr("Attempts over time"));
+    m_x = new QValueAxis;
+    m_x->setTitleText(tr("time since the run started (s)"));
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("operation (lane)"));
+    m_y->setReverse(true);
+    m_y->setLabelFormat(u"%d"_s);
+    m_chart->addAxis(m_x, Qt::AlignBottom);
+    m_chart->addAxis(m_y, Qt::AlignLeft);
+    // Empty series make the legend: one entry per kind of outcome and of wait.
+    const auto legendEntry = [this](const QString &name, const QPen &pen) {
+        auto *s = new QLineSeries;
+        s->setName(name);
+        s->setPen(pen);
+        m_chart->addSeries(s);
+        s->attachAxis(m_x);
+        s->attachAxis(m_y);
+        return s;
+    };
+    for (OutcomeCategory c : category::all())
+        m_legend.insert(c, legendEntry(category::title(c), QPen(categoryColor(c), 6)));
+    legendEntry(tr("wait (backoff)"), QPen(QColor(0x90, 0x90, 0x90), 2));
+    legendEntry(tr("wait (Retry-After)"), QPen(QColor(0xef, 0x6c, 0x00), 2, Qt::DashLine));
+    legendEntry(tr("wait (breaker)"), QPen(QColor(0x15, 0x65, 0xc0), 2, Qt::DotLine));
+    m_item = new TimelineItem(m_chart, m_x, m_y);
+    m_view = newChartView(m_chart);
+    m_view->viewport()->installEventFilter(this);
+    m_view->setToolTip(tr("Wheel: zoom time · Ctrl+wheel: zoom lanes · Shift+wheel: scroll "
+                          "lanes · drag: pan · double click: show all"));
+    setPicture(m_view);
+
+    connect(all, &QToolButton::clicked, this, &TimelineChart::showAll);
+    connect(m_by, &QComboBox::currentIndexChanged, this, [this] {
+        m_y->setTitleText(m_by->currentIndex() == 0 ? tr("operation (lane)") : tr("client"));
+        if (auto *a = const_cast<RunAnalysis *>(lastAnalysis()))
+            a->setTimelineBy(m_by->currentIndex() == 0 ? TimelineLanes::By::Operation
+                                                       : TimelineLanes::By::Client);
+        showAll();
+    });
+    refresh(nullptr);
+}
+
+void TimelineChart::refresh(const RunAnalysis *analysis)
+{
+    if (analysis != lastAnalysis())
+        m_follow = true;
+    remember(analysis);
+    if (analysis) {
+        const auto by =
+            m_by->currentIndex() == 0 ? TimelineLanes::By::Operation : TimelineLanes::By::Client;
+        if (analysis->timeline().by() != by)
+            const_cast<RunAnalysis *>(analysis)->setTimelineBy(by);
+    }
+    m_item->setAnalysis(analysis);
+    const TimelineLanes *t = analysis ? &analysis->timeline() : nullptr;
+    for (auto it = m_legend.cbegin(); it != m_legend.cend(); ++it) {
+        const bool seen = t && t->count(it.key()) > 0;
+        for (QLegendMarker *m : m_chart->legend()->markers(it.value()))
+            m->setVisible(seen || it.key() == OutcomeCategory::Success);
+    }
+    if (t) {
+        QStringList parts;
+        for (OutcomeCategory c : category::all())
+            if (t->count(c) > 0)
+                parts << u"%1 %2"_s.arg(category::title(c)).arg(t->count(c));
+        m_counts->setText(tr("%1 attempts in %2 lanes: %3")
+                              .arg(t->bars())
+                              .arg(t->lanes())
+                              .arg(parts.join(u" · "_s)));
+    } else {
+        m_counts->setText(tr("No run yet."));
+    }
+    if (m_follow)
+        fitRanges();
+    m_item->update();
+}
+
+void TimelineChart::fitRanges()
+{
+    const RunAnalysis *a = lastAnalysis();
+    const double end = a ? std::max(1.0, double(a->timeline().endUs()) / 1e6 * 1.02) : 10.0;
+    const int lanes = a ? std::max(1, a->timeline().lanes()) : 10;
+    m_x->setRange(0, end);
+    m_y->setRange(0, std::min<double>(lanes, kMaxLanesShown));
+}
+
+void TimelineChart::showAll()
+{
+    m_follow = true;
+    fitRanges();
+}
+
+void TimelineChart::zoomTime(double factor, double aroundSeconds)
+{
+    m_follow = false;
+    const double lo = aroundSeconds - (aroundSeconds - m_x->min()) * factor;
+    const double hi = aroundSeconds + (m_x->max() - aroundSeconds) * factor;
+    if (hi - lo > 1e-4) // 0.1 ms across is as close as it gets
+        m_x->setRange(std::max(0.0, lo), hi);
+}
+
+bool TimelineChart::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != m_view->viewport())
+        return ChartPanel::eventFilter(watched, event);
+    const QRectF plot = m_chart->plotArea();
+    switch (event->type()) {
+    case QEvent::Wheel: {
+        auto *e = static_cast<QWheelEvent *>(event);
+        const double steps = e->angleDelta().y() / 120.0;
+        if (steps == 0)
+            return true;
+        const QPointF pos = m_view->mapToScene(e->position().toPoint());
+        if (e->modifiers() & Qt::ShiftModifier) {
+            m_follow = false;
+            const double span = m_y->max() - m_y->min();
+            const double shift = -steps * span / 10;
+            m_y->setRange(m_y->min() + shift, m_y->max() + shift);
+        } else if (e->modifiers() & Qt::ControlModifier) {
+            m_follow = false;
+            const double around =
+                m_y->min() + (pos.y() - plot.top()) / plot.height() * (m_y->max() - m_y->min());
+            const double f = std::pow(0.8, steps);
+            m_y->setRange(around - (around - m_y->min()) * f, around + (m_y->max() - around) * f);
+        } else {
+            const double around =
+                m_x->min() + (pos.x() - plot.left()) / plot.width() * (m_x->max() - m_x->min());
+            zoomTime(std::pow(0.8, steps), around);
+        }
+        return true;
+    }
+    case QEvent::MouseButtonPress:
+        m_dragFrom = static_cast<QMouseEvent *>(event)->position();
+        return false;
+    case QEvent::MouseMove: {
+        auto *e = static_cast<QMouseEvent *>(event);
+        if (!(e->buttons() & Qt::LeftButton))
+            return false;
+        const QPointF d = e->position() - m_dragFrom;
+        m_dragFrom = e->position();
+        m_follow = false;
+        const double dx = -d.x() / plot.width() * (m_x->max() - m_x->min());
+        const double dy = -d.y() / plot.height() * (m_y->max() - m_y->min());
+        m_x->setRange(m_x->min() + dx, m_x->max() + dx);
+        m_y->setRange(m_y->min() + dy, m_y->max() + dy);
+        return true;
+    }
+    case QEvent::MouseButtonDblClick:
+        showAll();
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace retrylab

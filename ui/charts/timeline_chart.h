@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "chart_panel.h"
+
+#include <QMap>
+
+class QComboBox;
+class QLabel;
+class QLineSeries;
+class QValueAxis;
+
+namespace retrylab {
+
+class TimelineItem;
+enum class OutcomeCategory;
+
+// The attempt timeline: one lane per operation or per client, time across. The wheel zooms
+// in time (Ctrl+wheel: in lanes, Shift+wheel: scrolls lanes), dragging pans, a double click
+// shows everything again; hovering an attempt shows its record.
+class TimelineChart : public ChartPanel
+{
+    Q_OBJECT
+public:
+    explicit TimelineChart(QWidget *parent = nullptr);
+    void refresh(const RunAnalysis *analysis) override;
+
+    TimelineItem *item() const { return m_item; }
+    QValueAxis *timeAxis() const { return m_x; }
+    QValueAxis *laneAxis() const { return m_y; }
+    void zoomTime(double factor, double aroundSeconds);
+    void showAll();
+    bool isFollowing() const { return m_follow; }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void fitRanges();
+
+    QChart *m_chart = nullptr;
+    QChartView *m_view = nullptr;
+    TimelineItem *m_item = nullptr;
+    QValueAxis *m_x = nullptr;
+    QValueAxis *m_y = nullptr;
+    QComboBox *m_by = nullptr;
+    QLabel *m_counts = nullptr;
+    QMap<OutcomeCategory, QLineSeries *> m_legend;
+    bool m_follow = true; // the view shows the whole run until the person zooms or pans
+    QPointF m_dragFrom;
+};
+
+} // namespace retrylab

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "timeline_item.h"
+
+#include "analysis/run_analysis.h"
+#include "log/jsonl_log.h"
+#include "log/outcome_colors.h"
+
+#include <QGraphicsSceneHoverEvent>
+#include <QJsonObject>
+#include <QPainter>
+#include <QtCharts/QChart>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+// Which outcome wins a pixel shared by several attempts: the rarer and worse, the higher.
+int rank(OutcomeCategory c)
+{
+    switch (c) {
+    case OutcomeCategory::Success:
+        return 1;
+    case OutcomeCategory::RejectedByBudget:
+        return 2;
+    case OutcomeCategory::RejectedByBreaker:
+        return 3;
+    case OutcomeCategory::ClientError:
+    case OutcomeCategory::Other:
+        return 4;
+    case OutcomeCategory::TooManyRequests:
+        return 5;
+    case OutcomeCategory::Unavailable:
+        return 6;
+    case OutcomeCategory::OtherServerError:
+        return 7;
+    case OutcomeCategory::Refused:
+        return 8;
+    case OutcomeCategory::Reset:
+        return 9;
+    case OutcomeCategory::Timeout:
+        return 10;
+    }
+    return 0;
+}
+} // namespace
+
+TimelineItem::TimelineItem(QChart *chart, QValueAxis *x, QValueAxis *y)
+    : QGraphicsObject(chart)
+    , m_chart(chart)
+    , m_x(x)
+    , m_y(y)
+{
+    setAcceptHoverEvents(true);
+    setZValue(10);
+    const auto redraw = [this] {
+        prepareGeometryChange();
+        update();
+    };
+    connect(chart, &QChart::plotAreaChanged, this, redraw);
+    connect(x, &QValueAxis::rangeChanged, this, redraw);
+    connect(y, &QValueAxis::rangeChanged, this, redraw);
+}
+
+void TimelineItem::setAnalysis(const RunAnalysis *analysis)
+{
+    m_analysis = analysis;
+    update();
+}
+
+QRectF TimelineItem::boundingRect() const
+{
+    return m_chart->plotArea();
+}
+
+void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    if (!m_analysis)
+        return;
+    const TimelineLanes &t = m_analysis->timeline();
+    const QRectF plot = m_chart->plotArea();
+    const double x0 = m_x->min() * 1e6, x1 = m_x->max() * 1e6; // microseconds
+    const double y0 = m_y->min(), y1 = m_y->max();
+    if (x1 <= x0 || y1 <= y0 || plot.width() < 2 || t.lanes() == 0)
+        return;
+    const int width = int(plot.width());
+    const int firstLane = std::max(0, int(std::floor(y0)));
+    const int lastLane = std::min(t.lanes(), int(std::ceil(y1))); // exclusive
+    const double laneHeight = plot.height() / (y1 - y0);
+    // Merge lanes until a row is at least 3 pixels high.
+    m_lanesPerRow = std::max(1, int(std::ceil(3.0 / laneHeight)));
+    const double rowHeight = laneHeight * m_lanesPerRow;
+    const double usPerPixel = (x1 - x0) / plot.width();
+
+    painter->save();
+    painter->setClipRect(plot);
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    std::vector<std::uint8_t> cells(static_cast<std::size_t>(width));
+    const bool drawWaits = m_lanesPerRow == 1 && laneHeight >= 5;
+    QPen waitPens[3];
+    waitPens[int(DelaySource::Backoff)] = QPen(QColor(0x90, 0x90, 0x90), 1);
+    waitPens[int(DelaySource::Server)] = QPen(QColor(0xef, 0x6c, 0x00), 1.5, Qt::DashLine);
+    waitPens[int(DelaySource::Breaker)] = QPen(QColor(0x15, 0x65, 0xc0), 1.5, Qt::DotLine);
+
+    const auto pixel = [&](double us) {
+        return int(std::clamp((us - x0) / usPerPixel, 0.0, double(width - 1)));
+    };
+    const int firstRow = firstLane / m_lanesPerRow * m_lanesPerRow;
+    for (int row = firstRow; row < lastLane; row += m_lanesPerRow) {
+        std::fill(cells.begin(), cells.end(), 0);
+        const double top = plot.top() + (row - y0) * laneHeight;
+        const double barTop = top + rowHeight * 0.15;
+        const double barHeight = std::max(1.0, rowHeight * 0.7);
+        for (int lane = row; lane < std::min(lastLane, row + m_lanesPerRow); ++lane) {
+            for (const TimelineLanes::Bar &b : t.lane(lane)) {
+                const qint64 from = drawWaits && b.waitFromUs >= 0 ? b.waitFromUs : b.startUs;
+                if (b.endUs < x0 || from > x1)
+                    continue;
+                if (drawWaits && b.waitFromUs >= 0 && b.startUs > b.waitFromUs) {
+                    const double wy = top + rowHeight / 2;
+                    painter->setPen(waitPens[int(b.waitSource)]);
+                    const auto at = [&](qint64 us) {
+                        return std::clamp(plot.left() + (double(us) - x0) / usPerPixel,
+                                          plot.left() - 4, plot.right() + 4);
+                    };
+                    painter->drawLine(QPointF(at(b.waitFromUs), wy), QPointF(at(b.startUs), wy));
+                }
+                if (b.startUs > x1)
+                    continue;
+                const int first = pixel(double(b.startUs));
+                const int last = std::max(first, pixel(double(b.endUs)));
+                const auto code = std::uint8_t(int(b.category) + 1);
+                for (int px = first; px <= last; ++px)
+                    if (cells[std::size_t(px)] == 0 ||
+                        rank(b.category) > rank(OutcomeCategory(cells[std::size_t(px)] - 1)))
+                        cells[std::size_t(px)] = code;
+            }
+        }
+        // Runs of one colour become one rectangle.
+        for (int px = 0; px < width;) {
+            const std::uint8_t code = cells[std::size_t(px)];
+            int end = px + 1;
+            while (end < width && cells[std::size_t(end)] == code)
+                ++end;
+            if (code != 0)
+                painter->fillRect(QRectF(plot.left() + px, barTop, end - px, barHeight),
+                                  categoryColor(OutcomeCategory(code - 1)));
+            px = end;
+        }
+    }
+    painter->restore();
+}
+
+QString TimelineItem::describeAt(const QPointF &pos) const
+{
+    if (!m_analysis || m_lanesPerRow != 1)
+        return {};
+    const QRectF plot = m_chart->plotArea();
+    if (!plot.contains(pos))
+        return {};
+    const double us =
+        (m_x->min() + (pos.x() - plot.left()) / plot.width() * (m_x->max() - m_x->min())) * 1e6;
+    const int lane = int(std::floor(m_y->min() + (pos.y() - plot.top()) / plot.height() *
+                                                     (m_y->max() - m_y->min())));
+    const TimelineLanes &t = m_analysis->timeline();
+    if (lane < 0 || lane >= t.lanes())
+        return {};
+    const double slack = 3 * (m_x->max() - m_x->min()) * 1e6 / plot.width(); // 3 pixels
+    for (const TimelineLanes::Bar &b : t.lane(lane)) {
+        if (us < double(b.startUs) - slack || us > double(b.endUs) + slack)
+            continue;
+        const AttemptRecord r = m_analysis->log().at(b.record);
+        const QJsonObject o = attemptToJson(r, m_analysis->log());
+        QStringList lines{t.laneTitle(lane)};
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            const QJsonValue v = it.value();
+            if (v.isNull() || (v.isString() && v.toString().isEmpty()))
+                continue;
+            lines << u"%1: %2"_s.arg(it.key(), v.isDouble() ? QString::number(v.toDouble())
+                                               : v.isBool() ? (v.toBool() ? u"yes"_s : u"no"_s)
+                                                            : v.toVariant().toString());
+        }
+        return lines.join(u'\n');
+    }
+    return {};
+}
+
+void TimelineItem::hoverMoveEvent(QGraphicsSceneHoverEvent *event)
+{
+    setToolTip(describeAt(event->pos()));
+}
+
+} // namespace retrylab

@@ -21,10 +21,6 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-namespace {
-constexpr double kMaxLanesShown = 400; // past this the lanes are merged, so start scrolled
-}
-
 TimelineChart::TimelineChart(QWidget *parent)
     : ChartPanel(tr("Attempt timeline"), parent)
 {
@@ -126,7 +122,7 @@ void TimelineChart::fitRanges()
     const double end = a ? std::max(1.0, double(a->timeline().endUs()) / 1e6 * 1.02) : 10.0;
     const int lanes = a ? std::max(1, a->timeline().lanes()) : 10;
     m_x->setRange(0, end);
-    m_y->setRange(0, std::min<double>(lanes, kMaxLanesShown));
+    m_y->setRange(0, lanes); // many lanes are merged into rows; zoom in to tell them apart
 }
 
 void TimelineChart::showAll()

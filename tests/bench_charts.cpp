@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Benchmark for the notes, not a test: how long the charts take to read new records and redraw
+// with a large log, on this machine.
+//   bench_charts [attempts]      (default 100000; run with QT_QPA_PLATFORM=offscreen)
+// It fills a log from a simulated run, then feeds it to the charts the way a live run does, in
+// batches of 2,000 records per frame, and times each frame's read + redraw (the chart's grab,
+// which paints it); then times a full redraw of each chart with every record in.
+#include "analysis/run_analysis.h"
+#include "charts/chart_panel.h"
+#include "charts/charts_view.h"
+#include "charts/timeline_chart.h"
+#include "engine/run_engine.h"
+#include "engine/virtual_scheduler.h"
+#include "transport/simulated_transport.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QTabWidget>
+#include <QtCharts/QValueAxis>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Scenario scenario(int clients)
+{
+    Scenario s;
+    s.simulated = true;
+    s.clients = clients;
+    s.operationsPerClient = 1'000'000;
+    s.profile = *FaultProfile::ready(u"flaky-503"_s);
+    s.policy.retry.retryAfterMode = RetryAfterMode::Honour;
+    s.seed = 3;
+    return s;
+}
+
+struct Stats {
+    std::vector<double> ms;
+    double max() const { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
+    double p(double q) const
+    {
+        if (ms.empty())
+            return 0;
+        std::vector<double> v = ms;
+        std::sort(v.begin(), v.end());
+        return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
+    }
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    const std::size_t target = argc > 1 ? std::stoul(argv[1]) : 100'000;
+    // A full log from a simulated run, stopped once it holds `target` attempts.
+    const Scenario s = scenario(200);
+    VirtualScheduler scheduler;
+    AttemptLog full;
+    SimulatedTransport transport(scheduler, s.profile, s.seed, 1ms);
+    RunEngine engine(s, scheduler, transport, full);
+    engine.start();
+    while (full.size() < target && scheduler.runSome(10'000) > 0) {
+    }
+    engine.stop();
+    scheduler.run();
+    auto breakers = full.breakerRecords();
+    std::printf("log: %zu attempts, %zu breaker transitions\n", full.size(), breakers.size());
+
+    ChartsView view;
+    view.resize(1280, 800);
+    view.show();
+    QCoreApplication::processEvents();
+    for (int tab = 0; tab < view.tabs()->count(); ++tab) {
+        auto live = std::make_shared<AttemptLog>();
+        view.setRun(live, s);
+        view.tabs()->setCurrentIndex(tab);
+        auto *panel = static_cast<ChartPanel *>(view.tabs()->currentWidget());
+        Stats frames;
+        std::size_t next = 0;
+        std::size_t nextBreaker = 0;
+        const std::size_t batch = 2000;
+        while (next < full.size()) {
+            const std::size_t end = std::min(full.size(), next + batch);
+            for (std::size_t i = next; i < end; ++i)
+                live->append(full.at(i));
+            next = end;
+            while (nextBreaker < breakers.size() &&
+                   breakers[nextBreaker].atUs <= live->at(next - 1).startedUs)
+                live->appendBreaker(breakers[nextBreaker++]);
+            QElapsedTimer t;
+            t.start();
+            view.refreshNow();
+            panel->picture()->grab(); // paints the chart as the screen would
+            frames.ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        QElapsedTimer t;
+        t.start();
+        panel->refresh(view.analysis());
+        panel->picture()->grab();
+        const double redraw = double(t.nsecsElapsed()) / 1e6;
+        std::printf("%-24s live frames: %zu, p50 %.1f ms, p95 %.1f ms, max %.1f ms; full redraw "
+                    "at %zu attempts: %.1f ms\n",
+                    qPrintable(panel->title()), frames.ms.size(), frames.p(0.5), frames.p(0.95),
+                    frames.max(), live->size(), redraw);
+    }
+    // The timeline's worst case: every lane at once (each row merges many lanes).
+    view.tabs()->setCurrentWidget(view.timeline());
+    const int lanes = view.analysis()->timeline().lanes();
+    view.timeline()->laneAxis()->setRange(0, lanes);
+    QElapsedTimer t;
+    t.start();
+    view.timeline()->picture()->grab();
+    std::printf("Attempt timeline, all %d lanes in one view: %.1f ms\n", lanes,
+                double(t.nsecsElapsed()) / 1e6);
+    return 0;
+}

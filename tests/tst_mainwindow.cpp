@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "analysis/run_analysis.h"
+#include "charts/charts_view.h"
+#include "charts/load_chart.h"
 #include "engine/run_controller.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
@@ -103,6 +106,29 @@ private Q_SLOTS:
         QCOMPARE(std::size_t(model->rowCount()), w.runController()->log()->size());
         QCOMPARE(model->index(0, AttemptTableModel::Attempt).data().toInt(), 1);
         saveScreenshot(&w, u"mainwindow-finished"_s);
+    }
+
+    void chartsFollowARunLive()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.pages()->setCurrentWidget(w.charts());
+        QSignalSpy finished(w.runController(), &RunController::runFinished);
+        w.runAction()->trigger();
+        QCOMPARE(w.pages()->currentWidget(), w.charts()); // the run does not take the view away
+        // The timeline grows while the run goes on.
+        QTRY_VERIFY_WITH_TIMEOUT(w.charts()->analysis()->timeline().bars() > 0, 5000);
+        const qint64 early = w.charts()->analysis()->timeline().bars();
+        QTRY_VERIFY_WITH_TIMEOUT(w.charts()->analysis()->timeline().bars() > early + 20, 10000);
+        QVERIFY(w.runController()->isRunning());
+        saveScreenshot(&w, u"mainwindow-charts-live"_s);
+        w.stopAction()->trigger();
+        QVERIFY(finished.wait(15000));
+        QCOMPARE(std::size_t(w.charts()->analysis()->timeline().bars()),
+                 w.runController()->log()->size());
+        w.charts()->tabs()->setCurrentWidget(w.charts()->load());
+        saveScreenshot(&w, u"mainwindow-charts-load"_s);
     }
 };
 

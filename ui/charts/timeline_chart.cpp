@@ -8,9 +8,9 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QMouseEvent>
+#include <QSet>
 #include <QToolButton>
 #include <QWheelEvent>
-#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
@@ -49,20 +49,24 @@ TimelineChart::TimelineChart(QWidget *parent)
     m_chart->addAxis(m_x, Qt::AlignBottom);
     m_chart->addAxis(m_y, Qt::AlignLeft);
     // Empty series make the legend: one entry per kind of outcome and of wait.
-    const auto legendEntry = [this](const QString &name, const QPen &pen) {
-        auto *s = new QLineSeries;
-        s->setName(name);
-        s->setPen(pen);
-        m_chart->addSeries(s);
-        s->attachAxis(m_x);
-        s->attachAxis(m_y);
-        return s;
+    // Empty series make the legend: one entry per kind of outcome seen so far, and per kind
+    // of wait. They are rebuilt in a fixed order when a new kind shows up.
+    for (OutcomeCategory c : category::all()) {
+        auto *entry = new QLineSeries;
+        entry->setName(category::title(c));
+        entry->setPen(QPen(categoryColor(c), 6));
+        m_legend.insert(c, entry);
+    }
+    const auto waitEntry = [this](const QString &name, const QPen &pen) {
+        auto *entry = new QLineSeries;
+        entry->setName(name);
+        entry->setPen(pen);
+        m_waitLegend << entry;
     };
-    for (OutcomeCategory c : category::all())
-        m_legend.insert(c, legendEntry(category::title(c), QPen(categoryColor(c), 6)));
-    legendEntry(tr("wait (backoff)"), QPen(QColor(0x90, 0x90, 0x90), 2));
-    legendEntry(tr("wait (Retry-After)"), QPen(QColor(0xef, 0x6c, 0x00), 2, Qt::DashLine));
-    legendEntry(tr("wait (breaker)"), QPen(QColor(0x15, 0x65, 0xc0), 2, Qt::DotLine));
+    waitEntry(tr("wait (backoff)"), QPen(QColor(0x90, 0x90, 0x90), 2));
+    waitEntry(tr("wait (Retry-After)"), QPen(QColor(0xef, 0x6c, 0x00), 2, Qt::DashLine));
+    waitEntry(tr("wait (breaker)"), QPen(QColor(0x15, 0x65, 0xc0), 2, Qt::DotLine));
+    showLegend({OutcomeCategory::Success});
     m_item = new TimelineItem(m_chart, m_x, m_y);
     m_view = newChartView(m_chart);
     m_view->viewport()->installEventFilter(this);
@@ -94,11 +98,12 @@ void TimelineChart::refresh(const RunAnalysis *analysis)
     }
     m_item->setAnalysis(analysis);
     const TimelineLanes *t = analysis ? &analysis->timeline() : nullptr;
-    for (auto it = m_legend.cbegin(); it != m_legend.cend(); ++it) {
-        const bool seen = t && t->count(it.key()) > 0;
-        for (QLegendMarker *m : m_chart->legend()->markers(it.value()))
-            m->setVisible(seen || it.key() == OutcomeCategory::Success);
-    }
+    QSet<OutcomeCategory> seen{OutcomeCategory::Success};
+    for (OutcomeCategory c : category::all())
+        if (t && t->count(c) > 0)
+            seen.insert(c);
+    if (seen != m_shownCategories)
+        showLegend(seen);
     if (t) {
         QStringList parts;
         for (OutcomeCategory c : category::all())
@@ -114,6 +119,32 @@ void TimelineChart::refresh(const RunAnalysis *analysis)
     if (m_follow)
         fitRanges();
     m_item->update();
+}
+
+TimelineChart::~TimelineChart()
+{
+    // The legend's series move in and out of the chart; they belong to this panel.
+    for (QAbstractSeries *series : m_chart->series())
+        m_chart->removeSeries(series);
+    qDeleteAll(m_legend);
+    qDeleteAll(m_waitLegend);
+}
+
+void TimelineChart::showLegend(const QSet<OutcomeCategory> &categories)
+{
+    for (QAbstractSeries *series : m_chart->series())
+        m_chart->removeSeries(series); // owned by this panel: kept for later
+    const auto add = [this](QLineSeries *series) {
+        m_chart->addSeries(series);
+        series->attachAxis(m_x);
+        series->attachAxis(m_y);
+    };
+    for (OutcomeCategory c : category::all())
+        if (categories.contains(c))
+            add(m_legend.value(c));
+    for (QLineSeries *series : std::as_const(m_waitLegend))
+        add(series);
+    m_shownCategories = categories;
 }
 
 void TimelineChart::fitRanges()

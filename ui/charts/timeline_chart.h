@@ -4,6 +4,7 @@
 #include "chart_panel.h"
 
 #include <QMap>
+#include <QSet>
 
 class QComboBox;
 class QLabel;
@@ -23,6 +24,7 @@ class TimelineChart : public ChartPanel
     Q_OBJECT
 public:
     explicit TimelineChart(QWidget *parent = nullptr);
+    ~TimelineChart() override;
     void refresh(const RunAnalysis *analysis) override;
 
     TimelineItem *item() const { return m_item; }
@@ -37,6 +39,7 @@ protected:
 
 private:
     void fitRanges();
+    void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend
 
     QChart *m_chart = nullptr;
     QChartView *m_view = nullptr;
@@ -46,6 +49,8 @@ private:
     QComboBox *m_by = nullptr;
     QLabel *m_counts = nullptr;
     QMap<OutcomeCategory, QLineSeries *> m_legend;
+    QList<QLineSeries *> m_waitLegend;
+    QSet<OutcomeCategory> m_shownCategories;
     bool m_follow = true; // the view shows the whole run until the person zooms or pans
     QPointF m_dragFrom;
 };

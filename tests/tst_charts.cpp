@@ -13,7 +13,9 @@
 #include "gui_test_utils.h"
 
 #include <QImage>
+#include <QPainter>
 #include <QSignalSpy>
+#include <QSvgRenderer>
 #include <QTabWidget>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -245,6 +247,17 @@ private Q_SLOTS:
             QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
             QCOMPARE(root, u"svg"_s);
             QVERIFY(texts > 3); // axis titles and labels
+            // The drawing draws: render it back for a person to compare with the PNG.
+            QSvgRenderer renderer(base + u".svg"_s);
+            QVERIFY(renderer.isValid());
+            QImage drawn(renderer.defaultSize(), QImage::Format_ARGB32);
+            drawn.fill(Qt::white);
+            QPainter painter(&drawn);
+            renderer.render(&painter);
+            painter.end();
+            const QString out = qEnvironmentVariable("RETRYLAB_TEST_OUTPUT", QDir::tempPath());
+            QDir().mkpath(out);
+            drawn.save(out + u"/svg-"_s + p->title().replace(u' ', u'-').toLower() + u".png"_s);
         }
         QString error;
         QVERIFY(!view.load()->exportImage(dir.filePath(u"load.bmp"_s), &error));

@@ -3,12 +3,15 @@
 
 #include "contention_grid.h"
 #include "json/json_file.h"
+#include "log/csv_export.h"
+#include "log/har_export.h"
 #include "run_controller.h"
 #include "system/termination_watcher.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 
@@ -115,6 +118,7 @@ int runHeadless(const HeadlessOptions &o)
 #endif
 
     RunController run;
+    run.setRedactor(Redactor(o.redactHeaders, o.redact));
     QEventLoop loop;
     int exitCode = 0;
     std::optional<RunSummary> summary;
@@ -151,15 +155,63 @@ int runHeadless(const HeadlessOptions &o)
         return exitCode ? exitCode : 2;
 
     std::printf("%s\n", qUtf8Printable(summary->toText()));
+    const auto results = scenario->expectations.check(*summary);
+    bool allHold = true;
+    if (!results.isEmpty()) {
+        std::printf("expectations:\n");
+        for (const auto &r : results) {
+            allHold = allHold && r.passed;
+            std::printf("  %-22s %-8s measured %-10s %s\n", qUtf8Printable(r.name),
+                        qUtf8Printable(r.bound), qUtf8Printable(r.measured),
+                        r.passed ? "ok"
+                                 : (r.measurable ? "FAILED" : "FAILED (not measurable here)"));
+        }
+    }
+    const Redactor redactor(o.redactHeaders, o.redact);
+    const AttemptLog &log = *run.log();
+    error.clear();
+    if (!o.csvFile.isEmpty()) {
+        QStringList written;
+        if (!writeCsvExport(log, o.csvFile, redactor, &written, &error)) {
+            err(u"retrylab: "_s + error);
+            return 2;
+        }
+        err(u"retrylab: wrote %1"_s.arg(written.join(u", "_s)));
+    }
+    if (!o.harFile.isEmpty()) {
+        if (!writeHar(log, o.harFile, redactor, &error)) {
+            err(u"retrylab: "_s + error);
+            return 2;
+        }
+        err(u"retrylab: wrote %1"_s.arg(o.harFile));
+    }
+    if (!o.reportFile.isEmpty()) {
+        if (!o.writeReport ||
+            !o.writeReport(log, *scenario, *summary, results, o.reportFile, &error)) {
+            err(u"retrylab: "_s + (error.isEmpty() ? u"no report writer"_s : error));
+            return 2;
+        }
+        err(u"retrylab: wrote %1"_s.arg(o.reportFile));
+    }
     if (!o.summaryFile.isEmpty()) {
         QJsonObject json = summary->toJson();
         json.insert(u"scenario"_s, scenario->name);
         json.insert(u"seed"_s, QString::number(scenario->seed));
         json.insert(u"clock"_s, scenario->simulated ? u"simulated"_s : u"real"_s);
+        if (!results.isEmpty()) {
+            QJsonArray list;
+            for (const auto &r : results)
+                list.append(QJsonObject{{u"name"_s, r.name},
+                                        {u"bound"_s, r.bound},
+                                        {u"measured"_s, r.measured},
+                                        {u"passed"_s, r.passed}});
+            json.insert(u"expectations"_s, list);
+            json.insert(u"expectationsHold"_s, allHold);
+        }
         if (!writeJson(o.summaryFile, QJsonDocument(json)))
             return 2;
     }
-    return 0;
+    return allHold ? 0 : 1;
 }
 
 } // namespace retrylab

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "log/attempt_log.h"
+#include "log/run_summary.h"
+#include "scenario/scenario.h"
+
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace retrylab {
@@ -12,8 +17,17 @@ struct HeadlessOptions {
     QString scenarioFile;
     std::optional<quint64> seed;
     bool simulated = false;
-    QString logFile;     // JSON Lines, streamed during the run
-    QString summaryFile; // JSON
+    QString logFile;           // JSON Lines, streamed during the run
+    QString summaryFile;       // JSON
+    QString csvFile;           // attempts; breakers and server journal beside it
+    QString harFile;           // HAR 1.2
+    QString reportFile;        // one-page HTML
+    QStringList redactHeaders; // besides Authorization, Cookie, Set-Cookie, Proxy-Authorization
+    bool redact = true;
+    // Writes the HTML report (charts need the widgets, which the core does not link).
+    std::function<bool(const AttemptLog &, const Scenario &, const RunSummary &,
+                       const QList<Expectations::Result> &, const QString &, QString *)>
+        writeReport;
     // The contention experiment instead of one run: client counts × strategies × trials.
     QString gridClients;    // "10,50,100"
     QString gridStrategies; // "exponential,full-jitter,..."; empty: the four of the study
@@ -23,8 +37,9 @@ struct HeadlessOptions {
 // Runs a scenario without a display: loads it (exit 2 with the file, field and problem when it
 // is bad), runs it with progress on stderr when that is a terminal, prints the summary, and
 // writes what was asked. SIGINT/SIGTERM stop the run cleanly and still write what was
-// collected. Returns the exit code: 0 for a completed run, 2 for bad input or a run that
-// could not start.
+// collected. Returns the exit code: 0 for a completed run whose expectations all hold, 1 when
+// any expectation fails (each printed with its measured value), 2 for bad input or a run
+// that could not start or whose files could not be written.
 int runHeadless(const HeadlessOptions &options);
 
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "log/attempt_log.h"
+#include "log/redactor.h"
 #include "log/run_summary.h"
 #include "scenario/scenario.h"
 
@@ -32,6 +33,8 @@ public:
     // it must outlive the run), and otherwise starts one of its own for the run.
     void start(const Scenario &scenario, const QString &jsonlPath = {},
                MockServerHost *server = nullptr);
+    // Header names whose values the streamed log hides, besides the default secrets.
+    void setRedactor(const Redactor &redactor) { m_redactor = redactor; }
     void pause();
     void resume();
     void stop();
@@ -54,6 +57,7 @@ private:
     RunWorker *m_worker = nullptr;
     std::shared_ptr<AttemptLog> m_log;
     bool m_running = false;
+    Redactor m_redactor;
 };
 
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #include "run_engine.h"
 
 #include "http/idempotency.h"
+#include "http/request_headers.h"
 
 using namespace Qt::StringLiterals;
 
@@ -102,6 +103,7 @@ RunEngine::RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &
                             ? m_scenario.path
                             : m_scenario.url.resolved(QUrl(m_scenario.path)).toString();
     m_urlIndex = m_log.intern(url);
+    m_headersIndex = m_log.intern(formatHeaderBlock(m_scenario.headers));
 }
 
 RunEngine::~RunEngine() = default;
@@ -203,6 +205,7 @@ void RunEngine::attempt(std::uint64_t opId)
     rec.attempt = static_cast<std::uint16_t>(std::min(op.attempts + 1, 65535));
     rec.method = m_methodIndex;
     rec.url = m_urlIndex;
+    rec.requestHeaders = m_headersIndex;
     rec.scheduledUs = us(op.nextScheduled);
     rec.startedUs = us(now);
     rec.plannedDelayUs = op.plannedDelayUs;
@@ -261,13 +264,7 @@ void RunEngine::attempt(std::uint64_t opId)
     req.body = m_scenario.body;
     req.idempotencyKey = op.key;
     req.headers = m_scenario.headers;
-    req.headers.append({"X-Client-Id", QByteArray::number(op.client)});
-    req.headers.append({"X-Attempt", QByteArray::number(op.attempts)});
-    req.headers.append(
-        {"X-Operation-Id", QByteArray::number(op.client) + '-' + QByteArray::number(op.index)});
-    if (!op.key.isEmpty())
-        req.headers.append(
-            {"Idempotency-Key", formatIdempotencyKey(op.key, IdempotencyKeySyntax::Quoted)});
+    req.headers += generatedHeaders(op.client, op.index, op.attempts, op.key);
     op.inflight = req.id;
     op.pending = rec;
     const std::uint64_t attemptId = req.id;
@@ -279,7 +276,7 @@ void RunEngine::attempt(std::uint64_t opId)
             if (found == m_ops.end() || found->second->inflight != attemptId)
                 return;
             m_transport.cancel(attemptId);
-            onResult(opId, attemptId, {OutcomeClass::Timeout, 0, {}, {}});
+            onResult(opId, attemptId, {OutcomeClass::Timeout, 0, {}, {}, {}, false});
         });
     }
 }
@@ -307,6 +304,13 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
     rec.finishedUs = us(now);
     rec.outcome = r.outcome;
     rec.status = static_cast<qint16>(r.status);
+    rec.insecure = r.insecure;
+    if (!r.error.isEmpty())
+        rec.detail = m_log.intern(r.error);
+    // Response headers are kept for the first records only: a typed URL's headers (dates,
+    // request ids) differ on every response, and the log must stay compact for long runs.
+    if (!r.headers.isEmpty() && m_log.size() < kResponseHeadersKept)
+        rec.responseHeaders = m_log.intern(formatHeaderBlock(r.headers));
     op.lastFinished = now;
     op.lastOutcome = r.outcome;
 

@@ -70,6 +70,8 @@ private:
     bool m_idempotent = true;
     std::uint32_t m_methodIndex = 0;
     std::uint32_t m_urlIndex = 0;
+    std::uint32_t m_headersIndex = 0;
+    static constexpr std::size_t kResponseHeadersKept = 200'000;
 };
 
 } // namespace retrylab

@@ -16,10 +16,11 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
-                     MockServerHost *sharedServer)
+                     MockServerHost *sharedServer, const Redactor &redactor)
     : m_scenario(scenario)
     , m_log(std::move(log))
     , m_jsonlPath(std::move(jsonlPath))
+    , m_redactor(redactor)
     , m_server(sharedServer)
 {}
 
@@ -32,7 +33,7 @@ RunWorker::~RunWorker()
 void RunWorker::start()
 {
     QString error;
-    if (!m_jsonlPath.isEmpty() && !m_writer.open(m_jsonlPath, &error)) {
+    if (!m_jsonlPath.isEmpty() && !m_writer.open(m_jsonlPath, &error, m_redactor)) {
         Q_EMIT failed(error);
         return;
     }
@@ -63,7 +64,8 @@ void RunWorker::start()
             m_server = nullptr;
         }
         m_real = new RealScheduler(this);
-        m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients);
+        m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients,
+                                                      m_scenario.allowInvalidCertificates);
         m_engine = std::make_unique<RunEngine>(m_scenario, *m_real, *m_transport, *m_log);
     }
     m_engine->onFinished = [this] {
@@ -73,6 +75,7 @@ void RunWorker::start()
     m_ticker->setInterval(100);
     connect(m_ticker, &QTimer::timeout, this, &RunWorker::tick);
     m_ticker->start();
+    m_log->setRunInfo({m_scenario.toJson(), target, QDateTime::currentDateTimeUtc()});
     Q_EMIT started(target);
     m_engine->start();
     if (m_virtual)

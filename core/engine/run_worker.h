@@ -28,7 +28,7 @@ class RunWorker : public QObject
     Q_OBJECT
 public:
     RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
-              MockServerHost *sharedServer = nullptr);
+              MockServerHost *sharedServer = nullptr, const Redactor &redactor = Redactor());
     ~RunWorker() override;
 
     void start();
@@ -52,6 +52,7 @@ private:
     Scenario m_scenario;
     std::shared_ptr<AttemptLog> m_log;
     QString m_jsonlPath;
+    Redactor m_redactor;
     JsonlLogWriter m_writer;
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI

@@ -27,7 +27,9 @@ struct AttemptResponse {
     OutcomeClass outcome = OutcomeClass::Success;
     int status = 0;
     HeaderList headers;
-    QDateTime receivedAt; // wall clock, for HTTP-dates in Retry-After
+    QDateTime receivedAt;  // wall clock, for HTTP-dates in Retry-After
+    QString error;         // a transport failure's reason, as the network stack gave it
+    bool insecure = false; // the certificate was invalid and the person allowed it
 };
 
 // Sends attempts and reports how they ended. The real one speaks HTTP; the simulated one asks

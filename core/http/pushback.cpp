@@ -212,4 +212,28 @@ PushbackReading readPushback(int httpStatus, const HeaderList &headers, const QD
     return out;
 }
 
+QString formatHeaderBlock(const HeaderList &headers)
+{
+    QString block;
+    for (const auto &[name, value] : headers) {
+        if (!block.isEmpty())
+            block += u'\n';
+        block += QString::fromLatin1(name) + u": "_s + QString::fromLatin1(value);
+    }
+    return block;
+}
+
+HeaderList parseHeaderBlock(const QString &block)
+{
+    HeaderList headers;
+    for (const QString &line : block.split(u'\n', Qt::SkipEmptyParts)) {
+        const qsizetype colon = line.indexOf(u':');
+        if (colon <= 0)
+            continue;
+        headers.append(
+            {line.left(colon).trimmed().toLatin1(), line.mid(colon + 1).trimmed().toLatin1()});
+    }
+    return headers;
+}
+
 } // namespace retrylab

@@ -49,4 +49,8 @@ PushbackReading readPushback(int httpStatus, const HeaderList &headers, const QD
 // Every value of a header, by case-insensitive name, in order.
 QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name);
 
+// Headers as "Name: value" lines (for the log and exports), and back.
+QString formatHeaderBlock(const HeaderList &headers);
+HeaderList parseHeaderBlock(const QString &block);
+
 } // namespace retrylab

@@ -43,6 +43,18 @@ std::vector<JournalEntry> AttemptLog::journalRecords() const
     return m_journal;
 }
 
+void AttemptLog::setRunInfo(const RunInfo &info)
+{
+    QMutexLocker lock(&m_mutex);
+    m_runInfo = info;
+}
+
+AttemptLog::RunInfo AttemptLog::runInfo() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_runInfo;
+}
+
 std::size_t AttemptLog::journalSize() const
 {
     QMutexLocker lock(&m_mutex);

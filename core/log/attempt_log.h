@@ -4,9 +4,12 @@
 #include "attempt_record.h"
 #include "mock/request_journal.h"
 
+#include <QDateTime>
+#include <QJsonObject>
 #include <QMutex>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
 
 #include <atomic>
 #include <memory>
@@ -31,6 +34,16 @@ public:
     // The built-in server's own view of the run, added when the run ends.
     void appendJournal(std::vector<JournalEntry> entries);
     std::uint32_t intern(const QString &s); // index of a string; "" is 0
+
+    // What was run, against what, and when: exports need it (HAR's URLs and dates, the
+    // report's scenario); a log read back from a file gets it from the file.
+    struct RunInfo {
+        QJsonObject scenario;
+        QUrl target;
+        QDateTime startedAt;
+    };
+    void setRunInfo(const RunInfo &info);
+    RunInfo runInfo() const;
 
     // Reader side: safe from any thread.
     std::size_t size() const { return m_count.load(std::memory_order_acquire); }
@@ -63,6 +76,7 @@ private:
     std::vector<BreakerRecord> m_breakers;
     std::vector<JournalEntry> m_journal;
     QStringList m_strings{QString()};
+    RunInfo m_runInfo;
     QHash<QString, std::uint32_t> m_stringIndex;
 };
 

@@ -26,6 +26,9 @@ struct AttemptRecord {
     std::uint32_t method = 0;           // index into the string table
     std::uint32_t url = 0;              // index into the string table
     std::uint32_t idempotencyKey = 0;   // index; 0 is "no key"
+    std::uint32_t requestHeaders = 0;   // index: the scenario's own headers, "Name: value" lines
+    std::uint32_t responseHeaders = 0;  // index: the response's headers (0: none or not kept)
+    std::uint32_t detail = 0;           // index: why a transport failure happened (TLS reason...)
     qint64 scheduledUs = 0;             // when this attempt was planned to start
     qint64 startedUs = 0;               // when it was sent (or refused)
     qint64 finishedUs = 0;              // when its outcome was known
@@ -33,6 +36,7 @@ struct AttemptRecord {
     qint64 actualDelayUs = -1;          // the wait that really passed
     qint64 retryAfterUs = -1;           // what this attempt's response asked for (-1: nothing)
     bool shortened = false;             // the planned wait was cut to fit the time budget
+    bool insecure = false; // sent with an invalid certificate the person allowed for its host
     bool lastOfOperation = false;
 
     bool isRetry() const { return attempt > 1; }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jsonl_log.h"
 
+#include "http/request_headers.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -12,9 +16,97 @@ double ms(qint64 us)
 {
     return static_cast<double>(us) / 1000.0;
 }
+
+qint64 us(const QJsonValue &v, qint64 fallback)
+{
+    return v.isDouble() ? qRound64(v.toDouble() * 1000.0) : fallback;
+}
+
+QJsonArray headersToJson(const HeaderList &headers)
+{
+    QJsonArray a;
+    for (const auto &[name, value] : headers)
+        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
+                             {u"value"_s, QString::fromLatin1(value)}});
+    return a;
+}
+
+HeaderList headersFromJson(const QJsonValue &v)
+{
+    HeaderList h;
+    for (const QJsonValue &e : v.toArray())
+        h.append({e[u"name"_s].toString().toLatin1(), e[u"value"_s].toString().toLatin1()});
+    return h;
+}
+
+template<typename Enum, typename FromId>
+bool readEnum(const QJsonObject &o, const QString &key, Enum &out, FromId fromId, QString *error)
+{
+    if (!o.contains(key))
+        return true;
+    const auto v = fromId(o.value(key).toString());
+    if (!v) {
+        if (error)
+            *error = u"%1: '%2' is not a known value"_s.arg(key, o.value(key).toString());
+        return false;
+    }
+    out = *v;
+    return true;
+}
+
+std::optional<BreakerState> breakerStateFromId(const QString &id)
+{
+    for (BreakerState s : {BreakerState::Closed, BreakerState::Open, BreakerState::HalfOpen,
+                           BreakerState::ForcedOpen, BreakerState::Disabled})
+        if (breakerStateId(s) == id)
+            return s;
+    return std::nullopt;
+}
+
+std::optional<StopReason> stopReasonFromId(const QString &id)
+{
+    for (int i = 0; i <= static_cast<int>(StopReason::Stopped); ++i)
+        if (stopReasonId(static_cast<StopReason>(i)) == id)
+            return static_cast<StopReason>(i);
+    return std::nullopt;
+}
+
+std::optional<DelaySource> delaySourceFromId(const QString &id)
+{
+    for (DelaySource s : {DelaySource::Backoff, DelaySource::Server, DelaySource::Breaker})
+        if (delaySourceId(s) == id)
+            return s;
+    return std::nullopt;
+}
+
+QByteArray line(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+QJsonObject runToJson(const AttemptLog::RunInfo &info)
+{
+    return QJsonObject{{u"kind"_s, u"run"_s},
+                       {u"scenario"_s, info.scenario},
+                       {u"target"_s, info.target.toString()},
+                       {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
+}
 } // namespace
 
-QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run)
+HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log)
+{
+    HeaderList h = parseHeaderBlock(log.string(r.requestHeaders));
+    h += generatedHeaders(r.client, r.operation, r.attempt, log.string(r.idempotencyKey));
+    return h;
+}
+
+HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log)
+{
+    return parseHeaderBlock(log.string(r.responseHeaders));
+}
+
+QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run,
+                          const Redactor &redactor)
 {
     QJsonObject o{
         {u"kind"_s, u"attempt"_s},
@@ -30,7 +122,10 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
         {u"outcome"_s, outcome::id(r.outcome)},
         {u"status"_s, r.status},
         {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
+        {u"requestHeaders"_s, headersToJson(redactor.apply(requestHeadersOf(r, log)))},
     };
+    if (r.responseHeaders)
+        o.insert(u"responseHeaders"_s, headersToJson(redactor.apply(responseHeadersOf(r, log))));
     if (r.idempotencyKey)
         o.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
     if (r.retryAfterUs >= 0)
@@ -42,15 +137,66 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
         if (r.shortened)
             o.insert(u"shortened"_s, true);
     }
+    if (r.detail)
+        o.insert(u"detail"_s, log.string(r.detail));
+    if (r.insecure)
+        o.insert(u"insecure"_s, true);
     if (r.lastOfOperation)
         o.insert(u"stop"_s, stopReasonId(r.stop));
     return o;
 }
 
+std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error)
+{
+    AttemptRecord r;
+    const auto need = [&](const QString &key) {
+        if (o.value(key).isDouble())
+            return true;
+        if (error)
+            *error = u"%1: must be a number"_s.arg(key);
+        return false;
+    };
+    for (const QString &key :
+         {u"client"_s, u"operation"_s, u"attempt"_s, u"startedMs"_s, u"finishedMs"_s})
+        if (!need(key))
+            return std::nullopt;
+    r.client = static_cast<std::uint32_t>(o.value(u"client"_s).toInteger());
+    r.operation = static_cast<std::uint32_t>(o.value(u"operation"_s).toInteger());
+    r.attempt =
+        static_cast<std::uint16_t>(std::clamp<qint64>(o.value(u"attempt"_s).toInteger(), 1, 65535));
+    r.method = log.intern(o.value(u"method"_s).toString());
+    r.url = log.intern(o.value(u"url"_s).toString());
+    r.scheduledUs = us(o.value(u"scheduledMs"_s), 0);
+    r.startedUs = us(o.value(u"startedMs"_s), 0);
+    r.finishedUs = us(o.value(u"finishedMs"_s), 0);
+    r.status = static_cast<qint16>(o.value(u"status"_s).toInt());
+    r.retryAfterUs = us(o.value(u"retryAfterMs"_s), -1);
+    r.plannedDelayUs = us(o.value(u"plannedDelayMs"_s), -1);
+    r.actualDelayUs = us(o.value(u"actualDelayMs"_s), -1);
+    r.shortened = o.value(u"shortened"_s).toBool();
+    r.insecure = o.value(u"insecure"_s).toBool();
+    r.idempotencyKey = log.intern(o.value(u"idempotencyKey"_s).toString());
+    r.detail = log.intern(o.value(u"detail"_s).toString());
+    HeaderList own;
+    for (const auto &h : headersFromJson(o.value(u"requestHeaders"_s)))
+        if (!isGeneratedHeader(h.first))
+            own.append(h);
+    r.requestHeaders = log.intern(formatHeaderBlock(own));
+    r.responseHeaders =
+        log.intern(formatHeaderBlock(headersFromJson(o.value(u"responseHeaders"_s))));
+    if (!readEnum(o, u"outcome"_s, r.outcome, outcome::fromId, error) ||
+        !readEnum(o, u"breakerState"_s, r.breakerAtStart, breakerStateFromId, error) ||
+        !readEnum(o, u"delayReason"_s, r.delaySource, delaySourceFromId, error) ||
+        !readEnum(o, u"stop"_s, r.stop, stopReasonFromId, error))
+        return std::nullopt;
+    r.lastOfOperation = o.contains(u"stop"_s);
+    return r;
+}
+
 QJsonObject breakerToJson(const BreakerRecord &r, int run)
 {
     const auto &t = r.transition;
-    return QJsonObject{
+    QJsonObject o{
         {u"kind"_s, u"breaker"_s},
         {u"run"_s, run},
         {u"breaker"_s, static_cast<qint64>(r.breaker)},
@@ -62,11 +208,107 @@ QJsonObject breakerToJson(const BreakerRecord &r, int run)
         {u"windowFailures"_s, t.windowFailures},
         {u"consecutiveFailures"_s, t.consecutiveFailures},
     };
+    if (t.to == BreakerState::Open)
+        o.insert(u"openForMs"_s,
+                 ms(std::chrono::duration_cast<std::chrono::microseconds>(t.openFor).count()));
+    return o;
 }
 
-bool JsonlLogWriter::open(const QString &fileName, QString *error)
+std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *error)
+{
+    BreakerRecord r;
+    if (!o.value(u"atMs"_s).isDouble()) {
+        if (error)
+            *error = u"atMs: must be a number"_s;
+        return std::nullopt;
+    }
+    r.breaker = static_cast<std::uint32_t>(o.value(u"breaker"_s).toInteger());
+    r.atUs = us(o.value(u"atMs"_s), 0);
+    BreakerTransition &t = r.transition;
+    if (!readEnum(o, u"from"_s, t.from, breakerStateFromId, error) ||
+        !readEnum(o, u"to"_s, t.to, breakerStateFromId, error))
+        return std::nullopt;
+    t.at = std::chrono::microseconds(r.atUs);
+    t.reason = o.value(u"reason"_s).toString();
+    t.windowCalls = o.value(u"windowCalls"_s).toInt();
+    t.windowFailures = o.value(u"windowFailures"_s).toInt();
+    t.consecutiveFailures = o.value(u"consecutiveFailures"_s).toInt();
+    t.openFor = std::chrono::microseconds(us(o.value(u"openForMs"_s), 0));
+    return r;
+}
+
+JsonlReadResult readJsonlLog(const QString &fileName, AttemptLog &log)
+{
+    JsonlReadResult result;
+    QFile file(fileName);
+    if (!file.open(QIODevice::ReadOnly)) {
+        result.error = u"%1: cannot read: %2"_s.arg(fileName, file.errorString());
+        return result;
+    }
+    const QByteArray all = file.readAll();
+    const QList<QByteArray> lines = all.split('\n');
+    std::vector<AttemptRecord> attempts;
+    std::vector<BreakerRecord> breakers;
+    std::vector<JournalEntry> journal;
+    AttemptLog::RunInfo info;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QByteArray &text = lines[i];
+        if (text.trimmed().isEmpty())
+            continue;
+        const bool last = i == lines.size() - 1; // no newline after it: cut short
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+        const auto fail = [&](const QString &why) {
+            result.error = u"%1, line %2: %3"_s.arg(fileName).arg(i + 1).arg(why);
+            return result;
+        };
+        if (!doc.isObject()) {
+            if (last) {
+                ++result.truncatedLines;
+                continue;
+            }
+            return fail(parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                     : u"not a JSON object"_s);
+        }
+        const QJsonObject o = doc.object();
+        const QString kind = o.value(u"kind"_s).toString();
+        QString why;
+        if (kind == u"attempt"_s) {
+            const auto r = attemptFromJson(o, log, &why);
+            if (!r)
+                return fail(why);
+            attempts.push_back(*r);
+        } else if (kind == u"breaker"_s) {
+            const auto r = breakerFromJson(o, &why);
+            if (!r)
+                return fail(why);
+            breakers.push_back(*r);
+        } else if (kind == u"server"_s) {
+            journal.push_back(JournalEntry::fromJson(o));
+        } else if (kind == u"run"_s) {
+            info.scenario = o.value(u"scenario"_s).toObject();
+            info.target = QUrl(o.value(u"target"_s).toString());
+            info.startedAt =
+                QDateTime::fromString(o.value(u"startedAt"_s).toString(), Qt::ISODateWithMs);
+        } else {
+            return fail(u"kind: '%1' is not attempt, breaker, server or run"_s.arg(kind));
+        }
+    }
+    for (const AttemptRecord &r : attempts)
+        log.append(r);
+    for (const BreakerRecord &b : breakers)
+        log.appendBreaker(b);
+    log.appendJournal(std::move(journal));
+    log.setRunInfo(info);
+    result.ok = true;
+    return result;
+}
+
+bool JsonlLogWriter::open(const QString &fileName, QString *error, const Redactor &redactor)
 {
     m_file.setFileName(fileName);
+    m_redactor = redactor;
+    m_headerWritten = false;
     m_written = m_breakersWritten = m_journalWritten = 0;
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
         if (error)
@@ -76,31 +318,49 @@ bool JsonlLogWriter::open(const QString &fileName, QString *error)
     return true;
 }
 
-qint64 JsonlLogWriter::flush(const AttemptLog &log)
+QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
 {
-    if (!m_file.isOpen())
-        return 0;
     QByteArray batch;
     qint64 n = 0;
+    if (!m_headerWritten) {
+        const auto info = log.runInfo();
+        if (!info.scenario.isEmpty()) {
+            batch += line(runToJson(info));
+            m_headerWritten = true;
+        }
+    }
     log.forEach(
         [&](const AttemptRecord &r) {
-            batch += QJsonDocument(attemptToJson(r, log)).toJson(QJsonDocument::Compact) + '\n';
+            batch += line(attemptToJson(r, log, 1, m_redactor));
             ++n;
         },
         m_written);
     m_written += static_cast<std::size_t>(n);
-    const auto breakers = log.breakerRecords();
-    for (std::size_t i = m_breakersWritten; i < breakers.size(); ++i, ++n)
-        batch += QJsonDocument(breakerToJson(breakers[i])).toJson(QJsonDocument::Compact) + '\n';
-    m_breakersWritten = breakers.size();
-    const auto journal = log.journalRecords();
-    for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n) {
-        QJsonObject o = journal[i].toJson();
-        o.insert(u"kind"_s, u"server"_s);
-        batch += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    if (log.breakerCount() > m_breakersWritten) {
+        const auto breakers = log.breakerRecords();
+        for (std::size_t i = m_breakersWritten; i < breakers.size(); ++i, ++n)
+            batch += line(breakerToJson(breakers[i]));
+        m_breakersWritten = breakers.size();
     }
-    m_journalWritten = journal.size();
-    m_file.write(batch);
+    if (log.journalSize() > m_journalWritten) {
+        const auto journal = log.journalRecords();
+        for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n) {
+            QJsonObject o = journal[i].toJson();
+            o.insert(u"kind"_s, u"server"_s);
+            batch += line(o);
+        }
+        m_journalWritten = journal.size();
+    }
+    *count = n;
+    return batch;
+}
+
+qint64 JsonlLogWriter::flush(const AttemptLog &log)
+{
+    if (!m_file.isOpen())
+        return 0;
+    qint64 n = 0;
+    m_file.write(pending(log, &n));
     m_file.flush();
     return n;
 }
@@ -108,6 +368,22 @@ qint64 JsonlLogWriter::flush(const AttemptLog &log)
 void JsonlLogWriter::close()
 {
     m_file.close();
+}
+
+bool JsonlLogWriter::write(const AttemptLog &log, const QString &fileName, const Redactor &redactor,
+                           QString *error)
+{
+    JsonlLogWriter w;
+    w.m_redactor = redactor;
+    qint64 n = 0;
+    const QByteArray all = w.pending(log, &n);
+    QSaveFile file(fileName);
+    if (!file.open(QIODevice::WriteOnly) || file.write(all) != all.size() || !file.commit()) {
+        if (error)
+            *error = u"%1: cannot write: %2"_s.arg(fileName, file.errorString());
+        return false;
+    }
+    return true;
 }
 
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "attempt_log.h"
+#include "redactor.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -9,25 +10,53 @@
 namespace retrylab {
 
 // One record as JSON, with the field names of DESIGN.md's record (times in milliseconds since
-// the run started).
-QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1);
+// the run started). Request headers are the scenario's own plus those Retry Lab adds; secrets
+// are redacted by `redactor`.
+QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
+                          const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
+// The full request headers of an attempt, and the response's (empty when not kept).
+HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log);
+HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log);
 
-// Streams a log to a JSON Lines file while the run goes on: each flush() appends what was
-// added since the last one and flushes the file, so a killed process loses at most the last
-// batch. Breaker transitions are records of kind "breaker", the server's journal entries
-// (added at the end of a run against the built-in server) of kind "server".
+// Reads records back (strings go into `log`'s table); says what is wrong otherwise.
+std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);
+std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *error);
+
+// Reads a JSON Lines log written by JsonlLogWriter into an empty log: the run line, attempts,
+// breaker transitions and server entries. A bad line is reported with its number and nothing
+// is half-read; a last line cut short by a killed process is skipped and counted.
+struct JsonlReadResult {
+    bool ok = false;
+    QString error;
+    int truncatedLines = 0; // an unfinished last line (the process died mid-write)
+};
+JsonlReadResult readJsonlLog(const QString &fileName, AttemptLog &log);
+
+// Streams a log to a JSON Lines file while the run goes on: the first line describes the run
+// (kind "run": scenario, target, start time), then each flush() appends what was added since
+// the last one and flushes the file, so a killed process loses at most the last batch.
+// Breaker transitions are records of kind "breaker", the server's journal entries (added at
+// the end of a run against the built-in server) of kind "server".
 class JsonlLogWriter
 {
 public:
-    bool open(const QString &fileName, QString *error);
+    bool open(const QString &fileName, QString *error, const Redactor &redactor = Redactor());
     // Writes new records; returns how many.
     qint64 flush(const AttemptLog &log);
     void close();
     bool isOpen() const { return m_file.isOpen(); }
 
+    // The whole log at once, written atomically.
+    static bool write(const AttemptLog &log, const QString &fileName, const Redactor &redactor,
+                      QString *error);
+
 private:
+    QByteArray pending(const AttemptLog &log, qint64 *count);
+
     QFile m_file;
+    Redactor m_redactor;
+    bool m_headerWritten = false;
     std::size_t m_written = 0;
     std::size_t m_breakersWritten = 0;
     std::size_t m_journalWritten = 0;

@@ -5,6 +5,31 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
+JournalEntry JournalEntry::fromJson(const QJsonObject &o)
+{
+    const auto duration = [&](const QString &key) -> std::optional<Duration> {
+        if (!o.value(key).isDouble())
+            return std::nullopt;
+        return std::chrono::microseconds(qRound64(o.value(key).toDouble() * 1000.0));
+    };
+    JournalEntry e;
+    e.id = o.value(u"id"_s).toInteger();
+    e.at = duration(u"atMs"_s).value_or(Duration::zero());
+    e.wallTime = QDateTime::fromString(o.value(u"time"_s).toString(), Qt::ISODateWithMs);
+    e.method = o.value(u"method"_s).toString();
+    e.path = o.value(u"path"_s).toString();
+    e.clientId = o.value(u"clientId"_s).toString();
+    e.attempt = o.value(u"attempt"_s).toInt();
+    e.idempotencyKey = o.value(u"idempotencyKey"_s).toString();
+    e.decision = o.value(u"decision"_s).toString();
+    e.status = o.value(u"status"_s).toInt();
+    e.askedWait = duration(u"askedWaitMs"_s);
+    e.allowedBackAt = duration(u"allowedBackAtMs"_s);
+    e.earlyBy = duration(u"earlyByMs"_s);
+    e.latency = duration(u"latencyMs"_s).value_or(Duration::zero());
+    return e;
+}
+
 QJsonObject JournalEntry::toJson() const
 {
     QJsonObject o{

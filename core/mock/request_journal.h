@@ -30,6 +30,7 @@ struct JournalEntry {
     Duration latency{0};
 
     QJsonObject toJson() const;
+    static JournalEntry fromJson(const QJsonObject &o); // unknown fields are ignored
 };
 
 // The server's request journal: a bounded ring of entries, with a count of those dropped, and

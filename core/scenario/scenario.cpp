@@ -48,6 +48,9 @@ QJsonObject Scenario::toJson() const
         target.insert(u"profile"_s, profile.toJson());
     else
         target.insert(u"url"_s, url.toString());
+    if (!allowInvalidCertificates.isEmpty())
+        target.insert(u"allowInvalidCertificatesFor"_s,
+                      QJsonArray::fromStringList(allowInvalidCertificates));
     QJsonObject o{
         {u"version"_s, kVersion},
         {u"name"_s, name},
@@ -72,6 +75,8 @@ QJsonObject Scenario::toJson() const
         {u"simulation"_s,
          QJsonObject{{u"networkDelayMs"_s, toMs(networkDelay)}, {u"contention"_s, contention}}},
     };
+    if (!expectations.isEmpty())
+        o.insert(u"expectations"_s, expectations.toJson());
     if (!compare.isEmpty()) {
         QJsonArray list;
         for (const NamedPolicy &p : compare)
@@ -108,7 +113,18 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
     root.read(u"description"_s, s.description);
 
     const JsonReader target = root.child(u"target"_s);
-    target.rejectUnknown({u"kind"_s, u"profile"_s, u"url"_s});
+    target.rejectUnknown({u"kind"_s, u"profile"_s, u"url"_s, u"allowInvalidCertificatesFor"_s});
+    if (json.value(u"target"_s).toObject().contains(u"allowInvalidCertificatesFor"_s)) {
+        const QJsonValue hosts =
+            json.value(u"target"_s).toObject().value(u"allowInvalidCertificatesFor"_s);
+        bool ok = hosts.isArray();
+        for (const QJsonValue &h : hosts.toArray()) {
+            ok = ok && h.isString() && !h.toString().trimmed().isEmpty();
+            s.allowInvalidCertificates << h.toString().trimmed().toLower();
+        }
+        if (!ok)
+            target.problem(u"allowInvalidCertificatesFor"_s, u"must be a list of host names"_s);
+    }
     QString kind = u"builtin"_s;
     target.readId<QString>(u"kind"_s, kind,
                            [](const QString &v) -> std::optional<QString> {
@@ -186,14 +202,35 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
 
     FieldProblems policyProblems;
     if (json.contains(u"policy"_s)) {
+        const QJsonObject policy = json.value(u"policy"_s).toObject();
         if (!json.value(u"policy"_s).isObject()) {
             root.problem(u"policy"_s, u"must be an object"_s);
+        } else if (policy.contains(u"preset"_s)) {
+            // A library preset by name: {"preset": "aws-sdk-standard"}.
+            const QString id = policy.value(u"preset"_s).toString();
+            if (policy.size() > 1)
+                root.problem(u"policy"_s, u"a preset cannot be combined with other fields"_s);
+            else if (const auto preset = findPreset(id))
+                s.policy = preset->policy;
+            else
+                root.problem(u"policy.preset"_s, u"'%1' is not a preset (one of: %2)"_s.arg(id, [] {
+                    QStringList ids;
+                    for (const auto &p : policyPresets())
+                        ids << p.id;
+                    return ids.join(u", "_s);
+                }()));
         } else if (auto p = ClientPolicy::fromJson(json.value(u"policy"_s).toObject(),
                                                    &policyProblems)) {
             s.policy = *p;
         }
         for (const auto &p : policyProblems)
             out.append({u"policy."_s + p.field, p.message});
+    }
+    if (json.contains(u"expectations"_s)) {
+        if (!json.value(u"expectations"_s).isObject())
+            root.problem(u"expectations"_s, u"must be an object"_s);
+        else if (auto e = Expectations::fromJson(json.value(u"expectations"_s).toObject(), &out))
+            s.expectations = *e;
     }
     if (json.contains(u"compare"_s)) {
         const QJsonValue list = json.value(u"compare"_s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "expectations.h"
 #include "mock/fault_profile.h"
 #include "policy/client_policy.h"
 
@@ -35,6 +36,9 @@ struct Scenario {
     bool builtinServer = true;
     FaultProfile profile;
     QUrl url;
+    // Hosts whose invalid TLS certificates the person explicitly accepts; attempts to them are
+    // marked in the log. Empty: every certificate error fails the attempt.
+    QStringList allowInvalidCertificates;
 
     // Request.
     QByteArray method = "GET";
@@ -62,6 +66,9 @@ struct Scenario {
     // identically seeded server; empty for a single run.
     static constexpr int kMaxCompared = 4;
     QList<NamedPolicy> compare;
+
+    // What a QA pipeline asserts about the run (headless exit code 1 when one fails).
+    Expectations expectations;
     // The single run of compare[i]: this scenario with that policy.
     Scenario variant(int i) const;
 

@@ -3,12 +3,17 @@
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslError>
+
+using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-HttpTransport::HttpTransport(const QUrl &base, int clients, QObject *parent)
+HttpTransport::HttpTransport(const QUrl &base, int clients,
+                             const QStringList &allowInvalidCertificates, QObject *parent)
     : QObject(parent)
     , m_base(base)
+    , m_allowInvalid(allowInvalidCertificates)
 {
     const int count = std::max(1, (clients + kClientsPerManager - 1) / kClientsPerManager);
     for (int i = 0; i < count; ++i) {
@@ -41,6 +46,19 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
     QNetworkAccessManager &nam = *m_managers[(r.client / kClientsPerManager) % m_managers.size()];
     QNetworkReply *reply = nam.sendCustomRequest(request, r.method, r.body);
     m_inFlight.insert(r.id, reply);
+#ifndef QT_NO_SSL
+    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
+        QStringList reasons;
+        for (const QSslError &e : errors)
+            reasons << e.errorString();
+        const QString host = reply->url().host().toLower();
+        if (m_allowInvalid.contains(host)) {
+            m_insecure.insert(reply);
+            reply->ignoreSslErrors(errors);
+        }
+        m_sslErrors.insert(reply, u"TLS: %1 (%2)"_s.arg(reasons.join(u"; "_s), host));
+    });
+#endif
     connect(
         reply, &QNetworkReply::finished, this, [this, reply, id = r.id, done = std::move(done)] {
             m_inFlight.remove(id);
@@ -50,6 +68,12 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
             response.headers = reply->rawHeaderPairs();
             response.outcome = response.status > 0 ? outcome::fromStatus(response.status)
                                                    : outcome::fromNetworkError(reply->error());
+            response.insecure = m_insecure.remove(reply);
+            const QString tls = m_sslErrors.take(reply);
+            if (response.status == 0 && reply->error() != QNetworkReply::NoError)
+                response.error = tls.isEmpty() ? reply->errorString() : tls;
+            else if (response.insecure)
+                response.error = tls + u", accepted for this host"_s;
             reply->deleteLater();
             done(response);
         });
@@ -58,6 +82,8 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
 void HttpTransport::cancel(std::uint64_t id)
 {
     if (QNetworkReply *reply = m_inFlight.take(id)) {
+        m_sslErrors.remove(reply);
+        m_insecure.remove(reply);
         reply->disconnect(this);
         reply->abort();
         reply->deleteLater();

@@ -5,6 +5,8 @@
 
 #include <QHash>
 #include <QObject>
+#include <QSet>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -22,7 +24,10 @@ class HttpTransport final : public QObject, public Transport
 {
     Q_OBJECT
 public:
-    HttpTransport(const QUrl &base, int clients, QObject *parent = nullptr);
+    // `allowInvalidCertificates`: hosts whose certificate errors the person accepted; their
+    // responses are marked insecure. Any other certificate error fails the attempt as TLS.
+    HttpTransport(const QUrl &base, int clients, const QStringList &allowInvalidCertificates = {},
+                  QObject *parent = nullptr);
     ~HttpTransport() override;
 
     void send(const AttemptRequest &request, Done done) override;
@@ -33,6 +38,9 @@ public:
 
 private:
     QUrl m_base;
+    QStringList m_allowInvalid;
+    QHash<QNetworkReply *, QString> m_sslErrors; // what was wrong with a certificate
+    QSet<QNetworkReply *> m_insecure;
     std::vector<std::unique_ptr<QNetworkAccessManager>> m_managers;
     QHash<std::uint64_t, QNetworkReply *> m_inFlight;
 };

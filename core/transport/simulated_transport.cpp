@@ -36,7 +36,7 @@ void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
                 ++m_conflicts;
             const int status = won ? 200 : 409;
             deliver(req.id, m_scheduler.now() + m_delay,
-                    {outcome::fromStatus(status), status, {}, {}}, done);
+                    {outcome::fromStatus(status), status, {}, {}, {}, false}, done);
         });
     });
 }
@@ -98,12 +98,13 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
                     answered = true;
                     m_decider.finished();
                     deliver(req.id, now + m_delay,
-                            {outcome::fromStatus(status), status, headers, {}}, done);
+                            {outcome::fromStatus(status), status, headers, {}, {}, false}, done);
                     return;
                 case IdempotencyStore::Verdict::InFlight:
                 case IdempotencyStore::Verdict::PayloadMismatch:
                     m_decider.finished();
-                    deliver(req.id, now + m_delay, {OutcomeClass::ClientError, 409, {}, {}}, done);
+                    deliver(req.id, now + m_delay,
+                            {OutcomeClass::ClientError, 409, {}, {}, {}, false}, done);
                     return;
                 }
             }
@@ -137,10 +138,10 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
         AttemptResponse response;
         switch (d.kind) {
         case FaultKind::Respond:
-            response = {outcome::fromStatus(status), status, headers, {}};
+            response = {outcome::fromStatus(status), status, headers, {}, {}, false};
             break;
         case FaultKind::SlowBody:
-            response = {outcome::fromStatus(status), status, headers, {}};
+            response = {outcome::fromStatus(status), status, headers, {}, {}, false};
             deliver(req.id, ready + d.slowBodyOver + m_delay, response, done);
             return;
         case FaultKind::Hang:
@@ -155,7 +156,7 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
         case FaultKind::Garbage:
         case FaultKind::CommitThenLose:
             // What Qt reports for each of these on a real socket (see tst_mock_server).
-            response = {OutcomeClass::ConnectionReset, 0, {}, {}};
+            response = {OutcomeClass::ConnectionReset, 0, {}, {}, {}, false};
             break;
         }
         if (d.askedWait && d.kind == FaultKind::Respond)

@@ -153,6 +153,7 @@ void TimelineChart::fitRanges()
     const double end = a ? std::max(1.0, double(a->timeline().endUs()) / 1e6 * 1.02) : 10.0;
     const int lanes = a ? std::max(1, a->timeline().lanes()) : 10;
     m_x->setRange(0, end);
+    m_x->applyNiceNumbers();
     m_y->setRange(0, lanes); // many lanes are merged into rows; zoom in to tell them apart
 }
 

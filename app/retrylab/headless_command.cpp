@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "headless_command.h"
+
+#include "engine/headless_run.h"
+#include "report/html_report.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+bool wants(int argc, char *argv[], const char *flag)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::strcmp(argv[i], flag) == 0 || std::strncmp(argv[i], flag, std::strlen(flag)) == 0)
+            return true;
+    return false;
+}
+} // namespace
+
+int runHeadlessCommand(int argc, char *argv[])
+{
+    // Charts for the report are drawn offscreen; everything else needs no GUI at all.
+    std::unique_ptr<QCoreApplication> application;
+    if (wants(argc, argv, "--report")) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        application = std::make_unique<QApplication>(argc, argv);
+    } else {
+        application = std::make_unique<QCoreApplication>(argc, argv);
+    }
+    QCoreApplication::setApplicationName(u"retrylab"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(RETRYLAB_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Retry Lab, headless: run a scenario, check its expectations, write its files."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption headless(u"headless"_s, u"Run a scenario without a window."_s);
+    const QCommandLineOption scenario(u"scenario"_s, u"The scenario to run."_s, u"FILE"_s);
+    const QCommandLineOption seed(u"seed"_s, u"Override the scenario's seed."_s, u"N"_s);
+    const QCommandLineOption simulated(u"simulated"_s, u"Run in simulated time."_s);
+    const QCommandLineOption log(u"log"_s, u"Stream the attempt log to FILE (JSON Lines)."_s,
+                                 u"FILE.jsonl"_s);
+    const QCommandLineOption summary(u"summary"_s, u"Write the summary to FILE (JSON)."_s,
+                                     u"FILE.json"_s);
+    const QCommandLineOption gridClients(
+        u"grid-clients"_s,
+        u"Run the contention experiment for these client counts (comma-separated)."_s,
+        u"N,N,..."_s);
+    const QCommandLineOption gridStrategies(
+        u"grid-strategies"_s, u"Backoff strategies for the experiment (comma-separated)."_s,
+        u"KIND,..."_s);
+    const QCommandLineOption trials(u"trials"_s, u"Seeded trials per experiment cell."_s, u"N"_s,
+                                    u"1"_s);
+    const QCommandLineOption csv(
+        u"csv"_s, u"Write the attempts as CSV to FILE (breakers and server journal beside it)."_s,
+        u"FILE.csv"_s);
+    const QCommandLineOption har(u"har"_s, u"Write the attempts as HAR 1.2 to FILE."_s,
+                                 u"FILE.har"_s);
+    const QCommandLineOption report(u"report"_s, u"Write a one-page HTML report with the charts."_s,
+                                    u"FILE.html"_s);
+    const QCommandLineOption redact(
+        u"redact"_s, u"Also hide this header's value in every file written (repeatable)."_s,
+        u"HEADER"_s);
+    const QCommandLineOption noRedact(
+        u"no-redact"_s, u"Write secret headers (Authorization, Cookie...) as they are."_s);
+    parser.addOptions({headless, scenario, seed, simulated, log, summary, csv, har, report, redact,
+                       noRedact, gridClients, gridStrategies, trials});
+    if (!parser.parse(QCoreApplication::arguments())) {
+        std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(u"help"_s))
+        parser.showHelp(0);
+    retrylab::HeadlessOptions o;
+    o.scenarioFile = parser.value(scenario);
+    if (parser.isSet(seed)) {
+        bool ok = false;
+        o.seed = parser.value(seed).toULongLong(&ok);
+        if (!ok) {
+            std::fprintf(stderr, "retrylab: --seed: '%s' is not a whole number\n",
+                         qUtf8Printable(parser.value(seed)));
+            return 2;
+        }
+    }
+    o.simulated = parser.isSet(simulated);
+    o.logFile = parser.value(log);
+    o.summaryFile = parser.value(summary);
+    o.csvFile = parser.value(csv);
+    o.harFile = parser.value(har);
+    o.reportFile = parser.value(report);
+    o.redactHeaders = parser.values(redact);
+    o.redact = !parser.isSet(noRedact);
+    o.writeReport = retrylab::writeHtmlReport;
+    o.gridClients = parser.value(gridClients);
+    o.gridStrategies = parser.value(gridStrategies);
+    bool trialsOk = false;
+    o.trials = parser.value(trials).toInt(&trialsOk);
+    if (!trialsOk || o.trials < 1) {
+        std::fprintf(stderr, "retrylab: --trials: '%s' is not a number above 0\n",
+                     qUtf8Printable(parser.value(trials)));
+        return 2;
+    }
+    return retrylab::runHeadless(o);
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "har_export.h"
+
+#include "csv_export.h"
+#include "jsonl_log.h"
+
+#include <QJsonArray>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+QJsonArray harHeaders(const HeaderList &headers)
+{
+    QJsonArray a;
+    for (const auto &[name, value] : headers)
+        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
+                             {u"value"_s, QString::fromLatin1(value)}});
+    return a;
+}
+
+QString statusText(int status)
+{
+    switch (status) {
+    case 200:
+        return u"OK"_s;
+    case 201:
+        return u"Created"_s;
+    case 204:
+        return u"No Content"_s;
+    case 400:
+        return u"Bad Request"_s;
+    case 404:
+        return u"Not Found"_s;
+    case 408:
+        return u"Request Timeout"_s;
+    case 409:
+        return u"Conflict"_s;
+    case 422:
+        return u"Unprocessable Content"_s;
+    case 429:
+        return u"Too Many Requests"_s;
+    case 500:
+        return u"Internal Server Error"_s;
+    case 502:
+        return u"Bad Gateway"_s;
+    case 503:
+        return u"Service Unavailable"_s;
+    case 504:
+        return u"Gateway Timeout"_s;
+    default:
+        return QString();
+    }
+}
+
+double ms(qint64 us)
+{
+    return double(us) / 1000.0;
+}
+} // namespace
+
+QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
+{
+    const AttemptLog::RunInfo info = log.runInfo();
+    const QDateTime start = info.startedAt.isValid() ? info.startedAt.toUTC()
+                                                     : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const QJsonObject request = info.scenario.value(u"request"_s).toObject();
+    const QString body = request.value(u"body"_s).toString();
+    QJsonArray entries;
+    log.forEach([&](const AttemptRecord &r) {
+        QString path = log.string(r.url);
+        QUrl url = QUrl(path);
+        if (url.isRelative() && info.target.isValid())
+            url = info.target.resolved(url);
+        if (url.scheme() != u"http"_s && url.scheme() != u"https"_s) {
+            // A simulated run has no real address: give browsers one they accept.
+            url.setScheme(u"http"_s);
+            url.setHost(u"simulated.invalid"_s);
+        }
+        const bool sent = !outcome::isLocalRejection(r.outcome);
+        const HeaderList response = responseHeadersOf(r, log);
+        QString mime;
+        qint64 contentLength = -1;
+        for (const auto &[name, value] : response) {
+            if (name.compare("content-type", Qt::CaseInsensitive) == 0)
+                mime = QString::fromLatin1(value);
+            if (name.compare("content-length", Qt::CaseInsensitive) == 0)
+                contentLength = value.toLongLong();
+        }
+        QJsonArray query;
+        const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
+        for (const auto &[k, v] : items)
+            query.append(QJsonObject{{u"name"_s, k}, {u"value"_s, v}});
+        QJsonObject req{
+            {u"method"_s, log.string(r.method)},
+            {u"url"_s, url.toString()},
+            {u"httpVersion"_s, u"HTTP/1.1"_s},
+            {u"cookies"_s, QJsonArray()},
+            {u"headers"_s, harHeaders(redactor.apply(requestHeadersOf(r, log)))},
+            {u"queryString"_s, query},
+            {u"headersSize"_s, -1},
+            {u"bodySize"_s, body.isEmpty() ? 0 : qint64(body.toUtf8().size())},
+        };
+        if (!body.isEmpty())
+            req.insert(u"postData"_s,
+                       QJsonObject{{u"mimeType"_s, u"application/json"_s}, {u"text"_s, body}});
+        const QJsonObject res{
+            {u"status"_s, r.status},
+            {u"statusText"_s, statusText(r.status)},
+            {u"httpVersion"_s, r.status ? u"HTTP/1.1"_s : QString()},
+            {u"cookies"_s, QJsonArray()},
+            {u"headers"_s, harHeaders(redactor.apply(response))},
+            {u"content"_s,
+             QJsonObject{{u"size"_s, std::max<qint64>(0, contentLength)}, {u"mimeType"_s, mime}}},
+            {u"redirectURL"_s, QString()},
+            {u"headersSize"_s, -1},
+            {u"bodySize"_s, contentLength},
+        };
+        const double took = std::max(0.0, ms(r.finishedUs - r.startedUs));
+        QJsonObject meta{
+            {u"sent"_s, sent},
+            {u"client"_s, qint64(r.client)},
+            {u"operation"_s, qint64(r.operation)},
+            {u"attempt"_s, r.attempt},
+            {u"outcome"_s, outcome::id(r.outcome)},
+            {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
+            {u"scheduledMs"_s, ms(r.scheduledUs)},
+            {u"startedMs"_s, ms(r.startedUs)},
+        };
+        if (r.idempotencyKey)
+            meta.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
+        if (r.plannedDelayUs >= 0) {
+            meta.insert(u"plannedDelayMs"_s, ms(r.plannedDelayUs));
+            meta.insert(u"actualDelayMs"_s, ms(r.actualDelayUs));
+            meta.insert(u"delayReason"_s, delaySourceId(r.delaySource));
+        }
+        if (r.retryAfterUs >= 0)
+            meta.insert(u"retryAfterMs"_s, ms(r.retryAfterUs));
+        if (r.lastOfOperation)
+            meta.insert(u"stop"_s, stopReasonId(r.stop));
+        if (r.insecure)
+            meta.insert(u"insecureCertificateAllowed"_s, true);
+        QJsonObject entry{
+            {u"startedDateTime"_s, start.addMSecs(r.startedUs / 1000).toString(Qt::ISODateWithMs)},
+            {u"time"_s, took},
+            {u"request"_s, req},
+            {u"response"_s, res},
+            {u"cache"_s, QJsonObject()},
+            {u"timings"_s, QJsonObject{{u"blocked"_s, -1},
+                                       {u"dns"_s, -1},
+                                       {u"connect"_s, -1},
+                                       {u"ssl"_s, -1},
+                                       {u"send"_s, 0},
+                                       {u"wait"_s, took},
+                                       {u"receive"_s, 0}}},
+            {u"_retrylab"_s, meta},
+        };
+        if (r.detail)
+            entry.insert(u"_error"_s, log.string(r.detail));
+        entries.append(entry);
+    });
+    QJsonObject harLog{
+        {u"version"_s, u"1.2"_s},
+        {u"creator"_s, QJsonObject{{u"name"_s, u"Retry Lab"_s},
+                                   {u"version"_s, QStringLiteral(RETRYLAB_VERSION)}}},
+        {u"entries"_s, entries},
+    };
+    if (!info.scenario.isEmpty())
+        harLog.insert(u"comment"_s,
+                      u"Scenario: %1"_s.arg(info.scenario.value(u"name"_s).toString()));
+    return QJsonDocument(QJsonObject{{u"log"_s, harLog}});
+}
+
+bool writeHar(const AttemptLog &log, const QString &fileName, const Redactor &redactor,
+              QString *error)
+{
+    return writeFileAtomically(fileName, toHar(log, redactor).toJson(QJsonDocument::Indented),
+                               error);
+}
+
+} // namespace retrylab

@@ -4,6 +4,8 @@
 #include "http/idempotency.h"
 #include "http/request_headers.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -218,7 +220,7 @@ void RunEngine::attempt(std::uint64_t opId)
     breaker.poll();
     rec.breakerAtStart = breaker.state();
 
-    if (m_stopping && op.attempts > 1) {
+    if (m_stopping) {
         endUnsent(opId, rec, OutcomeClass::Cancelled, StopReason::Stopped);
         return;
     }
@@ -385,6 +387,16 @@ void RunEngine::finishOperation(std::uint64_t opId)
 void RunEngine::stop()
 {
     m_stopping = true;
+    // Operations waiting out a delay end now, their next attempt recorded as cancelled: a
+    // stopped run does not sit through backoffs and Retry-After waits. Attempts in flight
+    // still land. The timers left behind find no operation and do nothing.
+    std::vector<std::uint64_t> waiting;
+    for (const auto &[id, op] : m_ops)
+        if (op->inflight == 0)
+            waiting.push_back(id);
+    std::sort(waiting.begin(), waiting.end()); // the log's order does not depend on hashing
+    for (std::uint64_t id : waiting)
+        attempt(id);
     checkFinished();
 }
 

@@ -138,6 +138,8 @@ void RunWorker::complete()
         return;
     m_done = true;
     m_ticker->stop();
+    if (m_real)
+        m_real->clear(); // retries that a Stop cancelled leave their timers behind
     std::vector<JournalEntry> journal;
     if (m_simulated)
         journal = m_simulated->journal().since(0);

@@ -3,6 +3,8 @@
 
 #include "http/retry_after.h"
 
+#include <QUrl>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -22,9 +24,12 @@ void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
     // Read: reaches the server after one delay and sees the current version.
     m_scheduler.at(m_scheduler.now() + m_delay, [this, req, done = std::move(done)] {
         const qint64 seen = m_version;
-        const FaultDecision d = m_decider.decide(
-            {QString::fromLatin1(req.method), req.path, QString::number(req.client), {}},
-            m_scheduler.now(), m_epoch.addMSecs(toMs(m_scheduler.now())));
+        const FaultDecision d =
+            m_decider.decide({QString::fromLatin1(req.method),
+                              QUrl(req.path).path(),
+                              QString::number(req.client),
+                              {}},
+                             m_scheduler.now(), m_epoch.addMSecs(toMs(m_scheduler.now())));
         m_decider.finished();
         // Write: the read's answer goes back, the conditional write comes in.
         const Duration write = m_scheduler.now() + d.latency + 2 * m_delay;
@@ -65,20 +70,21 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
         const QDateTime wall = m_epoch.addMSecs(toMs(now));
         const QString method = QString::fromLatin1(req.method);
         const QString client = QString::number(req.client);
+        const QString path = QUrl(req.path).path(); // routes match the path, as on a socket
         JournalEntry e;
         e.at = now;
         e.wallTime = wall;
         e.method = method;
-        e.path = req.path;
+        e.path = path;
         e.clientId = client;
         e.attempt = req.attempt;
         e.idempotencyKey = req.idempotencyKey;
         const qint64 journalId = m_journal.arrive(std::move(e)).id;
         const FaultDecision d =
-            m_decider.decide({method, req.path, client, req.idempotencyKey}, now, wall);
+            m_decider.decide({method, path, client, req.idempotencyKey}, now, wall);
         m_journal.setOutcome(journalId, d.label, d.status, d.latency);
 
-        const bool payments = req.method == "POST" && req.path == u"/payments"_s;
+        const bool payments = req.method == "POST" && path == u"/payments"_s;
         int status = d.status;
         HeaderList headers = d.headers;
         headers.append({"Date", formatHttpDate(wall)});

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What leaves Retry Lab: JSON Lines (and back), CSV, HAR, with secrets redacted.
+#include "engine/run_engine.h"
+#include "engine/virtual_scheduler.h"
+#include "log/csv_export.h"
+#include "log/har_export.h"
+#include "log/jsonl_log.h"
+#include "log/run_summary.h"
+#include "transport/simulated_transport.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+Scenario payments()
+{
+    Scenario s;
+    s.name = u"export"_s;
+    s.simulated = true;
+    s.clients = 5;
+    s.operationsPerClient = 10;
+    s.method = "POST";
+    s.path = u"/payments?currency=EUR"_s;
+    s.body = R"({"amount": 5})";
+    s.headers = {
+        {"Authorization", "Bearer s3cret"}, {"X-Api-Key", "k-123"}, {"Accept", "application/json"}};
+    s.keys = KeyMode::PerOperation;
+    s.profile = *FaultProfile::ready(u"payments-lossy"_s);
+    s.policy.breaker.enabled = true;
+    s.policy.breaker.consecutiveFailures = 1;
+    s.policy.breaker.openDuration = 100ms;
+    s.sharedBreaker = true; // one breaker that trips now and then: refusals in the log
+    s.seed = 21;
+    return s;
+}
+
+struct SimRun {
+    explicit SimRun(const Scenario &s)
+        : transport(scheduler, s.profile, s.seed, s.networkDelay)
+        , engine(s, scheduler, transport, log)
+    {
+        log.setRunInfo({s.toJson(), QUrl(u"http://127.0.0.1:8080/"_s),
+                        QDateTime(QDate(2026, 11, 29), QTime(10, 0), Qt::UTC)});
+        engine.start();
+        scheduler.run();
+        log.appendJournal(transport.journal().since(0));
+    }
+    VirtualScheduler scheduler;
+    AttemptLog log;
+    SimulatedTransport transport;
+    RunEngine engine;
+};
+
+// A small RFC 4180 reader, strict: what a spreadsheet would accept.
+QList<QStringList> parseCsv(const QByteArray &bytes, QString *error)
+{
+    QList<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false, inQuotes = false;
+    const QString text = QString::fromUtf8(bytes);
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (inQuotes) {
+            if (c == u'"') {
+                if (i + 1 < text.size() && text[i + 1] == u'"') {
+                    field += u'"';
+                    ++i;
+                } else {
+                    inQuotes = false;
+                }
+            } else {
+                field += c;
+            }
+        } else if (c == u'"') {
+            if (!field.isEmpty() || quoted) {
+                *error = u"quote inside an unquoted field at %1"_s.arg(i);
+                return {};
+            }
+            inQuotes = quoted = true;
+        } else if (c == u',') {
+            row << field;
+            field.clear();
+            quoted = false;
+        } else if (c == u'\r') {
+            if (i + 1 >= text.size() || text[i + 1] != u'\n') {
+                *error = u"CR without LF at %1"_s.arg(i);
+                return {};
+            }
+            ++i;
+            row << field;
+            rows << row;
+            row.clear();
+            field.clear();
+            quoted = false;
+        } else if (c == u'\n') {
+            *error = u"bare LF at %1"_s.arg(i);
+            return {};
+        } else {
+            field += c;
+        }
+    }
+    if (inQuotes)
+        *error = u"unterminated quote"_s;
+    return rows;
+}
+
+} // namespace
+
+class TestExport : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void jsonlRoundTripsEveryRecord()
+    {
+        SimRun run(payments());
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"log.jsonl"_s);
+        QString error;
+        QVERIFY2(JsonlLogWriter::write(run.log, file, Redactor::none(), &error), qPrintable(error));
+        AttemptLog back;
+        const JsonlReadResult read = readJsonlLog(file, back);
+        QVERIFY2(read.ok, qPrintable(read.error));
+        QCOMPARE(back.size(), run.log.size());
+        for (std::size_t i = 0; i < run.log.size(); ++i) {
+            const AttemptRecord a = run.log.at(i);
+            const AttemptRecord b = back.at(i);
+            QCOMPARE(attemptToJson(b, back), attemptToJson(a, run.log));
+            QCOMPARE(b.startedUs, a.startedUs);
+            QCOMPARE(b.outcome, a.outcome);
+            QCOMPARE(b.stop, a.stop);
+            QCOMPARE(b.lastOfOperation, a.lastOfOperation);
+            QCOMPARE(requestHeadersOf(b, back), requestHeadersOf(a, run.log));
+        }
+        QCOMPARE(back.breakerCount(), run.log.breakerCount());
+        QVERIFY2(run.log.breakerCount() > 0, qPrintable(RunSummary::compute(run.log).toText()));
+        QCOMPARE(back.journalSize(), run.log.journalSize());
+        QCOMPARE(back.runInfo().scenario, run.log.runInfo().scenario);
+        QCOMPARE(back.runInfo().startedAt, run.log.runInfo().startedAt);
+        // The summary of the read-back log is the summary of the run.
+        QCOMPARE(RunSummary::compute(back).toJson(), RunSummary::compute(run.log).toJson());
+    }
+
+    void badJsonlLinesAreNamed()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(u"bad.jsonl"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,\"startedMs\":0,"
+                "\"finishedMs\":1,\"outcome\":\"success\"}\n"
+                "{\"kind\":\"attempt\",\"client\":0,\"operation\":1,\"attempt\":1,\"startedMs\":2,"
+                "\"finishedMs\":3,\"outcome\":\"sucess\"}\n");
+        f.close();
+        AttemptLog log;
+        const JsonlReadResult r = readJsonlLog(f.fileName(), log);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(u"line 2: outcome: 'sucess' is not a known value"_s),
+                 qPrintable(r.error));
+        QCOMPARE(log.size(), std::size_t(0)); // nothing half-read
+    }
+
+    void aLastLineCutShortIsSkipped()
+    {
+        QTemporaryDir dir;
+        QFile f(dir.filePath(u"cut.jsonl"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,\"startedMs\":0,"
+                "\"finishedMs\":1,\"outcome\":\"success\",\"stop\":\"succeeded\"}\n"
+                "{\"kind\":\"attempt\",\"client\":0,\"oper");
+        f.close();
+        AttemptLog log;
+        const JsonlReadResult r = readJsonlLog(f.fileName(), log);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.truncatedLines, 1);
+        QCOMPARE(log.size(), std::size_t(1));
+    }
+
+    void csvFollowsRfc4180()
+    {
+        SimRun run(payments());
+        const QByteArray csv = attemptsCsv(run.log, Redactor());
+        QString error;
+        const QList<QStringList> rows = parseCsv(csv, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(std::size_t(rows.size()), run.log.size() + 1); // one header row
+        const QStringList header = rows.front();
+        QCOMPARE(header.front(), u"client"_s);
+        for (const QStringList &row : rows)
+            QCOMPARE(row.size(), header.size());
+        const qsizetype headersColumn = header.indexOf(u"requestHeaders"_s);
+        QVERIFY(rows[1][headersColumn].contains(u'\n')); // a quoted field with line breaks
+        QVERIFY(rows[1][headersColumn].contains(u"Accept: application/json"_s));
+        QCOMPARE(rows[1][header.indexOf(u"method"_s)], u"POST"_s);
+        QCOMPARE(csvRow({u"a,b"_s, u"say \"hi\""_s, u"plain"_s}),
+                 QByteArray("\"a,b\",\"say \"\"hi\"\"\",plain\r\n"));
+        // Breakers and the journal go beside it.
+        QTemporaryDir dir;
+        QStringList written;
+        QVERIFY(writeCsvExport(run.log, dir.filePath(u"run.csv"_s), Redactor(), &written, &error));
+        QCOMPARE(written,
+                 QStringList({dir.filePath(u"run.csv"_s), dir.filePath(u"run.breakers.csv"_s),
+                              dir.filePath(u"run.server.csv"_s)}));
+        QFile server(written.last());
+        QVERIFY(server.open(QIODevice::ReadOnly));
+        const auto journal = parseCsv(server.readAll(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(std::size_t(journal.size()), run.log.journalSize() + 1);
+    }
+
+    void harHasWhatHar12Requires()
+    {
+        SimRun run(payments());
+        const QJsonObject har = toHar(run.log, Redactor()).object();
+        const QJsonObject log = har.value(u"log"_s).toObject();
+        QCOMPARE(log.value(u"version"_s).toString(), u"1.2"_s);
+        QCOMPARE(log.value(u"creator"_s).toObject().value(u"name"_s).toString(), u"Retry Lab"_s);
+        const QJsonArray entries = log.value(u"entries"_s).toArray();
+        QCOMPARE(std::size_t(entries.size()), run.log.size());
+        for (const QJsonValue &v : entries) {
+            const QJsonObject e = v.toObject();
+            for (const QString &key : {u"startedDateTime"_s, u"time"_s, u"request"_s, u"response"_s,
+                                       u"cache"_s, u"timings"_s})
+                QVERIFY2(e.contains(key), qPrintable(key));
+            QVERIFY(QDateTime::fromString(e[u"startedDateTime"_s].toString(), Qt::ISODateWithMs)
+                        .isValid());
+            const QJsonObject req = e[u"request"_s].toObject();
+            for (const QString &key :
+                 {u"method"_s, u"url"_s, u"httpVersion"_s, u"cookies"_s, u"headers"_s,
+                  u"queryString"_s, u"headersSize"_s, u"bodySize"_s})
+                QVERIFY2(req.contains(key), qPrintable(u"request."_s + key));
+            QCOMPARE(req[u"url"_s].toString(), u"http://127.0.0.1:8080/payments?currency=EUR"_s);
+            QCOMPARE(req[u"queryString"_s].toArray().first()[u"value"_s].toString(), u"EUR"_s);
+            QCOMPARE(req[u"postData"_s][u"text"_s].toString(), u"{\"amount\": 5}"_s);
+            const QJsonObject res = e[u"response"_s].toObject();
+            for (const QString &key :
+                 {u"status"_s, u"statusText"_s, u"httpVersion"_s, u"cookies"_s, u"headers"_s,
+                  u"content"_s, u"redirectURL"_s, u"headersSize"_s, u"bodySize"_s})
+                QVERIFY2(res.contains(key), qPrintable(u"response."_s + key));
+            QVERIFY(res[u"content"_s].toObject().contains(u"mimeType"_s));
+            const QJsonObject timings = e[u"timings"_s].toObject();
+            for (const QString &key : {u"send"_s, u"wait"_s, u"receive"_s})
+                QVERIFY(timings[key].isDouble());
+            QVERIFY(e[u"_retrylab"_s].toObject().contains(u"attempt"_s));
+        }
+        // Attempts that never went out are there too, marked.
+        bool refused = false;
+        for (const QJsonValue &v : entries)
+            refused = refused || !v[u"_retrylab"_s][u"sent"_s].toBool();
+        QVERIFY(refused);
+    }
+
+    void secretsAreRedactedEverywhere()
+    {
+        SimRun run(payments());
+        const Redactor redactor({u"X-Api-Key"_s});
+        const QByteArray csv = attemptsCsv(run.log, redactor);
+        const QByteArray har = toHar(run.log, redactor).toJson();
+        const QByteArray jsonl =
+            QJsonDocument(attemptToJson(run.log.at(0), run.log, 1, redactor)).toJson();
+        for (const QByteArray &out : {csv, har, jsonl}) {
+            QVERIFY(!out.contains("s3cret"));
+            QVERIFY(!out.contains("k-123"));
+            QVERIFY(out.contains("[redacted]"));
+            QVERIFY(out.contains("application/json")); // other headers stay
+        }
+        // By default only the usual secrets; turned off, nothing.
+        QVERIFY(attemptsCsv(run.log, Redactor()).contains("k-123"));
+        QVERIFY(!attemptsCsv(run.log, Redactor()).contains("s3cret"));
+        QVERIFY(attemptsCsv(run.log, Redactor::none()).contains("s3cret"));
+        QVERIFY(Redactor().isSecret("set-cookie"));
+        QVERIFY(Redactor().isSecret("Proxy-Authorization"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExport)
+#include "tst_export.moc"

@@ -84,10 +84,10 @@ QByteArray line(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
-QJsonObject runToJson(const AttemptLog::RunInfo &info)
+QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
 {
     return QJsonObject{{u"kind"_s, u"run"_s},
-                       {u"scenario"_s, info.scenario},
+                       {u"scenario"_s, redactor.applyToScenario(info.scenario)},
                        {u"target"_s, info.target.toString()},
                        {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
 }
@@ -325,7 +325,7 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
     if (!m_headerWritten) {
         const auto info = log.runInfo();
         if (!info.scenario.isEmpty()) {
-            batch += line(runToJson(info));
+            batch += line(runToJson(info, m_redactor));
             m_headerWritten = true;
         }
     }

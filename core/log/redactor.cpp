@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "redactor.h"
 
+#include <QJsonArray>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -31,6 +33,22 @@ HeaderList Redactor::apply(const HeaderList &headers) const
         if (isSecret(name))
             value = kMask.toByteArray();
     return out;
+}
+
+QJsonObject Redactor::applyToScenario(QJsonObject scenario) const
+{
+    QJsonObject request = scenario.value(u"request"_s).toObject();
+    QJsonArray headers = request.value(u"headers"_s).toArray();
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        QJsonObject h = headers.at(i).toObject();
+        if (isSecret(h.value(u"name"_s).toString().toLatin1())) {
+            h.insert(u"value"_s, QString::fromLatin1(kMask));
+            headers.replace(i, h);
+        }
+    }
+    request.insert(u"headers"_s, headers);
+    scenario.insert(u"request"_s, request);
+    return scenario;
 }
 
 } // namespace retrylab

@@ -3,6 +3,7 @@
 
 #include "http/pushback.h"
 
+#include <QJsonObject>
 #include <QStringList>
 
 namespace retrylab {
@@ -22,6 +23,8 @@ public:
     bool isEnabled() const { return m_enabled; }
     bool isSecret(QByteArrayView name) const;
     HeaderList apply(const HeaderList &headers) const;
+    // A scenario's JSON form with its request headers redacted.
+    QJsonObject applyToScenario(QJsonObject scenario) const;
     QStringList names() const { return m_names; }
 
 private:

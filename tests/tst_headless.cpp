@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `retrylab --headless` as a QA pipeline runs it: exit codes, the files it writes, and what
+// survives a killed process.
+#include "log/jsonl_log.h"
+#include "scenario/scenario.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace retrylab;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString binary()
+{
+    return QStringLiteral(RETRYLAB_BIN);
+}
+
+struct Result {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Result run(const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(binary(), args);
+    Result r;
+    if (!p.waitForFinished(timeoutMs))
+        return r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString saveScenario(const QTemporaryDir &dir, const QString &name, const Scenario &s)
+{
+    const QString file = dir.filePath(name);
+    QString error;
+    return s.save(file, &error) ? file : QString();
+}
+
+Scenario ready(const QString &name)
+{
+    QString error;
+    return *Scenario::load(u":/scenarios/%1.json"_s.arg(name), &error);
+}
+
+QJsonObject readJson(const QString &file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object()
+                                       : QJsonObject();
+}
+
+} // namespace
+
+class TestHeadless : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void passingExpectationsExitZero()
+    {
+        QTemporaryDir dir;
+        const QString summary = dir.filePath(u"s.json"_s);
+        const Result r = run({u"--headless"_s, u"--scenario"_s, u"duplicate-charges-with-keys"_s,
+                              u"--summary"_s, summary});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(u"maxDuplicates"_s) && r.out.contains(u"ok"_s), qPrintable(r.out));
+        const QJsonObject json = readJson(summary);
+        QCOMPARE(json.value(u"expectationsHold"_s).toBool(), true);
+        QCOMPARE(json.value(u"duplicateEffects"_s).toInt(), 0);
+    }
+
+    void failingExpectationsExitOneWithTheMeasuredValue()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"duplicate-charges-without-keys"_s);
+        s.expectations = {};
+        s.expectations.maxDuplicates = 0;
+        s.expectations.minSuccessPercent = 50; // holds: only the first fails
+        const QString file = saveScenario(dir, u"dup.json"_s, s);
+        const QString summary = dir.filePath(u"s.json"_s);
+        const Result r = run({u"--headless"_s, u"--scenario"_s, file, u"--summary"_s, summary});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject json = readJson(summary);
+        const qint64 duplicates = json.value(u"duplicateEffects"_s).toInteger();
+        QVERIFY(duplicates > 0);
+        const QString line = r.out.section(u"maxDuplicates"_s, 1).section(u'\n', 0, 0);
+        QVERIFY2(line.contains(u"measured %1"_s.arg(duplicates)) && line.contains(u"FAILED"_s),
+                 qPrintable(r.out));
+        QVERIFY(r.out.section(u"minSuccessPercent"_s, 1).section(u'\n', 0, 0).contains(u"ok"_s));
+        QCOMPARE(json.value(u"expectationsHold"_s).toBool(), false);
+    }
+
+    void badInputExitsTwoNamingFileFieldAndProblem_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("expectation out of range")
+            << QByteArray(R"({"version": 1, "expectations": {"minSuccessPercent": 120}})")
+            << u"expectations.minSuccessPercent"_s;
+        QTest::newRow("unknown expectation")
+            << QByteArray(R"({"version": 1, "expectations": {"maxDuplicate": 0}})")
+            << u"expectations.maxDuplicate"_s;
+        QTest::newRow("unknown preset")
+            << QByteArray(R"({"version": 1, "policy": {"preset": "tenacity"}})")
+            << u"policy.preset: 'tenacity' is not a preset"_s;
+        QTest::newRow("not JSON") << QByteArray("{\"version\": 1,") << u"not valid JSON"_s;
+    }
+    void badInputExitsTwoNamingFileFieldAndProblem()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        QFile f(dir.filePath(u"bad.json"_s));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(json);
+        f.close();
+        const Result r = run({u"--headless"_s, u"--scenario"_s, f.fileName()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(f.fileName()) && r.err.contains(message), qPrintable(r.err));
+    }
+
+    void writesCsvHarAndReport()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"breaker-trip-and-recovery"_s);
+        s.simulated = true;
+        s.headers = {{"Authorization", "Bearer top-secret"}, {"X-Team-Token", "t0k3n"}};
+        const QString file = saveScenario(dir, u"b.json"_s, s);
+        const QString csv = dir.filePath(u"a.csv"_s);
+        const QString har = dir.filePath(u"a.har"_s);
+        const QString report = dir.filePath(u"a.html"_s);
+        const QString log = dir.filePath(u"a.jsonl"_s);
+        const Result r =
+            run({u"--headless"_s, u"--scenario"_s, file, u"--csv"_s, csv, u"--har"_s, har,
+                 u"--report"_s, report, u"--log"_s, log, u"--redact"_s, u"X-Team-Token"_s});
+        QCOMPARE(r.exitCode, 0);
+        for (const QString &f : {csv, dir.filePath(u"a.breakers.csv"_s),
+                                 dir.filePath(u"a.server.csv"_s), har, report, log}) {
+            QFile out(f);
+            QVERIFY2(out.open(QIODevice::ReadOnly), qPrintable(f));
+            const QByteArray bytes = out.readAll();
+            QVERIFY(!bytes.isEmpty());
+            QVERIFY2(!bytes.contains("top-secret") && !bytes.contains("t0k3n"), qPrintable(f));
+        }
+        const QJsonObject harLog = readJson(har).value(u"log"_s).toObject();
+        QVERIFY(harLog.value(u"entries"_s).toArray().size() > 100);
+        QFile html(report);
+        QVERIFY(html.open(QIODevice::ReadOnly));
+        const QString page = QString::fromUtf8(html.readAll());
+        QCOMPARE(page.count(u"<svg"_s), 5); // the five charts, inline
+        QVERIFY(page.contains(u"Breaker trip and recovery"_s));
+        QVERIFY(page.contains(u"Breaker transitions"_s));
+        AttemptLog back;
+        QVERIFY(readJsonlLog(log, back).ok);
+        QVERIFY(back.breakerCount() >= 3);
+    }
+
+    void aKilledRunKeepsWhatWasFlushed()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"breaker-trip-and-recovery"_s); // 25 s of real time
+        const QString file = saveScenario(dir, u"long.json"_s, s);
+        const QString log = dir.filePath(u"long.jsonl"_s);
+        QProcess p;
+        p.start(binary(), {u"--headless"_s, u"--scenario"_s, file, u"--log"_s, log});
+        QVERIFY(p.waitForStarted());
+        // Wait for a few batches to reach the disk, then kill without warning.
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(log).size() > 20'000, 20000);
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        AttemptLog back;
+        const JsonlReadResult r = readJsonlLog(log, back);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(r.truncatedLines <= 1);
+        QVERIFY(back.size() > 20);
+        QVERIFY(!back.runInfo().scenario.isEmpty());
+    }
+
+    void interruptStopsCleanlyAndWritesEverything()
+    {
+        QTemporaryDir dir;
+        const QString file =
+            saveScenario(dir, u"long.json"_s, ready(u"breaker-trip-and-recovery"_s));
+        const QString summary = dir.filePath(u"s.json"_s);
+        const QString csv = dir.filePath(u"s.csv"_s);
+        QProcess p;
+        p.start(binary(),
+                {u"--headless"_s, u"--scenario"_s, file, u"--summary"_s, summary, u"--csv"_s, csv});
+        QVERIFY(p.waitForStarted());
+        QTest::qWait(1500);
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000)); // well before the scenario's 25 s
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject json = readJson(summary);
+        QVERIFY(json.value(u"operations"_s).toInt() > 10);
+        QVERIFY(json.value(u"operations"_s).toInt() < 1000);
+        QVERIFY(QFileInfo(csv).size() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeadless)
+#include "tst_headless.moc"

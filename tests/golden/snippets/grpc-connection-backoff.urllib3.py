@@ -1,0 +1,27 @@
+# Retry Lab policy "grpc-connection-backoff" as urllib3 2.x Retry (also for requests via HTTPAdapter).
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry, Timeout
+
+retry = Retry(
+    total=5,  # retries, not attempts
+    connect=5,
+    read=5,
+    status_forcelist=[408, 429, 500, 502, 503, 504],
+    backoff_factor=0.5,
+    backoff_max=120,
+    backoff_jitter=1,
+    respect_retry_after_header=True,
+    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,  # idempotent methods only
+    raise_on_status=False,
+)
+session = requests.Session()
+session.mount("http://", HTTPAdapter(max_retries=retry))
+session.mount("https://", HTTPAdapter(max_retries=retry))
+# Each attempt: pass timeout=20 to every call (or Timeout(total=20) to urllib3).
+
+# Not expressed exactly in urllib3:
+# - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+# - urllib3 adds a random 0..backoff_jitter to an exponential wait; gRPC connection backoff (±jitter) is approximated that way.
+# - urllib3 retries the first time without waiting; later waits are backoff_factor × 2^(n−1), so backoff_factor is half the base delay.
+# - urllib3 always doubles; the multiplier 1.6 is not expressed.

@@ -1,0 +1,25 @@
+# Retry Lab policy "naive-3x" as urllib3 2.x Retry (also for requests via HTTPAdapter).
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry, Timeout
+
+retry = Retry(
+    total=3,  # retries, not attempts
+    connect=3,
+    read=3,
+    status_forcelist=[408, 429, 500, 502, 503, 504],
+    backoff_factor=0,
+    backoff_max=0,
+    backoff_jitter=0,
+    respect_retry_after_header=False,
+    allowed_methods=None,  # every method, POST included
+    raise_on_status=False,
+)
+session = requests.Session()
+session.mount("http://", HTTPAdapter(max_retries=retry))
+session.mount("https://", HTTPAdapter(max_retries=retry))
+# Each attempt: pass timeout=5 to every call (or Timeout(total=5) to urllib3).
+
+# Not expressed exactly in urllib3:
+# - urllib3 has no fixed wait; a fixed 0 ms is not expressed (backoff_max caps the exponential at it).
+# - urllib3 retries the first time without waiting; later waits are backoff_factor × 2^(n−1), so backoff_factor is half the base delay.

@@ -1,0 +1,27 @@
+# Retry Lab policy "polly-v8" as urllib3 2.x Retry (also for requests via HTTPAdapter).
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry, Timeout
+
+retry = Retry(
+    total=3,  # retries, not attempts
+    connect=3,
+    read=3,
+    status_forcelist=[408, 429, 500, 502, 503, 504],
+    backoff_factor=1,
+    backoff_max=3600,
+    backoff_jitter=2,
+    respect_retry_after_header=True,
+    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,  # idempotent methods only
+    raise_on_status=False,
+)
+session = requests.Session()
+session.mount("http://", HTTPAdapter(max_retries=retry))
+session.mount("https://", HTTPAdapter(max_retries=retry))
+# Each attempt: pass timeout=30 to every call (or Timeout(total=30) to urllib3).
+
+# Not expressed exactly in urllib3:
+# - urllib3 has no circuit breaker: the breaker (failure rate 10%, open 5000 ms) is not expressed here.
+# - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+# - urllib3 adds a random 0..backoff_jitter to an exponential wait; Polly v8 decorrelated jitter V2 is approximated that way.
+# - urllib3 retries the first time without waiting; later waits are backoff_factor × 2^(n−1), so backoff_factor is half the base delay.

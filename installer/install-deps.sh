@@ -10,6 +10,7 @@ packages=(
     qt6-svg-dev libqt6opengl6-dev qt6-qpa-plugins libgl-dev
     xvfb xauth
     dpkg-dev file desktop-file-utils appstream
+    openssl
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include "engine/run_controller.h"
 #include "help/help_page.h"
 #include "log/attempt_log_view.h"
+#include "log/log_exports.h"
 #include "log/run_summary.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
@@ -74,6 +75,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_refresh->setInterval(250); // a steady redraw rate, whatever the attempt rate
     connect(m_refresh, &QTimer::timeout, m_attemptLog, &AttemptLogView::refresh);
 
+    m_exports = new LogExports(this);
+    connect(m_exports, &LogExports::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_exports, &LogExports::logOpened, this, &MainWindow::showRecordedRun);
     createMenusAndToolBar();
     showScenario(m_scenario);
     startBuiltinServer();
@@ -88,6 +93,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_policyEditor, &PolicyEditor::policyChanged, this, [this](const ClientPolicy &p) {
         m_charts->setPreviewPolicy(p.retry);
         m_comparison->setEditedPolicy(p);
+        m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(p).advise());
+    });
+    connect(m_scenarioEditor, &ScenarioEditor::edited, this, [this] {
+        if (const auto p = m_policyEditor->policy())
+            m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(*p).advise());
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
     connect(m_controller, &RunController::summaryUpdated, this, &MainWindow::showCounters);
@@ -163,6 +173,8 @@ void MainWindow::createMenusAndToolBar()
     m_recent = file->addMenu(tr("Recent scenarios"));
     fillRecentMenu();
     file->addSeparator();
+    m_exports->addTo(file);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *run = menuBar()->addMenu(tr("&Run"));
@@ -199,6 +211,7 @@ void MainWindow::showScenario(const Scenario &scenario)
     m_comparison->setScenario(scenario);
     m_comparison->setEditedPolicy(scenario.policy);
     m_charts->setPreviewPolicy(scenario.policy.retry);
+    m_policyEditor->setScenarioAdvice(scenario.advise());
     if (!scenario.compare.isEmpty())
         m_pages->setCurrentWidget(m_comparison);
     if (m_server->isRunning() && scenario.builtinServer)
@@ -285,8 +298,11 @@ void MainWindow::startRun()
         return;
     const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
     m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
+    if (!s->builtinServer)
+        m_scenarioEditor->rememberEndpoint(s->url);
     m_attemptLog->setLog(m_controller->log());
     m_charts->setRun(m_controller->log(), *s);
+    m_exports->setRun(m_controller->log(), *s);
     m_charts->setLive(true);
     if (m_pages->currentWidget() != m_charts)
         m_pages->setCurrentWidget(m_attemptLog);
@@ -294,19 +310,28 @@ void MainWindow::startRun()
     m_pause->setEnabled(true);
     m_stop->setEnabled(true);
     m_refresh->start();
+    m_elapsed.start();
     statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
 }
 
 void MainWindow::showCounters(const RunSummary &s)
 {
+    const QString breakers = s.breakersNotClosed > 0
+                                 ? tr("%n breaker(s) open", nullptr, int(s.breakersNotClosed))
+                                 : tr("breakers closed");
+    const QString elapsed = m_controller->isRunning()
+                                ? tr(" · %1 s").arg(m_elapsed.elapsed() / 1000.0, 0, 'f', 1)
+                                : QString();
     m_counters->setText(tr("operations %1 done (%2 failed) · attempts %3 · retries %4 · "
-                           "amplification %5 · Retry-After early %6")
+                           "amplification %5 · duplicates %6 · Retry-After early %7 · %8%9")
                             .arg(s.operations)
                             .arg(s.operations - s.succeeded)
                             .arg(s.attemptsSent)
                             .arg(s.retries)
                             .arg(QString::number(s.amplification, 'f', 2))
-                            .arg(s.retryAfterViolations));
+                            .arg(s.duplicates >= 0 ? QString::number(s.duplicates) : u"–"_s)
+                            .arg(s.retryAfterViolations)
+                            .arg(breakers, elapsed));
 }
 
 void MainWindow::runEnded(const RunSummary &summary)
@@ -315,6 +340,7 @@ void MainWindow::runEnded(const RunSummary &summary)
     m_attemptLog->refresh();
     m_charts->setLive(false);
     m_charts->setSummary(summary);
+    m_exports->setSummary(summary);
     showCounters(summary);
     m_run->setEnabled(m_policyEditor->policy().has_value());
     m_pause->setChecked(false);
@@ -326,6 +352,22 @@ void MainWindow::runEnded(const RunSummary &summary)
             .arg(summary.operations)
             .arg(QString::number(summary.p99Ms, 'f', 0))
             .arg(summary.duplicates < 0 ? 0 : summary.duplicates));
+}
+
+void MainWindow::showRecordedRun(std::shared_ptr<const AttemptLog> log, const Scenario &scenario,
+                                 const RunSummary &summary)
+{
+    if (m_controller->isRunning())
+        return; // the live run keeps the table and the charts
+    m_attemptLog->setLog(log);
+    m_attemptLog->refresh();
+    m_charts->setRun(log, scenario);
+    m_charts->setSummary(summary);
+    m_exports->setRun(log, scenario);
+    m_exports->setSummary(summary);
+    showCounters(summary);
+    m_pages->setCurrentWidget(m_charts);
+    setWindowTitle(tr("%1 (recorded) — Retry Lab").arg(scenario.name));
 }
 
 void MainWindow::showAbout()

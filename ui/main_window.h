@@ -3,6 +3,7 @@
 
 #include "scenario/scenario.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 class QAction;
@@ -16,6 +17,7 @@ namespace retrylab {
 class AttemptLogView;
 class ChartsView;
 class ComparisonView;
+class LogExports;
 class MockServerHost;
 class PolicyEditor;
 class ScenarioEditor;
@@ -42,6 +44,10 @@ public:
     AttemptLogView *attemptLog() const { return m_attemptLog; }
     ChartsView *charts() const { return m_charts; }
     ComparisonView *comparison() const { return m_comparison; }
+    LogExports *exports() const { return m_exports; }
+    // Shows a recorded run (from a JSON Lines log) in the table and the charts.
+    void showRecordedRun(std::shared_ptr<const AttemptLog> log, const Scenario &scenario,
+                         const RunSummary &summary);
     QTabWidget *pages() const { return m_pages; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
@@ -74,12 +80,14 @@ private:
     AttemptLogView *m_attemptLog = nullptr;
     ChartsView *m_charts = nullptr;
     ComparisonView *m_comparison = nullptr;
+    LogExports *m_exports = nullptr;
     QAction *m_run = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLabel *m_counters = nullptr;
     QTimer *m_refresh = nullptr;
+    QElapsedTimer m_elapsed;
 };
 
 } // namespace retrylab

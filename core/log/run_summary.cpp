@@ -80,7 +80,13 @@ RunSummary RunSummary::compute(const AttemptLog &log)
     s.p50Ms = percentile(completion, 0.50);
     s.p95Ms = percentile(completion, 0.95);
     s.p99Ms = percentile(completion, 0.99);
-    s.breakerTransitions = static_cast<qint64>(log.breakerRecords().size());
+    const auto breakers = log.breakerRecords();
+    s.breakerTransitions = static_cast<qint64>(breakers.size());
+    QHash<std::uint32_t, BreakerState> last;
+    for (const BreakerRecord &b : breakers)
+        last.insert(b.breaker, b.transition.to);
+    for (BreakerState state : std::as_const(last))
+        s.breakersNotClosed += state != BreakerState::Closed && state != BreakerState::Disabled;
     s.peakPer100ms = busiestWindow(sentAt, 100'000);
     s.peakRetriesPer100ms = busiestWindow(retriedAt, 100'000);
     s.dropped = static_cast<qint64>(log.dropped());

@@ -26,6 +26,7 @@ struct RunSummary {
     qint64 retryAfterViolations = 0;
     double worstEarlyMs = 0;
     qint64 breakerTransitions = 0;
+    qint64 breakersNotClosed = 0;   // breakers whose last transition left them open or half-open
     qint64 peakPer100ms = 0;        // attempts sent in the busiest 100 ms
     qint64 peakRetriesPer100ms = 0; // retries sent in the busiest 100 ms: where herds show
     qint64 dropped = 0;             // records past the log's cap

@@ -86,6 +86,29 @@ QJsonObject Scenario::toJson() const
     return o;
 }
 
+FieldProblems Scenario::advise() const
+{
+    FieldProblems p;
+    const RetryPolicy &r = policy.retry;
+    // (Retrying POST without a key at all is the policy's own advice.)
+    if (r.maxAttempts > 1 && !isIdempotentMethod(method) && keys == KeyMode::None &&
+        !r.retryNonIdempotentWithoutKey)
+        p.append({u"request.idempotencyKeys"_s,
+                  u"%1 without an idempotency key is never retried: send keys to let it "
+                  "retry safely"_s.arg(QString::fromLatin1(method))});
+    if (keys == KeyMode::PerAttempt)
+        p.append({u"request.idempotencyKeys"_s,
+                  u"a new idempotency key on every attempt defeats the key: the server cannot "
+                  "tell a retry from a new request"_s});
+    const bool jitterless =
+        r.backoff.kind == BackoffKind::Fixed || r.backoff.kind == BackoffKind::Exponential;
+    if (r.maxAttempts > 1 && jitterless && clients >= 10)
+        p.append({u"policy.retry.backoff.kind"_s,
+                  u"no jitter with %1 clients: clients that fail together retry together, in "
+                  "synchronized waves"_s.arg(clients)});
+    return p;
+}
+
 Scenario Scenario::variant(int i) const
 {
     Scenario s = *this;

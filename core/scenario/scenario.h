@@ -78,6 +78,10 @@ struct Scenario {
 
     bool operator==(const Scenario &) const = default;
 
+    // Valid but probably not what was meant, given the load and the request together
+    // ("POST retried without an idempotency key", "no jitter with 50 clients").
+    FieldProblems advise() const;
+
     QJsonObject toJson() const;
     static std::optional<Scenario> fromJson(const QJsonObject &json, FieldProblems *problems);
     static std::optional<Scenario> load(const QString &fileName, QString *error);

@@ -3,13 +3,18 @@
 
 #include "attempt_filter_model.h"
 #include "attempt_table_model.h"
+#include "log/jsonl_log.h"
+#include "log_exports.h"
 
 #include <QComboBox>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -52,7 +57,19 @@ AttemptLogView::AttemptLogView(QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
-    layout->addWidget(m_table);
+    m_details = new QPlainTextEdit;
+    m_details->setObjectName(u"attemptDetails"_s);
+    m_details->setReadOnly(true);
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_details->setPlaceholderText(tr("Select an attempt to see its request and response headers."));
+    auto *split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_table);
+    split->addWidget(m_details);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { m_details->setPlainText(details()); });
 
     connect(m_outcome, &QComboBox::currentIndexChanged, this,
             [this] { m_filter->setOutcome(m_outcome->currentData().toString()); });
@@ -63,6 +80,42 @@ void AttemptLogView::setLog(std::shared_ptr<const AttemptLog> log)
 {
     m_model->setLog(std::move(log));
     m_table->resizeColumnsToContents();
+}
+
+QString AttemptLogView::details() const
+{
+    const QModelIndex current = m_table->currentIndex();
+    const AttemptLog *log = m_model->log();
+    if (!current.isValid() || !log)
+        return {};
+    const int row = m_filter->mapToSource(current).row();
+    if (row < 0 || std::size_t(row) >= log->size())
+        return {};
+    const AttemptRecord r = log->at(std::size_t(row));
+    const Redactor redactor(LogExports::extraRedactedHeaders());
+    QStringList lines;
+    lines << tr("Client %1, operation %2, attempt %3: %4 %5")
+                 .arg(r.client)
+                 .arg(r.operation)
+                 .arg(r.attempt)
+                 .arg(log->string(r.method), log->string(r.url));
+    lines << tr("Outcome: %1%2")
+                 .arg(outcome::title(r.outcome), r.status ? u" (%1)"_s.arg(r.status) : QString());
+    if (r.detail)
+        lines << tr("Why: %1").arg(log->string(r.detail));
+    if (r.insecure)
+        lines << tr("Sent with an invalid certificate that was allowed for this host.");
+    lines << QString() << tr("Request headers:");
+    for (const auto &[name, value] : redactor.apply(requestHeadersOf(r, *log)))
+        lines << u"  %1: %2"_s.arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    lines << QString() << tr("Response headers:");
+    const HeaderList response = responseHeadersOf(r, *log);
+    if (response.isEmpty())
+        lines << (outcome::isLocalRejection(r.outcome) ? tr("  (never sent)")
+                                                       : tr("  (none kept)"));
+    for (const auto &[name, value] : redactor.apply(response))
+        lines << u"  %1: %2"_s.arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    return lines.join(u'\n');
 }
 
 void AttemptLogView::refresh()

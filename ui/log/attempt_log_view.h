@@ -9,6 +9,7 @@
 
 class QComboBox;
 class QLineEdit;
+class QPlainTextEdit;
 class QTableView;
 
 namespace retrylab {
@@ -28,6 +29,8 @@ public:
     void refresh(); // show rows appended since the last call
     AttemptTableModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
+    // What the selected attempt sent and got back: headers, failure reason, everything.
+    QString details() const;
 
 private:
     AttemptTableModel *m_model = nullptr;
@@ -35,6 +38,7 @@ private:
     QTableView *m_table = nullptr;
     QLineEdit *m_text = nullptr;
     QComboBox *m_outcome = nullptr;
+    QPlainTextEdit *m_details = nullptr;
 };
 
 } // namespace retrylab

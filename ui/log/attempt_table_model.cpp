@@ -77,7 +77,11 @@ QVariant AttemptTableModel::data(const QModelIndex &index, int role) const
     case Took:
         return ms(r.finishedUs - r.startedUs);
     case Outcome:
-        return outcome::title(r.outcome);
+        if (role == Qt::ToolTipRole && r.detail)
+            return m_log->string(r.detail);
+        // Attempts sent with a certificate the person allowed are marked where they show.
+        return r.insecure ? tr("%1 (certificate not verified)").arg(outcome::title(r.outcome))
+                          : outcome::title(r.outcome);
     case Status:
         return r.status > 0 ? QVariant(r.status) : QVariant();
     case PlannedWait:

@@ -46,6 +46,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    const AttemptLog *log() const { return m_log.get(); }
+
 private:
     std::shared_ptr<const AttemptLog> m_log;
     int m_rows = 0;

@@ -3,6 +3,7 @@
 
 #include "breaker_budget_form.h"
 #include "retry_policy_form.h"
+#include "snippet_dialog.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -10,8 +11,10 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QScrollArea>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -38,6 +41,21 @@ PolicyEditor::PolicyEditor(QWidget *parent)
         m_presets->addItem(p.title, p.id);
     presetRow->addWidget(presetLabel);
     presetRow->addWidget(m_presets, 1);
+    auto *asCode = new QToolButton;
+    asCode->setObjectName(u"copyAsCode"_s);
+    asCode->setText(tr("Copy as code"));
+    asCode->setToolTip(tr("Write this policy for Polly, resilience4j, tenacity, urllib3, the "
+                          "AWS SDK, gRPC or Envoy"));
+    asCode->setPopupMode(QToolButton::InstantPopup);
+    auto *targets = new QMenu(asCode);
+    for (SnippetTarget t : snippet::all())
+        targets->addAction(snippet::title(t), this, [this, t] {
+            auto *dialog = new SnippetDialog(m_policy, t, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+        });
+    asCode->setMenu(targets);
+    presetRow->addWidget(asCode);
     outer->addLayout(presetRow);
     m_presetDescription = new QLabel;
     m_presetDescription->setObjectName(u"presetDescription"_s);
@@ -96,6 +114,14 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     applyPreset(u"default"_s);
 }
 
+void PolicyEditor::setScenarioAdvice(const FieldProblems &advice)
+{
+    if (advice == m_context)
+        return;
+    m_context = advice;
+    onEdited();
+}
+
 void PolicyEditor::applyPreset(const QString &id)
 {
     const auto preset = findPreset(id);
@@ -141,6 +167,8 @@ void PolicyEditor::onEdited()
         notes << u"✖ %1: %2"_s.arg(p.field, p.message);
     if (valid) {
         for (const auto &a : edited.advise())
+            notes << u"⚠ %1"_s.arg(a.message);
+        for (const auto &a : std::as_const(m_context))
             notes << u"⚠ %1"_s.arg(a.message);
     }
     m_advice->setText(notes.join(u'\n'));

@@ -30,6 +30,8 @@ public:
     std::optional<ClientPolicy> policy() const;
     FieldProblems problems() const { return m_problems; }
     void applyPreset(const QString &id);
+    // Advice that depends on the rest of the scenario (clients, method, keys), from the core.
+    void setScenarioAdvice(const FieldProblems &advice);
 
 Q_SIGNALS:
     // A valid policy after an edit. While fields are invalid nothing is emitted.
@@ -49,6 +51,7 @@ private:
     QTableWidget *m_preview = nullptr;
     ClientPolicy m_policy;
     FieldProblems m_problems;
+    FieldProblems m_context;
     bool m_valid = true;
 };
 

@@ -6,19 +6,23 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QSettings>
 #include <QSpinBox>
+#include <QStringListModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -29,7 +33,15 @@ namespace retrylab {
 ScenarioEditor::ScenarioEditor(QWidget *parent)
     : QWidget(parent)
 {
-    auto *columns = new QHBoxLayout(this);
+    auto *outer = new QVBoxLayout(this);
+    m_description = new QLabel;
+    m_description->setObjectName(u"scenarioDescription"_s);
+    m_description->setWordWrap(true);
+    m_description->setTextFormat(Qt::RichText);
+    m_description->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
+    outer->addWidget(m_description);
+    auto *columns = new QHBoxLayout;
+    outer->addLayout(columns, 1);
 
     auto *targetBox = new QGroupBox(tr("Target and request"));
     auto *f = new QFormLayout(targetBox);
@@ -47,7 +59,21 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
                tr("The built-in server fails as its profile says; a URL is any real service"));
     m_urlEdit = new QLineEdit;
     m_urlEdit->setPlaceholderText(u"https://api.example.com/"_s);
-    m_rows.add(f, u"target.url"_s, tr("URL"), m_urlEdit, tr("http:// or https://"));
+    m_rows.add(f, u"target.url"_s, tr("URL"), m_urlEdit,
+               tr("http:// or https://; the endpoints you ran are offered as you type"));
+    m_recentEndpoints =
+        new QStringListModel(QSettings().value(u"recentEndpoints"_s).toStringList(), this);
+    auto *completer = new QCompleter(m_recentEndpoints, this);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    m_urlEdit->setCompleter(completer);
+    m_insecureHosts = new QLineEdit;
+    m_insecureHosts->setObjectName(u"target.allowInvalidCertificatesFor"_s);
+    m_insecureHosts->setPlaceholderText(tr("none: every certificate error fails the attempt"));
+    m_rows.add(f, u"target.allowInvalidCertificatesFor"_s, tr("Accept bad certificates of"),
+               m_insecureHosts,
+               tr("Host names (comma-separated) whose invalid TLS certificates you accept, "
+                  "for test servers; their attempts are marked in the log"));
     m_method = new QComboBox;
     for (const char *m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
         m_method->addItem(QString::fromLatin1(m));
@@ -148,7 +174,7 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     };
     for (auto *b : {m_builtin, m_url})
         connect(b, &QRadioButton::toggled, this, changed);
-    for (auto *e : {m_urlEdit, m_path, m_seed})
+    for (auto *e : {m_urlEdit, m_path, m_seed, m_insecureHosts})
         connect(e, &QLineEdit::textEdited, this, changed);
     for (auto *e : {m_duration, m_stagger})
         connect(e, &QLineEdit::textEdited, this, changed);
@@ -184,9 +210,13 @@ void ScenarioEditor::setScenario(const Scenario &s)
 {
     m_loading = true;
     m_base = s;
+    m_description->setText(u"<b>%1</b>%2"_s.arg(
+        s.name.toHtmlEscaped(),
+        s.description.isEmpty() ? QString() : u"<br>"_s + s.description.toHtmlEscaped()));
     m_builtin->setChecked(s.builtinServer);
     m_url->setChecked(!s.builtinServer);
     m_urlEdit->setText(s.url.toString());
+    m_insecureHosts->setText(s.allowInvalidCertificates.join(u", "_s));
     m_method->setCurrentText(QString::fromLatin1(s.method));
     m_path->setText(s.path);
     m_headers->setRowCount(0);
@@ -213,11 +243,22 @@ void ScenarioEditor::setScenario(const Scenario &s)
     updateVisibility();
 }
 
+Scenario ScenarioEditor::draft(const ClientPolicy &policy) const
+{
+    Scenario s = read();
+    s.policy = policy;
+    return s;
+}
+
 Scenario ScenarioEditor::read() const
 {
     Scenario s = m_base;
     s.builtinServer = m_builtin->isChecked();
     s.url = QUrl(m_urlEdit->text().trimmed(), QUrl::StrictMode);
+    s.allowInvalidCertificates.clear();
+    for (const QString &h : m_insecureHosts->text().split(u',', Qt::SkipEmptyParts))
+        if (!h.trimmed().isEmpty())
+            s.allowInvalidCertificates << h.trimmed().toLower();
     s.method = m_method->currentText().toLatin1();
     s.path = m_path->text().trimmed();
     s.headers.clear();
@@ -252,8 +293,10 @@ std::optional<Scenario> ScenarioEditor::scenario(const ClientPolicy &policy)
     FieldProblems problems;
     QJsonObject json = s.toJson();
     if (!s.builtinServer) // the URL field holds the text as typed, checked by the core
-        json[u"target"_s] =
-            QJsonObject{{u"kind"_s, u"url"_s}, {u"url"_s, m_urlEdit->text().trimmed()}};
+        json[u"target"_s] = QJsonObject{{u"kind"_s, u"url"_s},
+                                        {u"url"_s, m_urlEdit->text().trimmed()},
+                                        {u"allowInvalidCertificatesFor"_s,
+                                         QJsonArray::fromStringList(s.allowInvalidCertificates)}};
     bool seedOk = false;
     m_seed->text().trimmed().toULongLong(&seedOk);
     if (!seedOk)
@@ -272,6 +315,22 @@ std::optional<Scenario> ScenarioEditor::scenario(const ClientPolicy &policy)
     checked->policy = policy;
     checked->profile = s.profile;
     return checked;
+}
+
+void ScenarioEditor::rememberEndpoint(const QUrl &url)
+{
+    QSettings settings;
+    QStringList recent = settings.value(u"recentEndpoints"_s).toStringList();
+    recent.removeAll(url.toString());
+    recent.prepend(url.toString());
+    recent = recent.mid(0, 12);
+    settings.setValue(u"recentEndpoints"_s, recent);
+    m_recentEndpoints->setStringList(recent);
+}
+
+QStringList ScenarioEditor::recentEndpoints() const
+{
+    return m_recentEndpoints->stringList();
 }
 
 void ScenarioEditor::checkBody()
@@ -337,6 +396,7 @@ void ScenarioEditor::updateVisibility()
 {
     const bool url = m_url->isChecked();
     m_rows.setRowVisible(u"target.url"_s, url);
+    m_rows.setRowVisible(u"target.allowInvalidCertificatesFor"_s, url);
     const bool rate = m_loadMode->currentIndex() == 1;
     m_rows.setRowVisible(u"load.operationsPerClient"_s, !rate);
     m_rows.setRowVisible(u"load.arrivalRatePerSecond"_s, rate);

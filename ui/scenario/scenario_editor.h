@@ -14,6 +14,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QRadioButton;
 class QSpinBox;
+class QStringListModel;
 class QTableWidget;
 
 namespace retrylab {
@@ -33,10 +34,15 @@ public:
     // The scenario with `policy`, or nullopt (with the problems shown) while a field is wrong.
     std::optional<Scenario> scenario(const ClientPolicy &policy);
     FieldProblems problems() const { return m_problems; }
+    // What the fields hold now, checked or not: for advice while typing.
+    Scenario draft(const ClientPolicy &policy) const;
 
     // Fills the target and request from a curl command. Returns what could not be imported
     // (or why nothing was), also shown under the button.
     QStringList importCurl(const QString &command);
+    // Endpoints the person ran against, newest first, offered by the URL field.
+    void rememberEndpoint(const QUrl &url);
+    QStringList recentEndpoints() const;
 
 Q_SIGNALS:
     void edited();
@@ -50,7 +56,10 @@ private:
     Scenario m_base; // what the editor does not show (profile, name, simulation settings)
     QRadioButton *m_builtin = nullptr;
     QRadioButton *m_url = nullptr;
+    QLabel *m_description = nullptr;
     QLineEdit *m_urlEdit = nullptr;
+    QLineEdit *m_insecureHosts = nullptr;
+    QStringListModel *m_recentEndpoints = nullptr;
     QComboBox *m_method = nullptr;
     QLineEdit *m_path = nullptr;
     QTableWidget *m_headers = nullptr;

@@ -2,6 +2,7 @@
 #include "analysis/run_analysis.h"
 #include "charts/charts_view.h"
 #include "charts/load_chart.h"
+#include "charts/timeline_chart.h"
 #include "engine/run_controller.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
@@ -9,13 +10,16 @@
 #include "main_window.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
+#include "scenario/scenario_editor.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
 #include <QApplication>
 #include <QDialog>
+#include <QImage>
 #include <QLabel>
 #include <QMenuBar>
+#include <QPalette>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -129,6 +133,45 @@ private Q_SLOTS:
                  w.runController()->log()->size());
         w.charts()->tabs()->setCurrentWidget(w.charts()->load());
         saveScreenshot(&w, u"mainwindow-charts-load"_s);
+    }
+
+    // Registered a second time in CTest with a dark palette at 200% (QT_SCALE_FACTOR=2).
+    void darkAndScaled()
+    {
+        if (!qEnvironmentVariableIsSet("RETRYLAB_TEST_DARK"))
+            QSKIP("runs as tst_mainwindow_dark_200");
+        QApplication::setStyle(u"Fusion"_s);
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x33, 0x33, 0x33));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Button, QColor(0x3a, 0x3a, 0x3a));
+        dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xd6));
+        dark.setColor(QPalette::HighlightedText, Qt::white);
+        QApplication::setPalette(dark);
+        MainWindow w;
+        w.resize(1280, 860);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.devicePixelRatio(), qreal(2));
+        Scenario s = *Scenario::load(u":/scenarios/flaky-demo.json"_s, nullptr);
+        s.simulated = true;
+        w.scenarioEditor()->setScenario(s);
+        QSignalSpy finished(w.runController(), &RunController::runFinished);
+        w.runAction()->trigger();
+        QVERIFY(finished.wait(30000));
+        // Table text stays readable: the outcome tints are translucent over the dark base.
+        const QImage table = w.attemptLog()->table()->viewport()->grab().toImage();
+        QVERIFY(table.pixelColor(table.width() / 2, 4).lightness() < 128);
+        saveScreenshot(&w, u"mainwindow-dark-200-attempts"_s);
+        w.pages()->setCurrentWidget(w.charts());
+        w.charts()->tabs()->setCurrentWidget(w.charts()->timeline());
+        saveScreenshot(&w, u"mainwindow-dark-200-charts"_s);
+        w.pages()->setCurrentWidget(w.policyEditor());
+        saveScreenshot(&w, u"mainwindow-dark-200-policy"_s);
     }
 };
 

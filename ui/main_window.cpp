@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -27,6 +28,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -96,6 +98,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(p).advise());
     });
     connect(m_scenarioEditor, &ScenarioEditor::edited, this, [this] {
+        m_clock->setCurrentIndex(m_scenarioEditor->draft({}).simulated ? 1 : 0);
         if (const auto p = m_policyEditor->policy())
             m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(*p).advise());
     });
@@ -141,16 +144,11 @@ void MainWindow::createMenusAndToolBar()
     });
     connect(m_stop, &QAction::triggered, m_controller, &RunController::stop);
 
-    QToolBar *bar = addToolBar(tr("Run"));
-    bar->setObjectName(u"runToolBar"_s);
-    bar->addAction(m_run);
-    bar->addAction(m_pause);
-    bar->addAction(m_stop);
-    bar->addSeparator();
-    m_serverLabel = new QLabel;
-    m_serverLabel->setObjectName(u"serverLabel"_s);
-    m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    bar->addWidget(m_serverLabel);
+    m_reset = new QAction(tr("Rese&t"), this);
+    m_reset->setObjectName(u"reset"_s);
+    m_reset->setToolTip(tr("Clear the results and reset the built-in server's journal, ledger "
+                           "and outages"));
+    connect(m_reset, &QAction::triggered, this, &MainWindow::resetResults);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open scenario…"), this, [this] {
@@ -168,17 +166,61 @@ void MainWindow::createMenusAndToolBar()
     });
     save->setShortcut(QKeySequence::Save);
     QMenu *ready = file->addMenu(tr("&Ready scenarios"));
-    for (const QString &f : QDir(u":/scenarios"_s).entryList({u"*.json"_s}))
-        ready->addAction(f.chopped(5), this, [this, f] { openScenario(u":/scenarios/"_s + f); });
+    ready->setObjectName(u"readyScenarios"_s);
+    for (const QString &f : QDir(u":/scenarios"_s).entryList({u"*.json"_s})) {
+        const QString path = u":/scenarios/"_s + f;
+        const auto s = Scenario::load(path, nullptr);
+        QAction *a = ready->addAction(s ? s->name : f.chopped(5), this,
+                                      [this, path] { openScenario(path); });
+        if (s)
+            a->setToolTip(s->description);
+    }
+    ready->setToolTipsVisible(true);
     m_recent = file->addMenu(tr("Recent scenarios"));
     fillRecentMenu();
+
+    // The toolbar: the scenario, the run, the clock, the server.
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(u"runToolBar"_s);
+    bar->addAction(open);
+    bar->addAction(save);
+    auto *recent = new QToolButton;
+    recent->setText(tr("Recent"));
+    recent->setMenu(m_recent);
+    recent->setPopupMode(QToolButton::InstantPopup);
+    recent->setToolTip(tr("Scenarios opened or saved lately"));
+    bar->addWidget(recent);
+    m_scenarioLabel = new QLabel;
+    m_scenarioLabel->setObjectName(u"scenarioName"_s);
+    m_scenarioLabel->setContentsMargins(8, 0, 8, 0);
+    bar->addWidget(m_scenarioLabel);
+    bar->addSeparator();
+    bar->addAction(m_run);
+    bar->addAction(m_pause);
+    bar->addAction(m_stop);
+    bar->addAction(m_reset);
+    bar->addSeparator();
+    m_clock = new QComboBox;
+    m_clock->setObjectName(u"toolbarClock"_s);
+    m_clock->addItem(tr("Real time"));
+    m_clock->addItem(tr("Simulated time"));
+    m_clock->setToolTip(tr("Real time over HTTP, or simulated time as fast as the CPU allows "
+                           "(built-in server only)"));
+    connect(m_clock, &QComboBox::activated, this,
+            [this](int i) { m_scenarioEditor->setSimulated(i == 1); });
+    bar->addWidget(m_clock);
+    bar->addSeparator();
+    m_serverLabel = new QLabel;
+    m_serverLabel->setObjectName(u"serverLabel"_s);
+    m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(m_serverLabel);
     file->addSeparator();
     m_exports->addTo(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({m_run, m_pause, m_stop});
+    run->addActions({m_run, m_pause, m_stop, m_reset});
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(tr("&What am I looking at?"), this, [this] {
         auto *page = new HelpPage(this);
@@ -207,6 +249,9 @@ void MainWindow::showScenario(const Scenario &scenario)
     m_policyEditor->setPolicy(scenario.policy);
     m_scenarioEditor->setScenario(scenario);
     setWindowTitle(tr("%1 — Retry Lab").arg(scenario.name));
+    m_scenarioLabel->setText(u"<b>%1</b>"_s.arg(scenario.name.toHtmlEscaped()));
+    m_scenarioLabel->setToolTip(scenario.description);
+    m_clock->setCurrentIndex(scenario.simulated ? 1 : 0);
     m_serverPanel->showProfile(scenario.profile);
     m_comparison->setScenario(scenario);
     m_comparison->setEditedPolicy(scenario.policy);
@@ -307,11 +352,26 @@ void MainWindow::startRun()
     if (m_pages->currentWidget() != m_charts)
         m_pages->setCurrentWidget(m_attemptLog);
     m_run->setEnabled(false);
+    m_reset->setEnabled(false);
     m_pause->setEnabled(true);
     m_stop->setEnabled(true);
     m_refresh->start();
     m_elapsed.start();
     statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
+}
+
+void MainWindow::resetResults()
+{
+    if (m_controller->isRunning())
+        return;
+    auto empty = std::make_shared<AttemptLog>();
+    m_attemptLog->setLog(empty);
+    m_charts->setRun(empty, m_scenario);
+    m_exports->setRun(nullptr, m_scenario);
+    if (m_server->isRunning())
+        m_server->reset();
+    m_counters->clear();
+    statusBar()->showMessage(tr("Results cleared; the built-in server starts afresh."));
 }
 
 void MainWindow::showCounters(const RunSummary &s)
@@ -345,6 +405,7 @@ void MainWindow::runEnded(const RunSummary &summary)
     m_run->setEnabled(m_policyEditor->policy().has_value());
     m_pause->setChecked(false);
     m_pause->setEnabled(false);
+    m_reset->setEnabled(true);
     m_stop->setEnabled(false);
     statusBar()->showMessage(
         tr("Run finished: %1 of %2 operations succeeded, p99 %3 ms, %4 duplicate charges")

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QComboBox;
 class QMenu;
 class QLabel;
 class QTabWidget;
@@ -66,6 +67,7 @@ private:
     void startBuiltinServer();
     void startRun();
     void showCounters(const RunSummary &summary);
+    void resetResults();
     void runEnded(const RunSummary &summary);
     void showAbout();
 
@@ -84,6 +86,9 @@ private:
     QAction *m_run = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;
+    QAction *m_reset = nullptr;
+    QComboBox *m_clock = nullptr;
+    QLabel *m_scenarioLabel = nullptr;
     QLabel *m_serverLabel = nullptr;
     QLabel *m_counters = nullptr;
     QTimer *m_refresh = nullptr;

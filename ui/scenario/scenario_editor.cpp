@@ -328,6 +328,11 @@ void ScenarioEditor::rememberEndpoint(const QUrl &url)
     m_recentEndpoints->setStringList(recent);
 }
 
+void ScenarioEditor::setSimulated(bool simulated)
+{
+    m_clock->setCurrentIndex(simulated ? 1 : 0); // emits edited() when it changes
+}
+
 QStringList ScenarioEditor::recentEndpoints() const
 {
     return m_recentEndpoints->stringList();

@@ -43,6 +43,7 @@ public:
     // Endpoints the person ran against, newest first, offered by the URL field.
     void rememberEndpoint(const QUrl &url);
     QStringList recentEndpoints() const;
+    void setSimulated(bool simulated); // the clock, as the toolbar's switch sets it
 
 Q_SIGNALS:
     void edited();

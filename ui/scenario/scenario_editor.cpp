@@ -111,7 +111,8 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     auto *bodyLayout = new QVBoxLayout(bodyCell);
     bodyLayout->setContentsMargins(0, 0, 0, 0);
     bodyLayout->addWidget(m_body);
-    bodyLayout->addWidget(m_bodyCheck);
+    bodyLayout->addWidget(m_bodyCheck); // the check sits right under the text it checks
+    bodyLayout->addStretch(1);
     f->addRow(tr("Body"), bodyCell);
     m_keys = new QComboBox;
     m_keys->addItem(tr("None"), u"none"_s);

@@ -114,6 +114,31 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     faults->addRow(tr("Idempotency keys"), m_idempotency);
     layout->addWidget(faultBox);
 
+    // Every control says what it changes; they act at once, during a run too.
+    const std::pair<QWidget *, QString> tips[] = {
+        {m_ready, tr("A ready fault profile: replaces everything below")},
+        {m_ok, tr("Share of requests answered 200; the four shares are weights")},
+        {m_429, tr("Share answered 429 Too Many Requests (with Retry-After)")},
+        {m_500, tr("Share answered 500 Internal Server Error")},
+        {m_503, tr("Share answered 503 Service Unavailable (with Retry-After)")},
+        {m_latency, tr("How long the server takes to answer")},
+        {m_raMin, tr("The shortest wait Retry-After asks for")},
+        {m_raMax, tr("The longest wait Retry-After asks for")},
+        {m_raForm, tr("How Retry-After is written: delay-seconds or one of the three HTTP-date "
+                      "forms (RFC 9110), or a mix")},
+        {m_capacity, tr("Requests handled at the same time; the rest get 503")},
+        {m_reset, tr("Share of connections closed without an answer")},
+        {m_hang, tr("Share of requests that get no answer at all (the client's timeout ends "
+                    "them)")},
+        {m_lose, tr("Share of requests carried out whose answer is then lost: a retry without "
+                    "an idempotency key charges twice")},
+        {m_failFirst, tr("Fail the first N attempts of each idempotency key or client, then "
+                         "succeed")},
+        {m_idempotency, tr("How the server answers a reused key with a different request")},
+    };
+    for (const auto &[widget, tip] : tips)
+        widget->setToolTip(tip);
+
     auto *down = new QHBoxLayout;
     auto *takeDown = new QPushButton(tr("Take down"));
     takeDown->setObjectName(u"takeDown"_s);

@@ -211,6 +211,11 @@ private Q_SLOTS:
         p.backoff.base = 400ms;
         chart.setPreviewPolicy(p);
         QVERIFY(chart.theory()->points() != before);
+        p.backoff.kind = BackoffKind::DecorrelatedJitter;
+        chart.setPreviewPolicy(p);
+        chart.setRetry(3);
+        chart.resize(1000, 600);
+        saveScreenshot(&chart, u"chart-jitter-preview"_s);
     }
 
     void everyChartExportsPngAndSvg()

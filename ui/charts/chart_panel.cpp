@@ -72,6 +72,22 @@ double roundStep(double raw)
 }
 } // namespace
 
+std::pair<QValueAxis *, QValueAxis *> ChartPanel::addAxes(QChart *chart, const QString &x,
+                                                          const QString &y)
+{
+    auto *xAxis = new QValueAxis;
+    xAxis->setTitleText(x);
+    auto *yAxis = new QValueAxis;
+    yAxis->setTitleText(y);
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(yAxis, Qt::AlignLeft);
+    for (QAbstractSeries *s : chart->series()) {
+        s->attachAxis(xAxis);
+        s->attachAxis(yAxis);
+    }
+    return {xAxis, yAxis};
+}
+
 void ChartPanel::setCountRange(QValueAxis *axis, double max)
 {
     const double step = std::max(1.0, roundStep(std::max(max, 1.0) / 5));
@@ -89,7 +105,7 @@ void ChartPanel::setRoundRange(QValueAxis *axis, double max)
     axis->setTickAnchor(0);
     axis->setTickInterval(step);
     axis->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
-    axis->setRange(0, std::ceil(max / step - 1e-9) * step);
+    axis->setRange(0, std::ceil(max / step - 1e-3) * step); // 100.01 stays at 100
 }
 
 void ChartPanel::setPicture(QWidget *picture)

@@ -35,6 +35,10 @@ public:
 
     // A chart view in the house style: antialiased, themed after the palette (light or dark).
     static QChartView *newChartView(QChart *chart);
+    // A value axis at the bottom and one at the left, with these titles, attached to every
+    // series the chart has now.
+    static std::pair<QValueAxis *, QValueAxis *> addAxes(QChart *chart, const QString &x,
+                                                         const QString &y);
     // A count axis from 0: whole-number ticks at a round interval, whatever the maximum.
     static void setCountRange(QValueAxis *axis, double max);
     // A time or value axis from 0 with round ticks (1, 2 or 5 times a power of ten).

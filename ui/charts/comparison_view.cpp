@@ -68,12 +68,8 @@ ComparisonView::ComparisonView(QWidget *parent)
 
     m_overlay = new QChart;
     m_overlay->setTitle(tr("Requests arriving at each policy's server, per 100 ms"));
-    m_x = new QValueAxis;
-    m_x->setTitleText(tr("time since the run started (s)"));
-    m_y = new QValueAxis;
-    m_y->setTitleText(tr("requests per 100 ms"));
-    m_overlay->addAxis(m_x, Qt::AlignBottom);
-    m_overlay->addAxis(m_y, Qt::AlignLeft);
+    std::tie(m_x, m_y) = ChartPanel::addAxes(m_overlay, tr("time since the run started (s)"),
+                                             tr("requests per 100 ms"));
     m_capacity = new QLineSeries;
     m_capacity->setName(tr("Capacity"));
     QPen capacityPen(QColor(0x75, 0x75, 0x75));

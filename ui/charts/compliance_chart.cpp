@@ -49,16 +49,8 @@ ComplianceChart::ComplianceChart(QWidget *parent)
     m_chart->addSeries(m_diagonal);
     m_chart->addSeries(m_ok);
     m_chart->addSeries(m_early);
-    m_x = new QValueAxis;
-    m_x->setTitleText(tr("wait asked for by Retry-After (s)"));
-    m_y = new QValueAxis;
-    m_y->setTitleText(tr("wait actually taken (s)"));
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
-    for (QAbstractSeries *s : m_chart->series()) {
-        s->attachAxis(m_x);
-        s->attachAxis(m_y);
-    }
+    std::tie(m_x, m_y) =
+        addAxes(m_chart, tr("wait asked for by Retry-After (s)"), tr("wait actually taken (s)"));
     connect(m_early, &QScatterSeries::hovered, this, [this](const QPointF &p, bool state) {
         setToolTip(state ? tr("asked %1 s, came back after %2 s: %3 ms early")
                                .arg(p.x(), 0, 'f', 3)

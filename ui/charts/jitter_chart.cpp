@@ -55,18 +55,7 @@ JitterChart::JitterChart(QWidget *parent)
     m_theory->setPen(pen);
     m_chart->addSeries(bars);
     m_chart->addSeries(m_theory);
-    m_x = new QValueAxis;
-    m_x->setTitleText(tr("wait before the retry (ms)"));
-    m_x->setLabelFormat(u"%d"_s);
-    m_y = new QValueAxis;
-    m_y->setTitleText(tr("waits per bin"));
-    m_y->setLabelFormat(u"%d"_s);
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
-    for (QAbstractSeries *s : m_chart->series()) {
-        s->attachAxis(m_x);
-        s->attachAxis(m_y);
-    }
+    std::tie(m_x, m_y) = addAxes(m_chart, tr("wait before the retry (ms)"), tr("waits per bin"));
     setPicture(newChartView(m_chart));
 
     const auto redraw = [this] {
@@ -117,7 +106,8 @@ void JitterChart::refresh(const RunAnalysis *analysis)
 {
     remember(analysis);
     if (showsPreview() || !analysis) {
-        const DelaySamples samples = DelaySamples::fromPolicy(m_preview, kPreviewDraws, 0x5eed);
+        // A seed of its own: the theory of sampled strategies draws with 0x5eed.
+        const DelaySamples samples = DelaySamples::fromPolicy(m_preview, kPreviewDraws, 0xd1ce);
         fillRetries(samples.maxRetry());
         show(DelayHistogram::build(samples, Backoff(m_preview.backoff), m_retry->currentIndex(),
                                    kBins),

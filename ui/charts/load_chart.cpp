@@ -39,18 +39,8 @@ LoadChart::LoadChart(QWidget *parent)
     m_chart->addSeries(firstArea);
     m_chart->addSeries(retryArea);
     m_chart->addSeries(m_capacity);
-    m_x = new QValueAxis;
-    m_x->setTitleText(tr("time since the run started (s)"));
-    m_x->setLabelFormat(u"%.1f"_s);
-    m_y = new QValueAxis;
-    m_y->setTitleText(tr("requests / 100 ms"));
-    m_y->setLabelFormat(u"%d"_s);
-    m_chart->addAxis(m_x, Qt::AlignBottom);
-    m_chart->addAxis(m_y, Qt::AlignLeft);
-    for (QAbstractSeries *s : m_chart->series()) {
-        s->attachAxis(m_x);
-        s->attachAxis(m_y);
-    }
+    std::tie(m_x, m_y) =
+        addAxes(m_chart, tr("time since the run started (s)"), tr("requests / 100 ms"));
     setPicture(newChartView(m_chart));
     refresh(nullptr);
 }

@@ -3,6 +3,7 @@
 // against its own server, offscreen.
 #include "analysis/run_analysis.h"
 #include "charts/chart_export.h"
+#include "charts/comparison_tiles.h"
 #include "charts/comparison_view.h"
 #include "gui_test_utils.h"
 
@@ -94,6 +95,24 @@ private Q_SLOTS:
         view.setTiled(true);
         saveScreenshot(&view, u"comparison-tiled"_s);
         QVERIFY(!renderSvg(view.picture(), u"tiles"_s).isEmpty());
+
+        // The waits overlaid on common bins: each policy's line holds all its backoff waits.
+        view.setTiled(false);
+        view.setChartKind(int(ChartKind::Waits));
+        for (int i = 0; i < 3; ++i) {
+            double total = 0;
+            const QList<QPointF> p = view.overlaySeries(i)->points();
+            for (qsizetype k = 0; k + 1 < p.size(); k += 2)
+                total += p[k].y();
+            const DelaySamples &d = view.analysis(i)->delays();
+            QCOMPARE(qint64(total), d.total() - d.notFromBackoff());
+        }
+        saveScreenshot(&view, u"comparison-waits-overlay"_s);
+        // Timelines cannot be overlaid: they tile, one per policy.
+        view.setChartKind(int(ChartKind::Timeline));
+        QCOMPARE(view.tiles()->panels().size(), 3);
+        QCOMPARE(view.picture(), static_cast<QWidget *>(view.tiles()));
+        saveScreenshot(&view, u"comparison-timeline-tiles"_s);
     }
 
     void twoPresetsSideBySide()

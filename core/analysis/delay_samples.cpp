@@ -62,7 +62,7 @@ std::vector<double> DelaySamples::all() const
 }
 
 DelayHistogram DelayHistogram::build(const DelaySamples &samples, const Backoff &backoff, int retry,
-                                     int bins, double alpha)
+                                     int bins, double alpha, double maxMs)
 {
     DelayHistogram h;
     const std::vector<double> data = retry > 0 ? samples.samples(retry) : samples.all();
@@ -82,11 +82,13 @@ DelayHistogram DelayHistogram::build(const DelaySamples &samples, const Backoff 
     }
     for (double x : data)
         hi = std::max(hi, x);
+    if (maxMs > 0)
+        hi = maxMs; // a common range: larger values fall in the last bin
     if (hi <= 0)
         hi = 1;
     bins = std::max(1, bins);
     h.loMs = 0;
-    h.binMs = hi * 1.0001 / bins; // the largest value falls in the last bin
+    h.binMs = hi / bins; // bins start at round values; the largest value joins the last bin
     h.counts.assign(static_cast<std::size_t>(bins), 0);
     for (double x : data) {
         const auto i = std::min<std::size_t>(static_cast<std::size_t>(x / h.binMs),
@@ -100,7 +102,8 @@ DelayHistogram DelayHistogram::build(const DelaySamples &samples, const Backoff 
             for (int b = 0; b < bins; ++b) {
                 // Mass at exactly a bin's lower edge belongs to that bin.
                 const double lo = std::nextafter(b * h.binMs, -INFINITY);
-                const double up = std::nextafter((b + 1) * h.binMs, -INFINITY);
+                const double up = b == bins - 1 ? INFINITY // and so does mass at the top
+                                                : std::nextafter((b + 1) * h.binMs, -INFINITY);
                 h.expected[static_cast<std::size_t>(b)] += w * (d.cdf(up) - d.cdf(lo));
             }
         }

@@ -46,8 +46,9 @@ struct DelayHistogram {
 
     // `retry` 0 pools every retry number (expected counts are then the mixture of each
     // number's distribution, weighted by its count; no KS statistic).
+    // `maxMs` > 0 fixes the range (to compare several runs on the same bins).
     static DelayHistogram build(const DelaySamples &samples, const Backoff &backoff, int retry,
-                                int bins = 40, double alpha = 1e-3);
+                                int bins = 40, double alpha = 1e-3, double maxMs = 0);
 };
 
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #include "comparison_view.h"
 
 #include "analysis/run_analysis.h"
+#include "comparison_tiles.h"
 #include "engine/run_controller.h"
 #include "load_chart.h"
 
@@ -52,6 +53,13 @@ ComparisonView::ComparisonView(QWidget *parent)
         m_slots << slot;
         row->addWidget(slot);
     }
+    m_kind = new QComboBox;
+    m_kind->setObjectName(u"compareChart"_s);
+    m_kind->addItems({tr("Server load"), tr("Waits before retries"), tr("Attempt timeline"),
+                      tr("Breaker states"), tr("Retry-After compliance")});
+    m_kind->setToolTip(tr("The chart to compare; load and waits can be overlaid, the others "
+                          "are tiled"));
+    row->addWidget(m_kind);
     m_layout = new QComboBox;
     m_layout->addItems({tr("Overlay"), tr("Tile")});
     m_layout->setToolTip(tr("One chart with a line per policy, or one chart per policy"));
@@ -80,15 +88,7 @@ ComparisonView::ComparisonView(QWidget *parent)
     m_capacity->attachAxis(m_x);
     m_capacity->attachAxis(m_y);
     m_overlayView = ChartPanel::newChartView(m_overlay);
-    m_tiles = new QWidget;
-    auto *grid = new QGridLayout(m_tiles);
-    grid->setContentsMargins(0, 0, 0, 0);
-    for (int i = 0; i < Scenario::kMaxCompared; ++i) {
-        auto *chart = new LoadChart;
-        chart->setMinimumSize(300, 200);
-        m_tileCharts << chart;
-        grid->addWidget(chart, i / 2, i % 2);
-    }
+    m_tiles = new ComparisonTiles;
     m_stack = new QStackedWidget;
     m_stack->addWidget(m_overlayView);
     m_stack->addWidget(m_tiles);
@@ -124,14 +124,35 @@ ComparisonView::ComparisonView(QWidget *parent)
         m_stack->setCurrentIndex(i);
         refresh();
     });
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ComparisonView::setChartKind);
     fillSlots();
 }
 
 ComparisonView::~ComparisonView()
 {
-    for (LoadChart *c : std::as_const(m_tileCharts))
-        c->refresh(nullptr); // before the analyses go
-    m_runs.clear();          // stops the runs before the charts go
+    m_tiles->clear(); // before the analyses go
+    m_runs.clear();   // stops the runs before the charts go
+}
+
+void ComparisonView::setChartKind(int kind)
+{
+    m_kind->setCurrentIndex(kind);
+    const auto k = ChartKind(kind);
+    const bool overlayable = k == ChartKind::ServerLoad || k == ChartKind::Waits;
+    if (!overlayable)
+        m_layout->setCurrentIndex(1);
+    m_layout->setEnabled(overlayable);
+    m_tiles->setKind(k);
+    if (k == ChartKind::Waits) {
+        m_overlay->setTitle(tr("Waits before retries (every retry number), per policy"));
+        m_x->setTitleText(tr("wait before the retry (ms)"));
+        m_y->setTitleText(tr("waits per bin"));
+    } else {
+        m_overlay->setTitle(tr("Requests arriving at each policy's server, per 100 ms"));
+        m_x->setTitleText(tr("time since the run started (s)"));
+        m_y->setTitleText(tr("requests per 100 ms"));
+    }
+    refresh();
 }
 
 QColor ComparisonView::policyColor(int run)
@@ -204,8 +225,7 @@ void ComparisonView::start()
 {
     if (isRunning())
         return;
-    for (LoadChart *c : std::as_const(m_tileCharts))
-        c->refresh(nullptr);
+    m_tiles->clear();
     for (auto &r : m_runs) {
         m_overlay->removeSeries(r->series);
         delete r->series;
@@ -333,32 +353,44 @@ void ComparisonView::refresh()
 {
     double end = 1;
     double peak = 5;
+    double longestWait = 1;
     for (auto &r : m_runs) {
         r->analysis->update();
         const LoadSeries &load = r->analysis->load();
         end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
+        for (double w : r->analysis->delays().all())
+            longestWait = std::max(longestWait, w);
     }
+    const bool waits = ChartKind(m_kind->currentIndex()) == ChartKind::Waits;
+    QList<ComparisonTiles::Tile> tiles;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         Run &r = *m_runs[i];
-        const LoadSeries &load = r.analysis->load();
-        r.series->replace(LoadChart::steps(load, LoadChart::Part::Total));
-        end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
-        peak = std::max(peak, double(load.peak()));
-        if (m_stack->currentIndex() == 1 && int(i) < m_tileCharts.size()) {
-            m_tileCharts[int(i)]->setHeading(r.policy.name);
-            m_tileCharts[int(i)]->setCommonEnd(end);
-            m_tileCharts[int(i)]->refresh(r.analysis.get());
+        tiles.append({r.policy.name, policyColor(int(i)), r.analysis.get()});
+        if (!waits) {
+            const LoadSeries &load = r.analysis->load();
+            r.series->replace(LoadChart::steps(load, LoadChart::Part::Total));
+            peak = std::max(peak, double(load.peak()));
+            continue;
         }
+        // Every policy on the same bins, so the shapes compare.
+        const DelayHistogram h = DelayHistogram::build(
+            r.analysis->delays(), Backoff(r.policy.policy.retry.backoff), 0, 40, 1e-3, longestWait);
+        QList<QPointF> steps;
+        for (std::size_t b = 0; b < h.counts.size(); ++b) {
+            const double lo = double(b) * h.binMs;
+            steps << QPointF(lo, double(h.counts[b])) << QPointF(lo + h.binMs, double(h.counts[b]));
+            peak = std::max(peak, double(h.counts[b]));
+        }
+        r.series->replace(steps);
     }
-    for (int i = int(m_runs.size()); i < m_tileCharts.size(); ++i)
-        m_tileCharts[i]->setVisible(false);
-    for (int i = 0; i < int(m_runs.size()) && i < m_tileCharts.size(); ++i)
-        m_tileCharts[i]->setVisible(true);
-    const double capacity = m_runs.empty() ? 0 : m_runs.front()->analysis->capacityPerBucket();
+    if (m_stack->currentIndex() == 1)
+        m_tiles->refresh(tiles, end);
+    const double capacity =
+        m_runs.empty() || waits ? 0 : m_runs.front()->analysis->capacityPerBucket();
     m_capacity->replace(capacity > 0 ? QList<QPointF>{{0, capacity}, {end * 1.2, capacity}}
                                      : QList<QPointF>{});
     m_capacity->setVisible(capacity > 0);
-    ChartPanel::setRoundRange(m_x, end);
+    ChartPanel::setRoundRange(m_x, waits ? longestWait : end);
     ChartPanel::setCountRange(m_y, peak * 1.05);
 }
 

@@ -21,7 +21,7 @@ class QChart;
 
 namespace retrylab {
 
-class LoadChart;
+class ComparisonTiles;
 class RunAnalysis;
 class RunController;
 
@@ -53,6 +53,9 @@ public:
     void stop();
     bool isRunning() const;
     void setTiled(bool tiled);
+    // Which chart to compare: server load or waits overlay or tile; the others tile.
+    void setChartKind(int kind);
+    ComparisonTiles *tiles() const { return m_tiles; }
 
     int runs() const { return int(m_runs.size()); }
     const RunAnalysis *analysis(int run) const;
@@ -87,8 +90,8 @@ private:
     QValueAxis *m_y = nullptr;
     QLineSeries *m_capacity = nullptr;
     QWidget *m_overlayView = nullptr;
-    QWidget *m_tiles = nullptr;
-    QList<LoadChart *> m_tileCharts;
+    ComparisonTiles *m_tiles = nullptr;
+    QComboBox *m_kind = nullptr;
     QTableWidget *m_table = nullptr;
     QTimer *m_timer = nullptr;
     std::vector<std::unique_ptr<Run>> m_runs;

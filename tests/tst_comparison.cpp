@@ -3,6 +3,7 @@
 // against its own server, offscreen.
 #include "analysis/run_analysis.h"
 #include "charts/chart_export.h"
+#include "charts/comparison_table.h"
 #include "charts/comparison_tiles.h"
 #include "charts/comparison_view.h"
 #include "gui_test_utils.h"

@@ -2,6 +2,7 @@
 #include "comparison_view.h"
 
 #include "analysis/run_analysis.h"
+#include "comparison_table.h"
 #include "comparison_tiles.h"
 #include "engine/run_controller.h"
 #include "load_chart.h"
@@ -9,12 +10,10 @@
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtCharts/QLineSeries>
@@ -93,21 +92,7 @@ ComparisonView::ComparisonView(QWidget *parent)
     m_stack->addWidget(m_overlayView);
     m_stack->addWidget(m_tiles);
 
-    m_table = new QTableWidget(0, 8);
-    m_table->setObjectName(u"comparisonTable"_s);
-    m_table->setHorizontalHeaderLabels(
-        {tr("Policy"), tr("Operations succeeded"), tr("Attempts sent"), tr("Amplification"),
-         tr("p50 completion"), tr("p99 completion"), tr("Peak server load"), tr("Peak retries")});
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->verticalHeader()->hide();
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->horizontalHeaderItem(6)->setToolTip(
-        tr("Requests that arrived at the server in its busiest 100 ms"));
-    m_table->horizontalHeaderItem(7)->setToolTip(
-        tr("Retries the clients sent in their busiest 100 ms: where a herd shows"));
-    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
-                              4 * m_table->verticalHeader()->defaultSectionSize() + 6);
+    m_table = new ComparisonTable;
 
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_stack);
@@ -396,34 +381,13 @@ void ComparisonView::refresh()
 
 void ComparisonView::fillTable()
 {
-    m_table->setRowCount(int(m_runs.size()));
-    for (int i = 0; i < int(m_runs.size()); ++i) {
-        const Run &r = *m_runs[std::size_t(i)];
-        const RunSummary &s = r.summary;
-        const QStringList cells{
-            r.policy.name + (r.done ? QString() : tr(" (running)")),
-            tr("%1 of %2 (%3%)")
-                .arg(s.succeeded)
-                .arg(s.operations)
-                .arg(100.0 * s.successRate(), 0, 'f', 1),
-            QString::number(s.attemptsSent),
-            QString::number(s.amplification, 'f', 2),
-            tr("%1 ms").arg(s.p50Ms, 0, 'f', 0),
-            tr("%1 ms").arg(s.p99Ms, 0, 'f', 0),
-            s.peakServerPer100ms >= 0
-                ? tr("%1 per 100 ms").arg(s.peakServerPer100ms)
-                : tr("%1 per 100 ms (so far, sent)").arg(r.analysis->sentLoad().peak()),
-            tr("%1 per 100 ms").arg(s.peakRetriesPer100ms),
-        };
-        for (int c = 0; c < cells.size(); ++c) {
-            auto *item = new QTableWidgetItem(cells[c]);
-            if (c == 0)
-                item->setForeground(policyColor(i));
-            else
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            m_table->setItem(i, c, item);
-        }
+    QList<ComparisonTable::Row> rows;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        const Run &r = *m_runs[i];
+        rows.append({r.policy.name, policyColor(int(i)), r.summary, !r.done,
+                     r.analysis->sentLoad().peak()});
     }
+    m_table->show(rows);
 }
 
 } // namespace retrylab

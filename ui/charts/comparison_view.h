@@ -14,13 +14,13 @@ class QLabel;
 class QLineSeries;
 class QPushButton;
 class QStackedWidget;
-class QTableWidget;
 class QTimer;
 class QValueAxis;
 class QChart;
 
 namespace retrylab {
 
+class ComparisonTable;
 class ComparisonTiles;
 class RunAnalysis;
 class RunController;
@@ -62,7 +62,7 @@ public:
     const RunSummary &summary(int run) const;
     QString policyName(int run) const;
     QLineSeries *overlaySeries(int run) const;
-    QTableWidget *table() const { return m_table; }
+    ComparisonTable *table() const { return m_table; }
     QWidget *picture() const; // the overlay or the tiles, whichever is shown
     static QColor policyColor(int run);
 
@@ -92,7 +92,7 @@ private:
     QWidget *m_overlayView = nullptr;
     ComparisonTiles *m_tiles = nullptr;
     QComboBox *m_kind = nullptr;
-    QTableWidget *m_table = nullptr;
+    ComparisonTable *m_table = nullptr;
     QTimer *m_timer = nullptr;
     std::vector<std::unique_ptr<Run>> m_runs;
 };

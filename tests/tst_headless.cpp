@@ -4,6 +4,7 @@
 #include "log/jsonl_log.h"
 #include "scenario/scenario.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -141,9 +142,10 @@ private Q_SLOTS:
         const QString har = dir.filePath(u"a.har"_s);
         const QString report = dir.filePath(u"a.html"_s);
         const QString log = dir.filePath(u"a.jsonl"_s);
-        const Result r =
-            run({u"--headless"_s, u"--scenario"_s, file, u"--csv"_s, csv, u"--har"_s, har,
-                 u"--report"_s, report, u"--log"_s, log, u"--redact"_s, u"X-Team-Token"_s});
+        const QString charts = dir.filePath(u"charts"_s);
+        const Result r = run({u"--headless"_s, u"--scenario"_s, file, u"--csv"_s, csv, u"--har"_s,
+                              har, u"--report"_s, report, u"--log"_s, log, u"--charts"_s, charts,
+                              u"--redact"_s, u"X-Team-Token"_s});
         QCOMPARE(r.exitCode, 0);
         for (const QString &f : {csv, dir.filePath(u"a.breakers.csv"_s),
                                  dir.filePath(u"a.server.csv"_s), har, report, log}) {
@@ -164,6 +166,9 @@ private Q_SLOTS:
         AttemptLog back;
         QVERIFY(readJsonlLog(log, back).ok);
         QVERIFY(back.breakerCount() >= 3);
+        const QStringList pictures = QDir(charts).entryList(QDir::Files, QDir::Name);
+        QCOMPARE(pictures.size(), 10); // five charts, PNG and SVG
+        QCOMPARE(pictures.first(), u"01-attempt-timeline.png"_s);
     }
 
     void aKilledRunKeepsWhatWasFlushed()

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QCompleter>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -110,6 +111,8 @@ private Q_SLOTS:
             QVERIFY(bytes.size() > 1000);
             QVERIFY2(!bytes.contains("Bearer hidden"), qPrintable(name));
         }
+        QVERIFY2(w.exports()->exportCharts(dir.filePath(u"charts"_s), &error), qPrintable(error));
+        QCOMPARE(QDir(dir.filePath(u"charts"_s)).entryList(QDir::Files).size(), 10);
         QVERIFY(!w.exports()->exportTo(dir.filePath(u"run.xlsx"_s), &error));
         QVERIFY(error.contains(u".csv, .jsonl, .har or .html"_s));
 

@@ -2,6 +2,7 @@
 #include "headless_command.h"
 
 #include "engine/headless_run.h"
+#include "report/chart_pictures.h"
 #include "report/html_report.h"
 
 #include <QApplication>
@@ -27,7 +28,7 @@ int runHeadlessCommand(int argc, char *argv[])
 {
     // Charts for the report are drawn offscreen; everything else needs no GUI at all.
     std::unique_ptr<QCoreApplication> application;
-    if (wants(argc, argv, "--report")) {
+    if (wants(argc, argv, "--report") || wants(argc, argv, "--charts")) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
         application = std::make_unique<QApplication>(argc, argv);
@@ -65,13 +66,15 @@ int runHeadlessCommand(int argc, char *argv[])
                                  u"FILE.har"_s);
     const QCommandLineOption report(u"report"_s, u"Write a one-page HTML report with the charts."_s,
                                     u"FILE.html"_s);
+    const QCommandLineOption charts(u"charts"_s, u"Write every chart as PNG and SVG into DIR."_s,
+                                    u"DIR"_s);
     const QCommandLineOption redact(
         u"redact"_s, u"Also hide this header's value in every file written (repeatable)."_s,
         u"HEADER"_s);
     const QCommandLineOption noRedact(
         u"no-redact"_s, u"Write secret headers (Authorization, Cookie...) as they are."_s);
-    parser.addOptions({headless, scenario, seed, simulated, log, summary, csv, har, report, redact,
-                       noRedact, gridClients, gridStrategies, trials});
+    parser.addOptions({headless, scenario, seed, simulated, log, summary, csv, har, report, charts,
+                       redact, noRedact, gridClients, gridStrategies, trials});
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
         return 2;
@@ -98,6 +101,8 @@ int runHeadlessCommand(int argc, char *argv[])
     o.redactHeaders = parser.values(redact);
     o.redact = !parser.isSet(noRedact);
     o.writeReport = retrylab::writeHtmlReport;
+    o.chartsDir = parser.value(charts);
+    o.writeCharts = retrylab::writeChartPictures;
     o.gridClients = parser.value(gridClients);
     o.gridStrategies = parser.value(gridStrategies);
     bool trialsOk = false;

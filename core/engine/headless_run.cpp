@@ -193,6 +193,16 @@ int runHeadless(const HeadlessOptions &o)
         }
         err(u"retrylab: wrote %1"_s.arg(o.reportFile));
     }
+    if (!o.chartsDir.isEmpty()) {
+        const QStringList files = o.writeCharts
+                                      ? o.writeCharts(log, *scenario, *summary, o.chartsDir, &error)
+                                      : QStringList();
+        if (files.isEmpty()) {
+            err(u"retrylab: "_s + (error.isEmpty() ? u"no chart writer"_s : error));
+            return 2;
+        }
+        err(u"retrylab: wrote %1 chart files in %2"_s.arg(files.size()).arg(o.chartsDir));
+    }
     if (!o.summaryFile.isEmpty()) {
         QJsonObject json = summary->toJson();
         json.insert(u"scenario"_s, scenario->name);

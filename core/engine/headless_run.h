@@ -22,12 +22,16 @@ struct HeadlessOptions {
     QString csvFile;           // attempts; breakers and server journal beside it
     QString harFile;           // HAR 1.2
     QString reportFile;        // one-page HTML
+    QString chartsDir;         // every chart as PNG and SVG
     QStringList redactHeaders; // besides Authorization, Cookie, Set-Cookie, Proxy-Authorization
     bool redact = true;
     // Writes the HTML report (charts need the widgets, which the core does not link).
     std::function<bool(const AttemptLog &, const Scenario &, const RunSummary &,
                        const QList<Expectations::Result> &, const QString &, QString *)>
         writeReport;
+    std::function<QStringList(const AttemptLog &, const Scenario &, const RunSummary &,
+                              const QString &, QString *)>
+        writeCharts;
     // The contention experiment instead of one run: client counts × strategies × trials.
     QString gridClients;    // "10,50,100"
     QString gridStrategies; // "exponential,full-jitter,..."; empty: the four of the study

@@ -4,6 +4,7 @@
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
+#include "report/chart_pictures.h"
 #include "report/html_report.h"
 
 #include <QFileDialog>
@@ -49,6 +50,13 @@ void LogExports::addTo(QMenu *menu)
                        [this] { exportWithDialog(tr("HAR 1.2 (*.har)"), u"har"_s); });
     exports->addAction(tr("&Report (HTML)…"), this,
                        [this] { exportWithDialog(tr("HTML report (*.html)"), u"html"_s); });
+    exports->addAction(tr("Every &chart (PNG and SVG)…"), this, [this] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(m_window, tr("Write the charts into"));
+        QString error;
+        if (!dir.isEmpty() && !exportCharts(dir, &error))
+            QMessageBox::warning(m_window, tr("Not exported"), error);
+    });
     exports->addSeparator();
     exports->addAction(tr("Redacted &headers…"), this, [this] {
         bool ok = false;
@@ -115,6 +123,19 @@ bool LogExports::exportTo(const QString &fileName, QString *error)
     if (ok)
         Q_EMIT message(tr("Wrote %1").arg(fileName));
     return ok;
+}
+
+bool LogExports::exportCharts(const QString &dir, QString *error)
+{
+    if (!m_log) {
+        *error = tr("There is no run to export yet.");
+        return false;
+    }
+    const QStringList files = writeChartPictures(*m_log, m_scenario, m_summary, dir, error);
+    if (files.isEmpty())
+        return false;
+    Q_EMIT message(tr("Wrote %1 chart files in %2").arg(files.size()).arg(dir));
+    return true;
 }
 
 void LogExports::exportWithDialog(const QString &filter, const QString &suffix)

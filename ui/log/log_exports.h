@@ -30,6 +30,7 @@ public:
 
     // The same without dialogs (the menu's commands and the tests use these).
     bool exportTo(const QString &fileName, QString *error); // by suffix: csv, jsonl, har, html
+    bool exportCharts(const QString &dir, QString *error);  // every chart, PNG and SVG
     std::shared_ptr<AttemptLog> open(const QString &fileName, Scenario *scenario, QString *error);
     Redactor redactor() const;
     static QStringList extraRedactedHeaders(); // from QSettings

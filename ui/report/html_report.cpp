@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "html_report.h"
 
+#include "chart_pictures.h"
 #include "charts/chart_export.h"
 #include "charts/chart_panel.h"
-#include "charts/charts_view.h"
 #include "log/csv_export.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QTabWidget>
 
 using namespace Qt::StringLiterals;
 
@@ -38,19 +36,11 @@ QString row(const QString &name, const QString &value)
 QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSummary &s,
                    const QList<Expectations::Result> &expectations)
 {
-    // Draw the charts offscreen from the same analysis the window uses.
-    ChartsView view;
-    view.resize(960, 560); // never shown: rendering lays it out
-    view.setRun(std::shared_ptr<const AttemptLog>(std::shared_ptr<void>(), &log), scenario);
-    view.setSummary(s);
     QString charts;
-    for (ChartPanel *panel : view.panels()) {
-        view.tabs()->setCurrentWidget(panel);
-        QCoreApplication::sendPostedEvents();
-        QCoreApplication::processEvents();
+    forEachChart(log, scenario, s, [&](ChartPanel *panel) {
         charts += u"<h3>%1</h3>\n<div class=\"chart\">%2</div>\n"_s.arg(
             esc(panel->title()), inlineSvg(renderSvg(panel->picture(), panel->title())));
-    }
+    });
 
     const AttemptLog::RunInfo info = log.runInfo();
     QString summary;

@@ -126,6 +126,12 @@ private Q_SLOTS:
         const qint64 early = w.charts()->analysis()->timeline().bars();
         QTRY_VERIFY_WITH_TIMEOUT(w.charts()->analysis()->timeline().bars() > early + 20, 10000);
         QVERIFY(w.runController()->isRunning());
+        // The load chart counts what reached the built-in server while the run goes on.
+        QTRY_VERIFY_WITH_TIMEOUT(w.charts()->analysis()->load().source() ==
+                                         LoadSeries::Source::Arrived &&
+                                     w.runController()->isRunning(),
+                                 5000);
+        QVERIFY(w.charts()->analysis()->log().journalSize() == 0); // the full journal comes last
         saveScreenshot(&w, u"mainwindow-charts-live"_s);
         w.stopAction()->trigger();
         QVERIFY(finished.wait(15000));

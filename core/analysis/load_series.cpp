@@ -18,6 +18,12 @@ void LoadSeries::addArrival(const JournalEntry &e)
     add(std::chrono::duration_cast<std::chrono::microseconds>(e.at).count(), e.attempt > 1);
 }
 
+void LoadSeries::addArrival(qint64 atUs, bool retry)
+{
+    m_source = Source::Arrived;
+    add(atUs, retry);
+}
+
 LoadSeries LoadSeries::fromJournal(const std::vector<JournalEntry> &journal, qint64 bucketUs)
 {
     LoadSeries s(bucketUs);

@@ -22,6 +22,7 @@ public:
 
     void addSent(const AttemptRecord &r); // ignores attempts refused locally
     void addArrival(const JournalEntry &e);
+    void addArrival(qint64 atUs, bool retry);
     static LoadSeries fromJournal(const std::vector<JournalEntry> &journal,
                                   qint64 bucketUs = 100'000);
 

@@ -34,6 +34,13 @@ bool RunAnalysis::update()
         m_breakers.setTransitions(std::move(records));
         changed = true;
     }
+    if (m_log->arrivalCount() > m_arrivalsRead) {
+        const auto arrivals = m_log->arrivalsSince(m_arrivalsRead);
+        m_arrivalsRead += arrivals.size();
+        for (const auto &a : arrivals)
+            m_liveLoad.addArrival(a.atUs, a.attempt > 1);
+        changed = true;
+    }
     if (!m_journalLoad && m_log->journalSize() > 0) {
         m_journalLoad = LoadSeries::fromJournal(m_log->journalRecords(), m_sentLoad.bucketUs());
         changed = true;

@@ -31,7 +31,12 @@ public:
     const TimelineLanes &timeline() const { return m_timeline; }
     const DelaySamples &delays() const { return m_delays; }
     const BreakerSeries &breakers() const { return m_breakers; }
-    const LoadSeries &load() const { return m_journalLoad ? *m_journalLoad : m_sentLoad; }
+    // The server's journal when the run is over; its arrivals while it goes on (built-in
+    // server); what the clients sent otherwise.
+    const LoadSeries &load() const
+    {
+        return m_journalLoad ? *m_journalLoad : m_liveLoad.count() ? m_liveLoad : m_sentLoad;
+    }
     const LoadSeries &sentLoad() const { return m_sentLoad; }
     const std::vector<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
     qint64 violations() const { return m_violations; }
@@ -50,6 +55,8 @@ private:
     BreakerSeries m_breakers;
     LoadSeries m_sentLoad;
     std::optional<LoadSeries> m_journalLoad;
+    LoadSeries m_liveLoad;
+    std::size_t m_arrivalsRead = 0;
     RetryAfterJudge m_judge;
     std::vector<RetryAfterJudge::Verdict> m_verdicts;
     qint64 m_violations = 0;

@@ -96,6 +96,7 @@ void RunWorker::simulateSlice()
 
 void RunWorker::tick()
 {
+    followServer();
     m_writer.flush(*m_log);
     Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
     if (m_engine)
@@ -104,6 +105,24 @@ void RunWorker::tick()
     // second, not on the GUI thread.
     if (++m_ticks % 5 == 0)
         Q_EMIT summaryUpdated(RunSummary::compute(*m_log));
+}
+
+void RunWorker::followServer()
+{
+    std::vector<JournalEntry> entries;
+    if (m_simulated)
+        entries = m_simulated->journal().since(m_journalSeen);
+    else if (m_server && !m_done)
+        entries = m_server->journal(m_journalSeen);
+    if (entries.empty())
+        return;
+    m_journalSeen = entries.back().id;
+    std::vector<AttemptLog::Arrival> arrivals;
+    arrivals.reserve(entries.size());
+    for (const JournalEntry &e : entries)
+        arrivals.push_back(
+            {std::chrono::duration_cast<std::chrono::microseconds>(e.at).count(), e.attempt});
+    m_log->appendArrivals(arrivals);
 }
 
 void RunWorker::pause()

@@ -32,6 +32,7 @@ public:
     ~RunWorker() override;
 
     void start();
+    void followServer(); // the built-in server's new arrivals, for the live load chart
     void pause();
     void resume();
     void stop();
@@ -53,6 +54,7 @@ private:
     std::shared_ptr<AttemptLog> m_log;
     QString m_jsonlPath;
     Redactor m_redactor;
+    qint64 m_journalSeen = 0; // the last server journal entry turned into an arrival
     JsonlLogWriter m_writer;
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI

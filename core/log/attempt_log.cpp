@@ -55,6 +55,26 @@ AttemptLog::RunInfo AttemptLog::runInfo() const
     return m_runInfo;
 }
 
+void AttemptLog::appendArrivals(const std::vector<Arrival> &arrivals)
+{
+    QMutexLocker lock(&m_mutex);
+    m_arrivals.insert(m_arrivals.end(), arrivals.begin(), arrivals.end());
+}
+
+std::vector<AttemptLog::Arrival> AttemptLog::arrivalsSince(std::size_t index) const
+{
+    QMutexLocker lock(&m_mutex);
+    if (index >= m_arrivals.size())
+        return {};
+    return {m_arrivals.begin() + static_cast<std::ptrdiff_t>(index), m_arrivals.end()};
+}
+
+std::size_t AttemptLog::arrivalCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_arrivals.size();
+}
+
 std::size_t AttemptLog::journalSize() const
 {
     QMutexLocker lock(&m_mutex);

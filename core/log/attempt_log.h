@@ -33,6 +33,15 @@ public:
     void appendBreaker(const BreakerRecord &r);
     // The built-in server's own view of the run, added when the run ends.
     void appendJournal(std::vector<JournalEntry> entries);
+    // While the run goes on: when requests reached the built-in server (for the live load
+    // chart; the full journal, with each request's outcome, comes at the end).
+    struct Arrival {
+        qint64 atUs = 0;
+        int attempt = 0; // X-Attempt, 0 when not sent
+    };
+    void appendArrivals(const std::vector<Arrival> &arrivals);
+    std::vector<Arrival> arrivalsSince(std::size_t index) const;
+    std::size_t arrivalCount() const;
     std::uint32_t intern(const QString &s); // index of a string; "" is 0
 
     // What was run, against what, and when: exports need it (HAR's URLs and dates, the
@@ -75,6 +84,7 @@ private:
     mutable QMutex m_mutex; // guards the chunk list, the breaker records and the strings
     std::vector<BreakerRecord> m_breakers;
     std::vector<JournalEntry> m_journal;
+    std::vector<Arrival> m_arrivals;
     QStringList m_strings{QString()};
     RunInfo m_runInfo;
     QHash<QString, std::uint32_t> m_stringIndex;

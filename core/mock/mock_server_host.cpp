@@ -101,12 +101,12 @@ QJsonObject MockServerHost::stats() const
     return o;
 }
 
-std::vector<JournalEntry> MockServerHost::journal() const
+std::vector<JournalEntry> MockServerHost::journal(qint64 sinceId) const
 {
     std::vector<JournalEntry> entries;
     if (m_server)
         QMetaObject::invokeMethod(
-            m_server, [&entries, s = m_server] { entries = s->journal().since(0); },
+            m_server, [&entries, sinceId, s = m_server] { entries = s->journal().since(sinceId); },
             Qt::BlockingQueuedConnection);
     return entries;
 }

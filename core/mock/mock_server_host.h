@@ -36,7 +36,8 @@ public:
     void reset();                                 // blocks briefly
     FaultProfile profile() const;                 // blocks briefly
     QJsonObject stats() const;                    // blocks briefly
-    std::vector<JournalEntry> journal() const;    // blocks briefly
+    // Entries after `sinceId` (all by default). Blocks briefly.
+    std::vector<JournalEntry> journal(qint64 sinceId = 0) const;
 
 Q_SIGNALS:
     void profileChanged(const retrylab::FaultProfile &profile);

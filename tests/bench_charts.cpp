@@ -16,7 +16,6 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QTabWidget>
-#include <QtCharts/QValueAxis>
 
 #include <algorithm>
 #include <cstdio>
@@ -112,7 +111,7 @@ int main(int argc, char **argv)
     // The timeline's worst case: every lane at once (each row merges many lanes).
     view.tabs()->setCurrentWidget(view.timeline());
     const int lanes = view.analysis()->timeline().lanes();
-    view.timeline()->laneAxis()->setRange(0, lanes);
+    view.timeline()->setLaneRange(0, lanes);
     QElapsedTimer t;
     t.start();
     view.timeline()->picture()->grab();

@@ -19,9 +19,6 @@
 #include <QTabWidget>
 #include <QTest>
 #include <QXmlStreamReader>
-#include <QtCharts/QLineSeries>
-#include <QtCharts/QScatterSeries>
-#include <QtCharts/QValueAxis>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
@@ -68,11 +65,10 @@ struct Run {
     }
 };
 
-double sumOfSteps(const QLineSeries *s)
+double sumOfSteps(const QList<QPointF> &p)
 {
     // Step series hold two points per bucket; each bucket's value counts once.
     double sum = 0;
-    const QList<QPointF> p = s->points();
     for (qsizetype i = 0; i + 1 < p.size(); i += 2)
         sum += p[i].y();
     return sum;
@@ -101,8 +97,8 @@ private Q_SLOTS:
         QCOMPARE(a->timeline().bars(), qint64(run.controller.log()->size()));
         QCOMPARE(a->timeline().count(OutcomeCategory::Success), run.summary.succeeded);
         view.tabs()->setCurrentWidget(view.timeline());
-        QVERIFY(view.timeline()->timeAxis()->max() * 1e6 >= double(a->timeline().endUs()));
-        QCOMPARE(view.timeline()->laneAxis()->max(), 400.0);
+        QVERIFY(view.timeline()->timeRange().second * 1e6 >= double(a->timeline().endUs()));
+        QCOMPARE(view.timeline()->laneRange().second, 400.0);
         saveScreenshot(view.timeline(), u"chart-timeline"_s);
 
         // Jitter: the histogram's total is the retries waited by backoff.
@@ -110,7 +106,7 @@ private Q_SLOTS:
         view.jitter()->setRetry(0);
         QCOMPARE(view.jitter()->histogramTotal(),
                  run.summary.retries - a->delays().notFromBackoff());
-        QVERIFY(!view.jitter()->theory()->points().isEmpty());
+        QVERIFY(!view.jitter()->theoryPoints().isEmpty());
         view.jitter()->setRetry(1);
         QVERIFY(view.jitter()->fitText().contains(u"KS D ="_s));
         saveScreenshot(view.jitter(), u"chart-jitter"_s);
@@ -118,8 +114,8 @@ private Q_SLOTS:
         // Compliance: the numbers are the core's, from both sides.
         view.tabs()->setCurrentWidget(view.compliance());
         QVERIFY(run.summary.retryAfterJudged > 0);
-        QCOMPARE(view.compliance()->violations()->count(), int(run.summary.retryAfterViolations));
-        QVERIFY(view.compliance()->compliant()->count() > 0);
+        QCOMPARE(view.compliance()->earlyPoints(), int(run.summary.retryAfterViolations));
+        QVERIFY(view.compliance()->compliantPoints() > 0);
         const QString verdict = view.compliance()->verdictText();
         QVERIFY2(verdict.contains(QString::number(run.summary.compliancePercent(), 'f', 1)),
                  qPrintable(verdict));
@@ -134,8 +130,8 @@ private Q_SLOTS:
         qint64 firstArrivals = 0;
         for (const JournalEntry &e : run.controller.log()->journalRecords())
             firstArrivals += e.attempt <= 1;
-        QCOMPARE(sumOfSteps(view.load()->firstLine()), double(firstArrivals));
-        QCOMPARE(sumOfSteps(view.load()->totalLine()), double(run.summary.serverRequests));
+        QCOMPARE(sumOfSteps(view.load()->firstPoints()), double(firstArrivals));
+        QCOMPARE(sumOfSteps(view.load()->totalPoints()), double(run.summary.serverRequests));
         saveScreenshot(view.load(), u"chart-load"_s);
     }
 
@@ -150,13 +146,13 @@ private Q_SLOTS:
         view.tabs()->setCurrentWidget(view.breakers());
         const auto transitions = run.controller.log()->breakerRecords();
         QVERIFY(transitions.size() >= 3);
-        QCOMPARE(view.breakers()->transitionMarks()->count(), int(transitions.size()));
+        QCOMPARE(view.breakers()->transitionMarks(), int(transitions.size()));
         // Two points per transition plus the start and the end.
-        QCOMPARE(view.breakers()->stateLine()->count(), 2 * int(transitions.size()) + 2);
+        QCOMPARE(view.breakers()->statePoints(), 2 * int(transitions.size()) + 2);
         QVERIFY(view.breakers()->explain(0).contains(u"closed → open"_s));
         QVERIFY(view.breakers()->explain(0).contains(u"failures"_s));
         double rejected = 0;
-        for (const QPointF &p : view.breakers()->rejectedLine()->points())
+        for (const QPointF &p : view.breakers()->rejectedPoints())
             rejected += p.y();
         QCOMPARE(qint64(rejected), run.summary.attemptsRefused);
         saveScreenshot(view.breakers(), u"chart-breaker"_s);
@@ -173,20 +169,21 @@ private Q_SLOTS:
         view.setSummary(run.summary);
         TimelineChart *t = view.timeline();
         QVERIFY(t->isFollowing());
-        const double span = t->timeAxis()->max() - t->timeAxis()->min();
+        const auto [from, to] = t->timeRange();
+        const double span = to - from;
         t->zoomTime(0.5, 0);
         QVERIFY(!t->isFollowing());
-        QVERIFY(qAbs((t->timeAxis()->max() - t->timeAxis()->min()) - span / 2) < 1e-6);
+        QVERIFY(qAbs((t->timeRange().second - t->timeRange().first) - span / 2) < 1e-6);
         // Zoom onto the first lanes and the first attempt of lane 0: hovering shows its record.
-        t->laneAxis()->setRange(0, 10);
+        t->setLaneRange(0, 10);
         const TimelineLanes::Bar &bar = view.analysis()->timeline().lane(0).front();
-        t->timeAxis()->setRange(0, double(bar.endUs) / 1e6 * 2 + 0.001);
+        t->setTimeRange(0, double(bar.endUs) / 1e6 * 2 + 0.001);
         QCoreApplication::processEvents();
         QCOMPARE(t->item()->lanesPerRow(), 1);
         const QRectF plot = t->item()->boundingRect();
+        const auto [lo, hi] = t->timeRange();
         const double x =
-            plot.left() + (double(bar.startUs + bar.endUs) / 2e6 - t->timeAxis()->min()) /
-                              (t->timeAxis()->max() - t->timeAxis()->min()) * plot.width();
+            plot.left() + (double(bar.startUs + bar.endUs) / 2e6 - lo) / (hi - lo) * plot.width();
         const QString text = t->item()->describeAt({x, plot.top() + plot.height() / 20});
         QVERIFY2(text.startsWith(view.analysis()->timeline().laneTitle(0)), qPrintable(text));
         QVERIFY(text.contains(u"startedMs: %1"_s.arg(double(bar.startUs) / 1000)));
@@ -207,10 +204,10 @@ private Q_SLOTS:
         QCOMPARE(chart.histogramTotal(), qint64(5000));
         QVERIFY2(chart.fitText().contains(u"fits"_s), qPrintable(chart.fitText()));
         // Changing the policy changes the picture at once.
-        const QList<QPointF> before = chart.theory()->points();
+        const QList<QPointF> before = chart.theoryPoints();
         p.backoff.base = 400ms;
         chart.setPreviewPolicy(p);
-        QVERIFY(chart.theory()->points() != before);
+        QVERIFY(chart.theoryPoints() != before);
         p.backoff.kind = BackoffKind::DecorrelatedJitter;
         chart.setPreviewPolicy(p);
         chart.setRetry(3);

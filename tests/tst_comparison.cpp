@@ -12,7 +12,6 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
-#include <QtCharts/QLineSeries>
 
 using namespace retrylab;
 using namespace Qt::StringLiterals;
@@ -76,7 +75,7 @@ private Q_SLOTS:
             QVERIFY(r.peakServerPer100ms > 0);
             peaks[i] = r.peakServerPer100ms;
             QCOMPARE(view.analysis(i)->load().peak(), r.peakServerPer100ms);
-            QVERIFY(view.overlaySeries(i)->count() > 0);
+            QVERIFY(!view.overlayPoints(i).isEmpty());
             QCOMPARE(view.table()->item(i, 0)->text(), view.policyName(i));
             QVERIFY(view.table()->item(i, 6)->text().startsWith(QString::number(peaks[i])));
         }
@@ -102,7 +101,7 @@ private Q_SLOTS:
         view.setChartKind(int(ChartKind::Waits));
         for (int i = 0; i < 3; ++i) {
             double total = 0;
-            const QList<QPointF> p = view.overlaySeries(i)->points();
+            const QList<QPointF> p = view.overlayPoints(i);
             for (qsizetype k = 0; k + 1 < p.size(); k += 2)
                 total += p[k].y();
             const DelaySamples &d = view.analysis(i)->delays();

@@ -44,7 +44,7 @@ private Q_SLOTS:
         static const QRegularExpression charts(
             u"#\\s*include\\s*[<\"](QtCharts|QChart\\w*)[^>\"]*[>\"]"_s);
         QStringList bad;
-        for (const auto *folder : {u"/core", u"/app", u"/ui"}) {
+        for (const auto *folder : {u"/core", u"/app", u"/ui", u"/tests"}) {
             for (const QString &hit : offenders(
                      QStringLiteral(RETRYLAB_SOURCE_DIR) + QString::fromUtf16(folder), charts))
                 if (!hit.contains(u"/ui/charts/"_s))

@@ -203,6 +203,21 @@ void BreakerChart::refresh(const RunAnalysis *analysis)
                            .arg(marks.size()));
 }
 
+int BreakerChart::statePoints() const
+{
+    return m_state->count();
+}
+
+int BreakerChart::transitionMarks() const
+{
+    return m_marks->count();
+}
+
+QList<QPointF> BreakerChart::rejectedPoints() const
+{
+    return m_rejected->points();
+}
+
 QString BreakerChart::explain(int index) const
 {
     const RunAnalysis *a = lastAnalysis();

@@ -22,9 +22,9 @@ public:
     explicit BreakerChart(QWidget *parent = nullptr);
     void refresh(const RunAnalysis *analysis) override;
 
-    QLineSeries *stateLine() const { return m_state; }
-    QScatterSeries *transitionMarks() const { return m_marks; }
-    QLineSeries *rejectedLine() const { return m_rejected; }
+    int statePoints() const;     // points of the step line
+    int transitionMarks() const; // one per transition of the shown breaker
+    QList<QPointF> rejectedPoints() const;
     QComboBox *breakerChoice() const { return m_breaker; }
     // The explanation of the transition at mark `index`, as hovering shows it.
     QString explain(int index) const;

@@ -329,9 +329,9 @@ QString ComparisonView::policyName(int run) const
     return m_runs[std::size_t(run)]->policy.name;
 }
 
-QLineSeries *ComparisonView::overlaySeries(int run) const
+QList<QPointF> ComparisonView::overlayPoints(int run) const
 {
-    return m_runs[std::size_t(run)]->series;
+    return m_runs[std::size_t(run)]->series->points();
 }
 
 void ComparisonView::refresh()

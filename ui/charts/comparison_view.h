@@ -61,7 +61,7 @@ public:
     const RunAnalysis *analysis(int run) const;
     const RunSummary &summary(int run) const;
     QString policyName(int run) const;
-    QLineSeries *overlaySeries(int run) const;
+    QList<QPointF> overlayPoints(int run) const; // run's line in the overlay, as drawn
     ComparisonTable *table() const { return m_table; }
     QWidget *picture() const; // the overlay or the tiles, whichever is shown
     static QColor policyColor(int run);

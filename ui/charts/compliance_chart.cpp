@@ -105,6 +105,16 @@ void ComplianceChart::setSummary(const RunSummary &summary)
     m_verdict->setText(verdictText());
 }
 
+int ComplianceChart::compliantPoints() const
+{
+    return m_ok->count();
+}
+
+int ComplianceChart::earlyPoints() const
+{
+    return m_early->count();
+}
+
 QString ComplianceChart::verdictText() const
 {
     const RunAnalysis *a = lastAnalysis();

@@ -21,8 +21,8 @@ public:
     void refresh(const RunAnalysis *analysis) override;
     void setSummary(const RunSummary &summary) override;
 
-    QScatterSeries *compliant() const { return m_ok; }
-    QScatterSeries *violations() const { return m_early; }
+    int compliantPoints() const; // drawn (thinned to one per cell)
+    int earlyPoints() const;     // drawn (every one, up to a cap)
     QString verdictText() const;
 
 private:

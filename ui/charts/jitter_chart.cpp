@@ -162,6 +162,11 @@ void JitterChart::show(const DelayHistogram &h, const QString &what)
     m_fit->setText(fit);
 }
 
+QList<QPointF> JitterChart::theoryPoints() const
+{
+    return m_theory->points();
+}
+
 QString JitterChart::fitText() const
 {
     return m_fit->text();

@@ -28,8 +28,7 @@ public:
     bool showsPreview() const;
     void setRetry(int retry); // 0: every retry number pooled
 
-    QLineSeries *measured() const { return m_measured; }
-    QLineSeries *theory() const { return m_theory; }
+    QList<QPointF> theoryPoints() const; // the expected counts, as drawn
     qint64 histogramTotal() const { return m_total; }
     QString fitText() const;
 

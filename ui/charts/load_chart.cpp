@@ -45,6 +45,16 @@ LoadChart::LoadChart(QWidget *parent)
     refresh(nullptr);
 }
 
+QList<QPointF> LoadChart::firstPoints() const
+{
+    return m_first->points();
+}
+
+QList<QPointF> LoadChart::totalPoints() const
+{
+    return m_total->points();
+}
+
 QList<QPointF> LoadChart::steps(const LoadSeries &load, Part part, int maxPoints)
 {
     const std::size_t n = load.buckets();

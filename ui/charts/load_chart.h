@@ -30,9 +30,9 @@ public:
     void setHeading(const QString &heading) { m_heading = heading; }
     void setCommonEnd(double seconds) { m_commonEnd = seconds; }
 
-    QLineSeries *firstLine() const { return m_first; }
-    QLineSeries *totalLine() const { return m_total; }
-    QLineSeries *capacityLine() const { return m_capacity; }
+    // What is drawn, as data (for tests and exports): step points of each line.
+    QList<QPointF> firstPoints() const;
+    QList<QPointF> totalPoints() const;
 
 private:
     QChart *m_chart = nullptr;

@@ -147,6 +147,28 @@ void TimelineChart::showLegend(const QSet<OutcomeCategory> &categories)
     m_shownCategories = categories;
 }
 
+QPair<double, double> TimelineChart::timeRange() const
+{
+    return {m_x->min(), m_x->max()};
+}
+
+QPair<double, double> TimelineChart::laneRange() const
+{
+    return {m_y->min(), m_y->max()};
+}
+
+void TimelineChart::setTimeRange(double from, double to)
+{
+    m_follow = false;
+    m_x->setRange(from, to);
+}
+
+void TimelineChart::setLaneRange(double from, double to)
+{
+    m_follow = false;
+    m_y->setRange(from, to);
+}
+
 void TimelineChart::fitRanges()
 {
     const RunAnalysis *a = lastAnalysis();

@@ -28,8 +28,11 @@ public:
     void refresh(const RunAnalysis *analysis) override;
 
     TimelineItem *item() const { return m_item; }
-    QValueAxis *timeAxis() const { return m_x; }
-    QValueAxis *laneAxis() const { return m_y; }
+    // What the view shows: seconds across, lanes down (the person's zoom and pan move them).
+    QPair<double, double> timeRange() const;
+    QPair<double, double> laneRange() const;
+    void setTimeRange(double from, double to);
+    void setLaneRange(double from, double to);
     void zoomTime(double factor, double aroundSeconds);
     void showAll();
     bool isFollowing() const { return m_follow; }

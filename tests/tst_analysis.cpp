@@ -73,9 +73,8 @@ private Q_SLOTS:
         QCOMPARE(a.timeline().count(OutcomeCategory::Unavailable), fives);
         // A second update with nothing new changes nothing.
         QVERIFY(!a.update());
-        a.setTimelineBy(TimelineLanes::By::Client);
-        QCOMPARE(a.timeline().lanes(), 20);
-        QCOMPARE(a.timeline().bars(), qint64(run.log->size()));
+        QCOMPARE(a.timeline(TimelineLanes::By::Client).lanes(), 20);
+        QCOMPARE(a.timeline(TimelineLanes::By::Client).bars(), qint64(run.log->size()));
     }
 
     void waitsLinkEachRetryToTheAttemptBefore()

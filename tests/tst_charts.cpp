@@ -12,6 +12,7 @@
 #include "engine/run_controller.h"
 #include "gui_test_utils.h"
 
+#include <QComboBox>
 #include <QImage>
 #include <QPainter>
 #include <QSignalSpy>
@@ -100,6 +101,12 @@ private Q_SLOTS:
         QVERIFY(view.timeline()->timeRange().second * 1e6 >= double(a->timeline().endUs()));
         QCOMPARE(view.timeline()->laneRange().second, 400.0);
         saveScreenshot(view.timeline(), u"chart-timeline"_s);
+        // One lane per client instead: as many lanes as clients, every attempt still there.
+        view.timeline()->findChild<QComboBox *>(u"timelineBy"_s)->setCurrentIndex(1);
+        QCOMPARE(view.timeline()->laneRange().second, 20.0);
+        QCOMPARE(a->timeline(TimelineLanes::By::Client).bars(), a->timeline().bars());
+        saveScreenshot(view.timeline(), u"chart-timeline-by-client"_s);
+        view.timeline()->findChild<QComboBox *>(u"timelineBy"_s)->setCurrentIndex(0);
 
         // Jitter: the histogram's total is the retries waited by backoff.
         view.tabs()->setCurrentWidget(view.jitter());

@@ -16,7 +16,8 @@ bool RunAnalysis::update()
     std::size_t index = from;
     m_log->forEach(
         [&](const AttemptRecord &r) {
-            m_timeline.add(r, static_cast<std::uint32_t>(index++));
+            m_timeline.add(r, static_cast<std::uint32_t>(index));
+            m_clientTimeline.add(r, static_cast<std::uint32_t>(index++));
             m_delays.add(r);
             m_breakers.add(r);
             m_sentLoad.addSent(r);
@@ -46,19 +47,6 @@ bool RunAnalysis::update()
         changed = true;
     }
     return changed;
-}
-
-void RunAnalysis::setTimelineBy(TimelineLanes::By by)
-{
-    if (by == m_timeline.by())
-        return;
-    m_timeline = TimelineLanes(by);
-    std::uint32_t index = 0;
-    m_log->forEach([&](const AttemptRecord &r) {
-        if (index < m_read)
-            m_timeline.add(r, index);
-        ++index;
-    });
 }
 
 double RunAnalysis::compliancePercent() const

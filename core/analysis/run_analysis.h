@@ -24,11 +24,14 @@ public:
 
     // Reads what was appended since the last call; true when anything changed.
     bool update();
-    void setTimelineBy(TimelineLanes::By by); // rebuilds the lanes
 
     const AttemptLog &log() const { return *m_log; }
     const Scenario &scenario() const { return m_scenario; }
-    const TimelineLanes &timeline() const { return m_timeline; }
+    // Lanes per operation (the default) or per client; both are kept up to date.
+    const TimelineLanes &timeline(TimelineLanes::By by = TimelineLanes::By::Operation) const
+    {
+        return by == TimelineLanes::By::Client ? m_clientTimeline : m_timeline;
+    }
     const DelaySamples &delays() const { return m_delays; }
     const BreakerSeries &breakers() const { return m_breakers; }
     // The server's journal when the run is over; its arrivals while it goes on (built-in
@@ -50,7 +53,8 @@ private:
     Scenario m_scenario;
     std::size_t m_read = 0;
     std::size_t m_breakerRecords = 0;
-    TimelineLanes m_timeline;
+    TimelineLanes m_timeline{TimelineLanes::By::Operation};
+    TimelineLanes m_clientTimeline{TimelineLanes::By::Client};
     DelaySamples m_delays;
     BreakerSeries m_breakers;
     LoadSeries m_sentLoad;

@@ -77,9 +77,8 @@ TimelineChart::TimelineChart(QWidget *parent)
     connect(all, &QToolButton::clicked, this, &TimelineChart::showAll);
     connect(m_by, &QComboBox::currentIndexChanged, this, [this] {
         m_y->setTitleText(m_by->currentIndex() == 0 ? tr("operation (lane)") : tr("client"));
-        if (auto *a = const_cast<RunAnalysis *>(lastAnalysis()))
-            a->setTimelineBy(m_by->currentIndex() == 0 ? TimelineLanes::By::Operation
-                                                       : TimelineLanes::By::Client);
+        m_item->setBy(by());
+        refresh(lastAnalysis());
         showAll();
     });
     refresh(nullptr);
@@ -90,14 +89,8 @@ void TimelineChart::refresh(const RunAnalysis *analysis)
     if (analysis != lastAnalysis())
         m_follow = true;
     remember(analysis);
-    if (analysis) {
-        const auto by =
-            m_by->currentIndex() == 0 ? TimelineLanes::By::Operation : TimelineLanes::By::Client;
-        if (analysis->timeline().by() != by)
-            const_cast<RunAnalysis *>(analysis)->setTimelineBy(by);
-    }
     m_item->setAnalysis(analysis);
-    const TimelineLanes *t = analysis ? &analysis->timeline() : nullptr;
+    const TimelineLanes *t = analysis ? &analysis->timeline(by()) : nullptr;
     QSet<OutcomeCategory> seen{OutcomeCategory::Success};
     for (OutcomeCategory c : category::all())
         if (t && t->count(c) > 0)
@@ -169,11 +162,16 @@ void TimelineChart::setLaneRange(double from, double to)
     m_y->setRange(from, to);
 }
 
+TimelineLanes::By TimelineChart::by() const
+{
+    return m_by->currentIndex() == 0 ? TimelineLanes::By::Operation : TimelineLanes::By::Client;
+}
+
 void TimelineChart::fitRanges()
 {
     const RunAnalysis *a = lastAnalysis();
-    const double end = a ? std::max(1.0, double(a->timeline().endUs()) / 1e6 * 1.02) : 10.0;
-    const int lanes = a ? std::max(1, a->timeline().lanes()) : 10;
+    const double end = a ? std::max(1.0, double(a->timeline(by()).endUs()) / 1e6 * 1.02) : 10.0;
+    const int lanes = a ? std::max(1, a->timeline(by()).lanes()) : 10;
     m_x->setRange(0, end);
     m_x->applyNiceNumbers();
     m_y->setRange(0, lanes); // many lanes are merged into rows; zoom in to tell them apart

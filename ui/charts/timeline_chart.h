@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/timeline_lanes.h"
 #include "chart_panel.h"
 
 #include <QMap>
@@ -42,6 +43,7 @@ protected:
 
 private:
     void fitRanges();
+    TimelineLanes::By by() const;
     void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend
 
     QChart *m_chart = nullptr;

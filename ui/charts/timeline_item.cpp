@@ -72,6 +72,12 @@ void TimelineItem::setAnalysis(const RunAnalysis *analysis)
     update();
 }
 
+void TimelineItem::setBy(TimelineLanes::By by)
+{
+    m_by = by;
+    update();
+}
+
 QRectF TimelineItem::boundingRect() const
 {
     return m_chart->plotArea();
@@ -81,7 +87,7 @@ void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
 {
     if (!m_analysis)
         return;
-    const TimelineLanes &t = m_analysis->timeline();
+    const TimelineLanes &t = m_analysis->timeline(m_by);
     const QRectF plot = m_chart->plotArea();
     const double x0 = m_x->min() * 1e6, x1 = m_x->max() * 1e6; // microseconds
     const double y0 = m_y->min(), y1 = m_y->max();
@@ -166,7 +172,7 @@ QString TimelineItem::describeAt(const QPointF &pos) const
         (m_x->min() + (pos.x() - plot.left()) / plot.width() * (m_x->max() - m_x->min())) * 1e6;
     const int lane = int(std::floor(m_y->min() + (pos.y() - plot.top()) / plot.height() *
                                                      (m_y->max() - m_y->min())));
-    const TimelineLanes &t = m_analysis->timeline();
+    const TimelineLanes &t = m_analysis->timeline(m_by);
     if (lane < 0 || lane >= t.lanes())
         return {};
     const double slack = 3 * (m_x->max() - m_x->min()) * 1e6 / plot.width(); // 3 pixels

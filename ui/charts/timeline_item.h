@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/timeline_lanes.h"
+
 #include <QGraphicsObject>
 
 class QChart;
@@ -21,6 +23,7 @@ public:
     TimelineItem(QChart *chart, QValueAxis *x, QValueAxis *y);
 
     void setAnalysis(const RunAnalysis *analysis);
+    void setBy(TimelineLanes::By by);
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override;
 
@@ -36,6 +39,7 @@ private:
     QValueAxis *m_x;
     QValueAxis *m_y;
     const RunAnalysis *m_analysis = nullptr;
+    TimelineLanes::By m_by = TimelineLanes::By::Operation;
     mutable int m_lanesPerRow = 1;
 };
 

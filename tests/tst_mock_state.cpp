@@ -104,6 +104,36 @@ private Q_SLOTS:
         const QJsonObject json = e.toJson();
         QCOMPARE(json.value(u"earlyByMs"_s).toDouble(), 500.0);
     }
+
+    void journalFeedsArrivalsToAnotherThread()
+    {
+        RequestJournal journal;
+        auto feed = std::make_shared<ArrivalFeed>();
+        journal.setFeed(feed);
+        for (int i = 0; i < 5; ++i) {
+            JournalEntry e;
+            e.at = std::chrono::milliseconds(10 * i);
+            e.attempt = i + 1;
+            journal.arrive(e);
+        }
+        std::size_t next = 0;
+        auto got = feed->since(0, &next);
+        QCOMPARE(got.size(), std::size_t(5));
+        QCOMPARE(next, std::size_t(5));
+        QCOMPARE(got[3].atUs, qint64(30'000));
+        QCOMPARE(got[3].attempt, 4);
+        QVERIFY(feed->since(next, &next).empty()); // nothing new
+        journal.clear();                           // a reset starts the feed again
+        QVERIFY(feed->since(0, &next).empty());
+        QCOMPARE(next, std::size_t(0));
+        // Bounded: past the limit the oldest half goes, positions keep counting.
+        for (std::size_t i = 0; i < ArrivalFeed::kLimit + 10; ++i)
+            feed->append({qint64(i), 1});
+        got = feed->since(0, &next);
+        QCOMPARE(next, ArrivalFeed::kLimit + 10);
+        QCOMPARE(got.size(), ArrivalFeed::kLimit / 2 + 10);
+        QCOMPARE(got.front().atUs, qint64(ArrivalFeed::kLimit / 2));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMockState)

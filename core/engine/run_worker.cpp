@@ -109,20 +109,24 @@ void RunWorker::tick()
 
 void RunWorker::followServer()
 {
-    std::vector<JournalEntry> entries;
-    if (m_simulated)
-        entries = m_simulated->journal().since(m_journalSeen);
-    else if (m_server && !m_done)
-        entries = m_server->journal(m_journalSeen);
-    if (entries.empty())
-        return;
-    m_journalSeen = entries.back().id;
+    // The simulated server lives in this thread; the real one's feed needs only a brief lock.
     std::vector<AttemptLog::Arrival> arrivals;
-    arrivals.reserve(entries.size());
-    for (const JournalEntry &e : entries)
-        arrivals.push_back(
-            {std::chrono::duration_cast<std::chrono::microseconds>(e.at).count(), e.attempt});
-    m_log->appendArrivals(arrivals);
+    if (m_simulated) {
+        const auto entries = m_simulated->journal().since(m_journalSeen);
+        for (const JournalEntry &e : entries)
+            arrivals.push_back(
+                {std::chrono::duration_cast<std::chrono::microseconds>(e.at).count(), e.attempt});
+        if (!entries.empty())
+            m_journalSeen = entries.back().id;
+    } else if (m_server) {
+        if (const auto feed = m_server->arrivals()) {
+            std::size_t next = 0;
+            arrivals = feed->since(std::size_t(m_journalSeen), &next);
+            m_journalSeen = qint64(next);
+        }
+    }
+    if (!arrivals.empty())
+        m_log->appendArrivals(arrivals);
 }
 
 void RunWorker::pause()

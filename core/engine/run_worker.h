@@ -54,7 +54,7 @@ private:
     std::shared_ptr<AttemptLog> m_log;
     QString m_jsonlPath;
     Redactor m_redactor;
-    qint64 m_journalSeen = 0; // the last server journal entry turned into an arrival
+    qint64 m_journalSeen = 0; // how far the server's arrivals have been followed
     JsonlLogWriter m_writer;
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI

@@ -35,10 +35,7 @@ public:
     void appendJournal(std::vector<JournalEntry> entries);
     // While the run goes on: when requests reached the built-in server (for the live load
     // chart; the full journal, with each request's outcome, comes at the end).
-    struct Arrival {
-        qint64 atUs = 0;
-        int attempt = 0; // X-Attempt, 0 when not sent
-    };
+    using Arrival = ArrivalFeed::Arrival;
     void appendArrivals(const std::vector<Arrival> &arrivals);
     std::vector<Arrival> arrivalsSince(std::size_t index) const;
     std::size_t arrivalCount() const;

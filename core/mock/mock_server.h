@@ -47,6 +47,7 @@ public:
 
     QJsonObject stats() const;
     const RequestJournal &journal() const { return m_journal; }
+    void setArrivalFeed(std::shared_ptr<ArrivalFeed> feed) { m_journal.setFeed(std::move(feed)); }
     const PaymentLedger &ledger() const { return m_ledger; }
 
 Q_SIGNALS:

@@ -26,6 +26,8 @@ bool MockServerHost::start(const FaultProfile &profile, std::uint64_t seed,
     QString why;
     QUrl url;
     auto *server = new MockServer(profile, seed);
+    m_arrivals = std::make_shared<ArrivalFeed>();
+    server->setArrivalFeed(m_arrivals);
     server->moveToThread(&m_thread);
     m_thread.start();
     QMetaObject::invokeMethod(
@@ -101,12 +103,12 @@ QJsonObject MockServerHost::stats() const
     return o;
 }
 
-std::vector<JournalEntry> MockServerHost::journal(qint64 sinceId) const
+std::vector<JournalEntry> MockServerHost::journal() const
 {
     std::vector<JournalEntry> entries;
     if (m_server)
         QMetaObject::invokeMethod(
-            m_server, [&entries, sinceId, s = m_server] { entries = s->journal().since(sinceId); },
+            m_server, [&entries, s = m_server] { entries = s->journal().since(0); },
             Qt::BlockingQueuedConnection);
     return entries;
 }

@@ -36,13 +36,15 @@ public:
     void reset();                                 // blocks briefly
     FaultProfile profile() const;                 // blocks briefly
     QJsonObject stats() const;                    // blocks briefly
-    // Entries after `sinceId` (all by default). Blocks briefly.
-    std::vector<JournalEntry> journal(qint64 sinceId = 0) const;
+    std::vector<JournalEntry> journal() const;    // blocks briefly
+    // When requests arrived, readable from any thread without waiting for the server's.
+    std::shared_ptr<const ArrivalFeed> arrivals() const { return m_arrivals; }
 
 Q_SIGNALS:
     void profileChanged(const retrylab::FaultProfile &profile);
 
 private:
+    std::shared_ptr<ArrivalFeed> m_arrivals;
     QThread m_thread;
     MockServer *m_server = nullptr;
     QUrl m_url;

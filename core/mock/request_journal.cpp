@@ -72,6 +72,8 @@ void RequestJournal::clear()
     m_allowedAt.clear();
     m_nextId = 1;
     m_dropped = m_violations = m_judged = 0;
+    if (m_feed)
+        m_feed->clear();
 }
 
 JournalEntry *RequestJournal::find(qint64 id)
@@ -84,6 +86,9 @@ JournalEntry *RequestJournal::find(qint64 id)
 JournalEntry &RequestJournal::arrive(JournalEntry e)
 {
     e.id = m_nextId++;
+    if (m_feed)
+        m_feed->append(
+            {std::chrono::duration_cast<std::chrono::microseconds>(e.at).count(), e.attempt});
     // Compliance: the later of what this client id and this key were asked to honour.
     std::optional<Duration> allowed;
     for (const QString &who :

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "arrival_feed.h"
 #include "policy/duration.h"
 
 #include <QDateTime>
@@ -9,6 +10,7 @@
 #include <QString>
 
 #include <deque>
+#include <memory>
 
 namespace retrylab {
 
@@ -43,6 +45,8 @@ public:
         : m_capacity(std::max(1, capacity))
     {}
     void setCapacity(int capacity);
+    // Also tell `feed` of every arrival (for following a run from another thread).
+    void setFeed(std::shared_ptr<ArrivalFeed> feed) { m_feed = std::move(feed); }
 
     // Records an arrival. Checks it against what earlier responses asked of the same client
     // id or key, and returns the entry (with earlyBy set on a violation).
@@ -67,7 +71,8 @@ private:
     qint64 m_dropped = 0;
     qint64 m_violations = 0;
     qint64 m_judged = 0;
-    QHash<QString, Duration> m_allowedAt; // "client:<id>" / "key:<key>" → earliest time back
+    QHash<QString, Duration> m_allowedAt;
+    std::shared_ptr<ArrivalFeed> m_feed; // "client:<id>" / "key:<key>" → earliest time back
 };
 
 } // namespace retrylab

@@ -12,15 +12,6 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
-QJsonArray harHeaders(const HeaderList &headers)
-{
-    QJsonArray a;
-    for (const auto &[name, value] : headers)
-        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
-                             {u"value"_s, QString::fromLatin1(value)}});
-    return a;
-}
-
 QString statusText(int status)
 {
     switch (status) {
@@ -98,7 +89,7 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
             {u"url"_s, url.toString()},
             {u"httpVersion"_s, u"HTTP/1.1"_s},
             {u"cookies"_s, QJsonArray()},
-            {u"headers"_s, harHeaders(redactor.apply(requestHeadersOf(r, log)))},
+            {u"headers"_s, headersToJson(redactor.apply(requestHeadersOf(r, log)))},
             {u"queryString"_s, query},
             {u"headersSize"_s, -1},
             {u"bodySize"_s, body.isEmpty() ? 0 : qint64(body.toUtf8().size())},
@@ -111,7 +102,7 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
             {u"statusText"_s, statusText(r.status)},
             {u"httpVersion"_s, r.status ? u"HTTP/1.1"_s : QString()},
             {u"cookies"_s, QJsonArray()},
-            {u"headers"_s, harHeaders(redactor.apply(response))},
+            {u"headers"_s, headersToJson(redactor.apply(response))},
             {u"content"_s,
              QJsonObject{{u"size"_s, std::max<qint64>(0, contentLength)}, {u"mimeType"_s, mime}}},
             {u"redirectURL"_s, QString()},

@@ -22,15 +22,6 @@ qint64 us(const QJsonValue &v, qint64 fallback)
     return v.isDouble() ? qRound64(v.toDouble() * 1000.0) : fallback;
 }
 
-QJsonArray headersToJson(const HeaderList &headers)
-{
-    QJsonArray a;
-    for (const auto &[name, value] : headers)
-        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
-                             {u"value"_s, QString::fromLatin1(value)}});
-    return a;
-}
-
 HeaderList headersFromJson(const QJsonValue &v)
 {
     HeaderList h;
@@ -92,6 +83,15 @@ QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
                        {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
 }
 } // namespace
+
+QJsonArray headersToJson(const HeaderList &headers)
+{
+    QJsonArray a;
+    for (const auto &[name, value] : headers)
+        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
+                             {u"value"_s, QString::fromLatin1(value)}});
+    return a;
+}
 
 HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log)
 {

@@ -5,6 +5,7 @@
 #include "redactor.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace retrylab {
@@ -15,6 +16,8 @@ namespace retrylab {
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
                           const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
+// Headers as HAR and the JSON Lines log write them: [{"name": ..., "value": ...}].
+QJsonArray headersToJson(const HeaderList &headers);
 // The full request headers of an attempt, and the response's (empty when not kept).
 HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log);
 HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log);

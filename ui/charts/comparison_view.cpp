@@ -339,14 +339,15 @@ void ComparisonView::refresh()
     double end = 1;
     double peak = 5;
     double longestWait = 1;
+    const bool waits = ChartKind(m_kind->currentIndex()) == ChartKind::Waits;
     for (auto &r : m_runs) {
         r->analysis->update();
         const LoadSeries &load = r->analysis->load();
         end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
-        for (double w : r->analysis->delays().all())
-            longestWait = std::max(longestWait, w);
+        if (waits) // a pass over every wait: only when the waits are shown
+            for (double w : r->analysis->delays().all())
+                longestWait = std::max(longestWait, w);
     }
-    const bool waits = ChartKind(m_kind->currentIndex()) == ChartKind::Waits;
     QList<ComparisonTiles::Tile> tiles;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
         Run &r = *m_runs[i];

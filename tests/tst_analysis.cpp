@@ -2,10 +2,8 @@
 // What the charts show, computed by the core from a run's log: each view must agree with the
 // log and with the run summary.
 #include "analysis/run_analysis.h"
-#include "engine/run_engine.h"
-#include "engine/virtual_scheduler.h"
 #include "log/run_summary.h"
-#include "transport/simulated_transport.h"
+#include "sim_run.h"
 
 #include <QTest>
 
@@ -14,22 +12,6 @@ using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-struct SimRun {
-    explicit SimRun(const Scenario &s)
-        : log(std::make_shared<AttemptLog>())
-        , transport(scheduler, s.profile, s.seed, s.networkDelay)
-        , engine(s, scheduler, transport, *log)
-    {
-        engine.start();
-        scheduler.run();
-        log->appendJournal(transport.journal().since(0));
-    }
-    VirtualScheduler scheduler;
-    std::shared_ptr<AttemptLog> log;
-    SimulatedTransport transport;
-    RunEngine engine;
-};
 
 Scenario flaky()
 {
@@ -58,15 +40,15 @@ private Q_SLOTS:
     void timelineHoldsEveryAttemptByCategory()
     {
         SimRun run(flaky());
-        RunAnalysis a(run.log, flaky());
+        RunAnalysis a(run.shared(), flaky());
         QVERIFY(a.update());
-        QCOMPARE(a.timeline().bars(), qint64(run.log->size()));
+        QCOMPARE(a.timeline().bars(), qint64(run.log.size()));
         QCOMPARE(a.timeline().lanes(), 400); // one per operation
         qint64 sum = 0, fives = 0;
         for (OutcomeCategory c : category::all())
             sum += a.timeline().count(c);
-        QCOMPARE(sum, qint64(run.log->size()));
-        run.log->forEach([&](const AttemptRecord &r) {
+        QCOMPARE(sum, qint64(run.log.size()));
+        run.log.forEach([&](const AttemptRecord &r) {
             fives += r.outcome == OutcomeClass::ServerError && r.status == 503;
         });
         QVERIFY(fives > 0);
@@ -74,13 +56,13 @@ private Q_SLOTS:
         // A second update with nothing new changes nothing.
         QVERIFY(!a.update());
         QCOMPARE(a.timeline(TimelineLanes::By::Client).lanes(), 20);
-        QCOMPARE(a.timeline(TimelineLanes::By::Client).bars(), qint64(run.log->size()));
+        QCOMPARE(a.timeline(TimelineLanes::By::Client).bars(), qint64(run.log.size()));
     }
 
     void waitsLinkEachRetryToTheAttemptBefore()
     {
         SimRun run(flaky());
-        RunAnalysis a(run.log, flaky());
+        RunAnalysis a(run.shared(), flaky());
         a.update();
         for (int l = 0; l < a.timeline().lanes(); ++l) {
             const auto &bars = a.timeline().lane(l);
@@ -100,9 +82,9 @@ private Q_SLOTS:
         Scenario s = flaky();
         s.policy.breaker.enabled = false;
         SimRun run(s);
-        RunAnalysis a(run.log, s);
+        RunAnalysis a(run.shared(), s);
         a.update();
-        const RunSummary summary = RunSummary::compute(*run.log);
+        const RunSummary summary = RunSummary::compute(run.log);
         QCOMPARE(a.delays().total(), summary.retries);
         const Backoff backoff(s.policy.retry.backoff);
         const DelayHistogram all = DelayHistogram::build(a.delays(), backoff, 0);
@@ -160,9 +142,9 @@ private Q_SLOTS:
     void complianceAgreesWithTheSummary()
     {
         SimRun run(rateLimited());
-        RunAnalysis a(run.log, rateLimited());
+        RunAnalysis a(run.shared(), rateLimited());
         a.update();
-        const RunSummary summary = RunSummary::compute(*run.log);
+        const RunSummary summary = RunSummary::compute(run.log);
         QVERIFY(summary.retryAfterJudged > 0);
         QCOMPARE(qint64(a.verdicts().size()), summary.retryAfterJudged);
         QCOMPARE(a.violations(), summary.retryAfterViolations);
@@ -178,9 +160,9 @@ private Q_SLOTS:
     void loadSeriesCountsWhatArrived()
     {
         SimRun run(flaky());
-        RunAnalysis a(run.log, flaky());
+        RunAnalysis a(run.shared(), flaky());
         a.update();
-        const RunSummary summary = RunSummary::compute(*run.log);
+        const RunSummary summary = RunSummary::compute(run.log);
         QCOMPARE(a.sentLoad().count(), summary.attemptsSent);
         QCOMPARE(a.load().source(), LoadSeries::Source::Arrived);
         QCOMPARE(a.load().count(), run.transport.journal().total());
@@ -205,10 +187,10 @@ private Q_SLOTS:
         s.policy.retry.retryAfterMode = RetryAfterMode::Ignore;
         s.policy.breaker.openDuration = 1s;
         SimRun run(s);
-        RunAnalysis a(run.log, s);
+        RunAnalysis a(run.shared(), s);
         a.update();
-        const auto transitions = run.log->breakerRecords();
-        QVERIFY2(!transitions.empty(), qPrintable(RunSummary::compute(*run.log).toText()));
+        const auto transitions = run.log.breakerRecords();
+        QVERIFY2(!transitions.empty(), qPrintable(RunSummary::compute(run.log).toText()));
         qsizetype steps = 0;
         for (std::uint32_t id : a.breakers().active()) {
             const auto st = a.breakers().steps(id);
@@ -221,7 +203,7 @@ private Q_SLOTS:
         }
         QCOMPARE(steps, qsizetype(transitions.size()));
         qint64 refused = 0;
-        run.log->forEach([&](const AttemptRecord &r) {
+        run.log.forEach([&](const AttemptRecord &r) {
             refused += r.outcome == OutcomeClass::RejectedByBreaker;
         });
         QCOMPARE(a.breakers().rejected(), refused);

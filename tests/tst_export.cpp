@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What leaves Retry Lab: JSON Lines (and back), CSV, HAR, with secrets redacted.
-#include "engine/run_engine.h"
-#include "engine/virtual_scheduler.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
-#include "transport/simulated_transport.h"
+#include "sim_run.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -40,22 +38,12 @@ Scenario payments()
     return s;
 }
 
-struct SimRun {
-    explicit SimRun(const Scenario &s)
-        : transport(scheduler, s.profile, s.seed, s.networkDelay)
-        , engine(s, scheduler, transport, log)
-    {
-        log.setRunInfo({s.toJson(), QUrl(u"http://127.0.0.1:8080/"_s),
-                        QDateTime(QDate(2026, 11, 29), QTime(10, 0), Qt::UTC)});
-        engine.start();
-        scheduler.run();
-        log.appendJournal(transport.journal().since(0));
-    }
-    VirtualScheduler scheduler;
-    AttemptLog log;
-    SimulatedTransport transport;
-    RunEngine engine;
-};
+// A fixed target and start, so the HAR's URLs and dates are known.
+AttemptLog::RunInfo runInfo(const Scenario &s)
+{
+    return {s.toJson(), QUrl(u"http://127.0.0.1:8080/"_s),
+            QDateTime(QDate(2026, 11, 29), QTime(10, 0), Qt::UTC)};
+}
 
 // A small RFC 4180 reader, strict: what a spreadsheet would accept.
 QList<QStringList> parseCsv(const QByteArray &bytes, QString *error)
@@ -119,7 +107,7 @@ class TestExport : public QObject
 private Q_SLOTS:
     void jsonlRoundTripsEveryRecord()
     {
-        SimRun run(payments());
+        SimRun run(payments(), runInfo(payments()));
         QTemporaryDir dir;
         const QString file = dir.filePath(u"log.jsonl"_s);
         QString error;
@@ -183,7 +171,7 @@ private Q_SLOTS:
 
     void csvFollowsRfc4180()
     {
-        SimRun run(payments());
+        SimRun run(payments(), runInfo(payments()));
         const QByteArray csv = attemptsCsv(run.log, Redactor());
         QString error;
         const QList<QStringList> rows = parseCsv(csv, &error);
@@ -215,7 +203,7 @@ private Q_SLOTS:
 
     void harHasWhatHar12Requires()
     {
-        SimRun run(payments());
+        SimRun run(payments(), runInfo(payments()));
         const QJsonObject har = toHar(run.log, Redactor()).object();
         const QJsonObject log = har.value(u"log"_s).toObject();
         QCOMPARE(log.value(u"version"_s).toString(), u"1.2"_s);
@@ -257,7 +245,7 @@ private Q_SLOTS:
 
     void secretsAreRedactedEverywhere()
     {
-        SimRun run(payments());
+        SimRun run(payments(), runInfo(payments()));
         const Redactor redactor({u"X-Api-Key"_s});
         const QByteArray csv = attemptsCsv(run.log, redactor);
         const QByteArray har = toHar(run.log, redactor).toJson();

@@ -3,10 +3,10 @@
 // real-time lateness of waits at a given number of concurrent clients.
 //   bench_engine sim [clients] [ops]
 //   bench_engine real [clients] [ops]
-#include "engine/run_controller.h"
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
 #include "log/run_summary.h"
+#include "run/run_controller.h"
 #include "transport/simulated_transport.h"
 
 #include <QCoreApplication>

@@ -9,8 +9,8 @@
 #include "charts/load_chart.h"
 #include "charts/timeline_chart.h"
 #include "charts/timeline_item.h"
-#include "engine/run_controller.h"
 #include "gui_test_utils.h"
+#include "run/run_controller.h"
 
 #include <QComboBox>
 #include <QImage>

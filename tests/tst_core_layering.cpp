@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// DESIGN.md: core/ never includes QtGui or QtWidgets, and only ui/charts/ includes Qt Charts.
+// core/README.md: core/ never includes QtGui or QtWidgets, only ui/charts/ includes Qt Charts,
+// and a folder of core/ includes only folders below it in the order written there.
 #include <QDirIterator>
 #include <QFile>
 #include <QRegularExpression>
@@ -37,6 +38,36 @@ private Q_SLOTS:
         const QString core = QStringLiteral(RETRYLAB_SOURCE_DIR) + u"/core"_s;
         QVERIFY(QDir(core).exists());
         const QStringList bad = offenders(core, gui);
+        QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
+    }
+    void coreFoldersIncludeOnlyLowerOnes()
+    {
+        // The order of core/README.md, lowest first.
+        static const QStringList order = {u"base"_s,     u"system"_s, u"http"_s,      u"json"_s,
+                                          u"policy"_s,   u"mock"_s,   u"log"_s,       u"scenario"_s,
+                                          u"analysis"_s, u"engine"_s, u"transport"_s, u"run"_s};
+        static const QRegularExpression include(u"#\\s*include\\s*\"([a-z_]+)/"_s);
+        const QString core = QStringLiteral(RETRYLAB_SOURCE_DIR) + u"/core/"_s;
+        QStringList bad;
+        QDirIterator it(core, {u"*.h"_s, u"*.cpp"_s}, QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString path = it.next();
+            const QString folder = path.mid(core.size()).section(u'/', 0, 0);
+            const auto own = order.indexOf(folder);
+            if (own < 0) {
+                bad << path + u": core/"_s + folder + u" is not in core/README.md's order"_s;
+                continue;
+            }
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            auto matches = include.globalMatch(QString::fromUtf8(f.readAll()));
+            while (matches.hasNext()) {
+                const QString target = matches.next().captured(1);
+                const auto rank = order.indexOf(target);
+                if (rank > own)
+                    bad << path + u" includes "_s + target + u"/, a higher folder"_s;
+            }
+        }
         QVERIFY2(bad.isEmpty(), qPrintable(bad.join(u'\n')));
     }
     void chartsOnlyInUiCharts()

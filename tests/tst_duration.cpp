@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "policy/duration.h"
+#include "base/duration.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine in real time, over real sockets, against the built-in server in its own thread.
-#include "engine/run_controller.h"
+#include "run/run_controller.h"
 
 #include <QFile>
 #include <QJsonDocument>

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine in virtual time, against the in-process model of the built-in server.
-#include "engine/contention_grid.h"
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
 #include "log/run_summary.h"
+#include "run/contention_grid.h"
 #include "transport/simulated_transport.h"
 
 #include <QTest>

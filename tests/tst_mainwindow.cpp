@@ -3,13 +3,13 @@
 #include "charts/charts_view.h"
 #include "charts/load_chart.h"
 #include "charts/timeline_chart.h"
-#include "engine/run_controller.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
 #include "log/attempt_table_model.h"
 #include "main_window.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
+#include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 
 #include <QAbstractItemModelTester>

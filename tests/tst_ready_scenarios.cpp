@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Every ready scenario (resources/scenarios) loads, says what it shows, and runs: a second of
 // real time (then Stop) or the whole run in simulated time.
-#include "engine/run_controller.h"
+#include "run/run_controller.h"
 
 #include <QDir>
 #include <QSignalSpy>

@@ -2,8 +2,8 @@
 // TLS over real sockets on loopback: a server with a self-signed certificate. Certificate
 // errors fail the attempt with their reason unless the person allowed that host, and allowed
 // attempts are marked.
-#include "engine/run_controller.h"
 #include "log/jsonl_log.h"
+#include "run/run_controller.h"
 
 #include <QProcess>
 #include <QSignalSpy>

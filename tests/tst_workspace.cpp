@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The workspace as a person drives it: target and load, curl import, the server panel during a
 // run, saving and reopening a scenario.
-#include "engine/run_controller.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
 #include "log/attempt_table_model.h"
 #include "main_window.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
+#include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 #include "server/server_panel.h"
 

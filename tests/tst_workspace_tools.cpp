@@ -4,7 +4,6 @@
 // attempt's headers, recent endpoints.
 #include "analysis/run_analysis.h"
 #include "charts/charts_view.h"
-#include "engine/run_controller.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
 #include "log/attempt_table_model.h"
@@ -12,6 +11,7 @@
 #include "main_window.h"
 #include "policy/policy_editor.h"
 #include "policy/snippet_dialog.h"
+#include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 
 #include <QApplication>

@@ -3,12 +3,12 @@
 
 #include "charts/charts_view.h"
 #include "charts/comparison_view.h"
-#include "engine/run_controller.h"
 #include "log/attempt_log_view.h"
 #include "log/log_exports.h"
 #include "log/run_summary.h"
 #include "mock/mock_server_host.h"
 #include "policy/policy_editor.h"
+#include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 #include "server/server_panel.h"
 

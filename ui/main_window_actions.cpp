@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's menus, toolbar and recent-scenario list: actions wired to the pages.
-#include "engine/run_controller.h"
 #include "help/help_page.h"
 #include "log/log_exports.h"
 #include "main_window.h"
+#include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 
 #include <QApplication>

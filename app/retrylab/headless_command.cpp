@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless_command.h"
 
-#include "engine/headless_run.h"
 #include "report/chart_pictures.h"
 #include "report/html_report.h"
+#include "run/headless_run.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

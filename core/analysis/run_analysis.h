@@ -4,9 +4,9 @@
 #include "analysis/breaker_series.h"
 #include "analysis/delay_samples.h"
 #include "analysis/load_series.h"
-#include "analysis/retry_after_judge.h"
 #include "analysis/timeline_lanes.h"
 #include "log/attempt_log.h"
+#include "log/retry_after_judge.h"
 #include "scenario/scenario.h"
 
 #include <memory>

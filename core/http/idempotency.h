@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "policy/random_source.h"
+#include "base/random_source.h"
 
 #include <QByteArray>
 #include <QString>

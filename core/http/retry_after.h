@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "policy/duration.h"
+#include "base/duration.h"
 
 #include <QByteArray>
 #include <QDateTime>

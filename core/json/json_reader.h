@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "policy/duration.h"
-#include "policy/field_problem.h"
+#include "base/duration.h"
+#include "base/field_problem.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_summary.h"
 
-#include "analysis/retry_after_judge.h"
+#include "log/retry_after_judge.h"
 
 #include <QHash>
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/random_source.h"
 #include "fault_profile.h"
 #include "http/pushback.h"
-#include "policy/random_source.h"
 
 #include <QDateTime>
 #include <QHash>

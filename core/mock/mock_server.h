@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/clock.h"
 #include "fault_decider.h"
 #include "idempotency_store.h"
 #include "payment_ledger.h"
-#include "policy/clock.h"
 #include "request_journal.h"
 
 #include <QAbstractHttpServer>

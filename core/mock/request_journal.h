@@ -2,7 +2,7 @@
 #pragma once
 
 #include "arrival_feed.h"
-#include "policy/duration.h"
+#include "base/duration.h"
 
 #include <QDateTime>
 #include <QHash>

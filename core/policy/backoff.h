@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/duration.h"
+#include "base/random_source.h"
 #include "delay_distribution.h"
-#include "duration.h"
-#include "random_source.h"
 
 #include <QString>
 #include <QStringList>

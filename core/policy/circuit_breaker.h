@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "clock.h"
-#include "field_problem.h"
+#include "base/clock.h"
+#include "base/field_problem.h"
 
 #include <deque>
 #include <functional>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "field_problem.h"
+#include "base/field_problem.h"
 #include "http/outcome.h"
 
 #include <optional>

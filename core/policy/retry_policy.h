@@ -2,7 +2,7 @@
 #pragma once
 
 #include "backoff.h"
-#include "field_problem.h"
+#include "base/field_problem.h"
 #include "http/outcome.h"
 #include "http/pushback.h"
 

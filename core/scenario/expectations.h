@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/field_problem.h"
 #include "log/run_summary.h"
-#include "policy/field_problem.h"
 
 #include <QJsonObject>
 

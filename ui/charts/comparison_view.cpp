@@ -4,8 +4,8 @@
 #include "analysis/run_analysis.h"
 #include "comparison_table.h"
 #include "comparison_tiles.h"
-#include "engine/run_controller.h"
 #include "load_chart.h"
+#include "run/run_controller.h"
 
 #include <QComboBox>
 #include <QGridLayout>

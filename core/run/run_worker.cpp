@@ -2,12 +2,12 @@
 #include "run_worker.h"
 
 #include "analysis/load_series.h"
+#include "engine/real_scheduler.h"
+#include "engine/run_engine.h"
+#include "engine/virtual_scheduler.h"
 #include "mock/mock_server_host.h"
-#include "real_scheduler.h"
-#include "run_engine.h"
 #include "transport/http_transport.h"
 #include "transport/simulated_transport.h"
-#include "virtual_scheduler.h"
 
 #include <QTimer>
 

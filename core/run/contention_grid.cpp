@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "contention_grid.h"
 
-#include "run_engine.h"
+#include "engine/run_engine.h"
+#include "engine/virtual_scheduler.h"
 #include "transport/simulated_transport.h"
-#include "virtual_scheduler.h"
 
 #include <QJsonObject>
 

@@ -2,6 +2,7 @@
 #include "http_wire.h"
 
 #include "http/retry_after.h"
+#include "http/wire/message_writer.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -16,68 +17,6 @@
 using namespace Qt::StringLiterals;
 
 namespace retrylab::wire {
-
-QByteArray reasonPhrase(int status)
-{
-    switch (status) {
-    case 200:
-        return "OK";
-    case 201:
-        return "Created";
-    case 202:
-        return "Accepted";
-    case 204:
-        return "No Content";
-    case 301:
-        return "Moved Permanently";
-    case 302:
-        return "Found";
-    case 304:
-        return "Not Modified";
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 408:
-        return "Request Timeout";
-    case 409:
-        return "Conflict";
-    case 410:
-        return "Gone";
-    case 411:
-        return "Length Required";
-    case 413:
-        return "Content Too Large";
-    case 418:
-        return "I'm a teapot";
-    case 422:
-        return "Unprocessable Content";
-    case 425:
-        return "Too Early";
-    case 429:
-        return "Too Many Requests";
-    case 431:
-        return "Request Header Fields Too Large";
-    case 500:
-        return "Internal Server Error";
-    case 501:
-        return "Not Implemented";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    default:
-        return "Status";
-    }
-}
 
 QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
                 const QDateTime &now, QByteArrayView contentType)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/pushback.h"
+#include "http/wire/message_writer.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -13,8 +14,6 @@ namespace retrylab::wire {
 
 // Hand-written HTTP/1.1 on the wire, for the mock server: faults need byte-level control that
 // a response object hides (a Content-Length that lies, two Retry-After fields, a dribble).
-
-QByteArray reasonPhrase(int status);
 
 // Status line and headers, ending in the blank line. Adds Date, Server, Content-Type,
 // Content-Length (as given) and Connection.

@@ -103,6 +103,21 @@ private Q_SLOTS:
                           "\"url\", \"url\": \"http:/"
                           "/h/\"}}")
             << u"clock: simulated time needs the built-in server"_s;
+        QTest::addRow("bad clock") << QByteArray(R"({"version": 1, "clock": "fast"})")
+                                   << u"clock: must be one of: real, simulated"_s;
+        QTest::addRow("bad sharing")
+            << QByteArray(R"({"version": 1, "sharing": {"budget": "global"}})")
+            << u"sharing.budget: must be one of: per-client, shared"_s;
+        QTest::addRow("preset with fields")
+            << QByteArray(R"({"version": 1, "policy": {"preset": "polly-v8", "retry": {}}})")
+            << u"policy: a preset cannot be combined with other fields"_s;
+        QTest::addRow("compared policy missing")
+            << QByteArray(R"({"version": 1, "compare": [{"name": "a"}]})")
+            << u"compare[0]: needs a \"policy\" object or a \"preset\" name"_s;
+        QTest::addRow("bad compared policy")
+            << QByteArray(
+                   R"({"version": 1, "compare": [{"name": "a", "policy": {"retry": {"maxAttempts": 0}}}]})")
+            << u"compare[0].policy.retry.maxAttempts"_s;
         QTest::addRow("bad seed") << QByteArray(R"({"version": 1, "seed": -3})")
                                   << u"seed: must be"_s;
         QTest::addRow("misspelt") << QByteArray(R"({"version": 1, "laod": {}})")

@@ -15,6 +15,8 @@ JsonReader::JsonReader(const QJsonObject &object, QString path, FieldProblems *p
 
 QString JsonReader::pathOf(const QString &key) const
 {
+    if (key.isEmpty())
+        return m_path;
     return m_path.isEmpty() ? key : m_path + u'.' + key;
 }
 
@@ -22,6 +24,15 @@ void JsonReader::problem(const QString &key, const QString &message) const
 {
     if (m_problems)
         m_problems->append({pathOf(key), message});
+}
+
+void JsonReader::adopt(const QString &key, const FieldProblems &inner) const
+{
+    if (!m_problems)
+        return;
+    const QString at = pathOf(key);
+    for (const FieldProblem &p : inner)
+        m_problems->append({at.isEmpty() ? p.field : at + u'.' + p.field, p.message});
 }
 
 JsonReader JsonReader::child(const QString &key) const
@@ -77,6 +88,21 @@ void JsonReader::read(const QString &key, QString &out) const
     const auto v = m_object.value(key);
     if (!v.isString()) {
         problem(key, u"must be a string"_s);
+        return;
+    }
+    out = v.toString();
+}
+
+void JsonReader::readOneOf(const QString &key, QString &out, const QStringList &allowed) const
+{
+    if (!m_object.contains(key))
+        return;
+    const auto v = m_object.value(key);
+    if (!v.isString() || !allowed.contains(v.toString())) {
+        QStringList shown;
+        for (const QString &a : allowed)
+            shown << (a.isEmpty() ? u"\"\""_s : a);
+        problem(key, u"must be one of: "_s + shown.join(u", "_s));
         return;
     }
     out = v.toString();

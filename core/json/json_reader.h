@@ -23,6 +23,8 @@ public:
 
     JsonReader child(const QString &key) const;
     bool has(const QString &key) const { return m_object.contains(key); }
+    QJsonValue value(const QString &key) const { return m_object.value(key); }
+    const QJsonObject &object() const { return m_object; }
 
     void read(const QString &key, bool &out) const;
     void read(const QString &key, int &out, int min, int max) const;
@@ -30,7 +32,10 @@ public:
     void read(const QString &key, QString &out) const;
     // A number of milliseconds, stored as a Duration.
     void readMs(const QString &key, Duration &out, double maxMs = 365.0 * 24 * 3600 * 1000) const;
-    // A string naming one of a set of values.
+    // A string that must be one of `allowed` ("must be one of: a, b"; an allowed empty string
+    // shows as "").
+    void readOneOf(const QString &key, QString &out, const QStringList &allowed) const;
+    // A string naming one of a set of values, turned into an enum by `from`.
     template<typename E>
     void readId(const QString &key, E &out, const std::function<std::optional<E>(QString)> &from,
                 const QStringList &allowed) const
@@ -53,8 +58,12 @@ public:
     // Flags every key not in `known`: a misspelt field is an error, not silently ignored.
     void rejectUnknown(const QStringList &known) const;
 
+    // The full path of `key`; an empty key is this object itself.
     QString pathOf(const QString &key) const;
     void problem(const QString &key, const QString &message) const;
+    // Takes the problems another reader found in the object at `key` (a FaultProfile's,
+    // a ClientPolicy's), their fields put under this one's path.
+    void adopt(const QString &key, const FieldProblems &inner) const;
 
 private:
     QJsonObject m_object;

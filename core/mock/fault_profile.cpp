@@ -31,23 +31,6 @@ QJsonArray intArray(const QList<int> &values)
     return a;
 }
 
-std::function<std::optional<QString>(QString)> oneOf(const QStringList &allowed)
-{
-    return [allowed](const QString &v) -> std::optional<QString> {
-        if (allowed.contains(v))
-            return v;
-        return std::nullopt;
-    };
-}
-
-QStringList quoted(const QStringList &values)
-{
-    QStringList out;
-    for (const auto &v : values)
-        out << (v.isEmpty() ? u"\"\""_s : v);
-    return out;
-}
-
 void readRoute(const JsonReader &in, RouteProfile &r)
 {
     in.rejectUnknown({u"method"_s, u"path"_s, u"statuses"_s, u"retryAfter"_s, u"latency"_s,
@@ -94,9 +77,9 @@ void readRoute(const JsonReader &in, RouteProfile &r)
     ra.read(u"maxSeconds"_s, r.retryAfter.maxSeconds, 0, 86400);
     if (r.retryAfter.maxSeconds < r.retryAfter.minSeconds)
         ra.problem(u"maxSeconds"_s, u"is below minSeconds"_s);
-    ra.readId<QString>(u"form"_s, r.retryAfter.form, oneOf(kForms), kForms);
+    ra.readOneOf(u"form"_s, r.retryAfter.form, kForms);
     ra.read(u"send"_s, r.retryAfter.send);
-    ra.readId<QString>(u"awkward"_s, r.retryAfter.awkward, oneOf(kAwkward), quoted(kAwkward));
+    ra.readOneOf(u"awkward"_s, r.retryAfter.awkward, kAwkward);
     if (ra.has(u"also"_s)) {
         QStringList also;
         ra.readArray(u"also"_s, [&also](const QJsonValue &v, int) -> QString {
@@ -112,7 +95,7 @@ void readRoute(const JsonReader &in, RouteProfile &r)
     lat.rejectUnknown({u"kind"_s, u"ms"_s, u"minMs"_s, u"maxMs"_s, u"meanMs"_s, u"stddevMs"_s,
                        u"medianMs"_s, u"sigma"_s});
     auto &l = r.latency;
-    lat.readId<QString>(u"kind"_s, l.kind, oneOf(kLatencyKinds), kLatencyKinds);
+    lat.readOneOf(u"kind"_s, l.kind, kLatencyKinds);
     const double hour = 3600e3;
     lat.read(u"ms"_s, l.ms, 0, hour);
     lat.read(u"minMs"_s, l.minMs, 0, hour);
@@ -144,8 +127,7 @@ void readRoute(const JsonReader &in, RouteProfile &r)
     const JsonReader ff = in.child(u"failFirst"_s);
     ff.rejectUnknown({u"count"_s, u"per"_s, u"status"_s});
     ff.read(u"count"_s, r.failFirst.count, 0, 1'000'000);
-    ff.readId<QString>(u"per"_s, r.failFirst.per, oneOf({u"key"_s, u"client"_s}),
-                       {u"key"_s, u"client"_s});
+    ff.readOneOf(u"per"_s, r.failFirst.per, {u"key"_s, u"client"_s});
     ff.read(u"status"_s, r.failFirst.status, 100, 599);
 }
 
@@ -298,8 +280,7 @@ std::optional<FaultProfile> FaultProfile::fromJson(const QJsonObject &json, Fiel
     cap.read(u"retryAfterSeconds"_s, p.capacity.retryAfterSeconds, 0, 86400);
     const JsonReader idem = root.child(u"idempotency"_s);
     idem.rejectUnknown({u"mode"_s, u"required"_s, u"retentionMs"_s});
-    idem.readId<QString>(u"mode"_s, p.idempotency.mode, oneOf({u"ietf"_s, u"stripe"_s}),
-                         {u"ietf"_s, u"stripe"_s});
+    idem.readOneOf(u"mode"_s, p.idempotency.mode, {u"ietf"_s, u"stripe"_s});
     idem.read(u"required"_s, p.idempotency.required);
     idem.readMs(u"retentionMs"_s, p.idempotency.retention);
     const JsonReader lim = root.child(u"limits"_s);

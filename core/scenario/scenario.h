@@ -83,11 +83,13 @@ struct Scenario {
     FieldProblems advise() const;
 
     QJsonObject toJson() const;
+    // Reads every section with its own reader (scenario_read.cpp).
     static std::optional<Scenario> fromJson(const QJsonObject &json, FieldProblems *problems);
     static std::optional<Scenario> load(const QString &fileName, QString *error);
     bool save(const QString &fileName, QString *error) const;
 };
 
 QString keyModeId(KeyMode m);
+std::optional<KeyMode> keyModeFromId(const QString &id);
 
 } // namespace retrylab

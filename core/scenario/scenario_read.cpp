@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Scenario::fromJson: one reader per section of the scenario file. A new section gets a reader
+// here and a line in fromJson; each reader reports through the JsonReader it is given, so every
+// problem names its full path.
+#include "json/json_reader.h"
+#include "scenario.h"
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+
+QString presetIds()
+{
+    QStringList ids;
+    for (const auto &p : policyPresets())
+        ids << p.id;
+    return ids.join(u", "_s);
+}
+
+// A policy given either as a library preset's id under "preset" ({"preset":
+// "aws-sdk-standard"}) or as a policy object: under `policyKey`, or, with an empty key, the
+// object `in` reads itself. The top-level policy and each compared policy both read here.
+void readPresetOrPolicy(const JsonReader &in, const QString &policyKey, ClientPolicy &out)
+{
+    if (in.has(u"preset"_s)) {
+        const QString id = in.value(u"preset"_s).toString();
+        if (const auto preset = findPreset(id))
+            out = preset->policy;
+        else
+            in.problem(u"preset"_s, u"'%1' is not a preset (one of: %2)"_s.arg(id, presetIds()));
+        return;
+    }
+    const QJsonValue policy = policyKey.isEmpty() ? QJsonValue(in.object()) : in.value(policyKey);
+    if (!policy.isObject()) {
+        in.problem({}, u"needs a \"policy\" object or a \"preset\" name"_s);
+        return;
+    }
+    FieldProblems inner;
+    if (auto p = ClientPolicy::fromJson(policy.toObject(), &inner))
+        out = *p;
+    in.adopt(policyKey, inner);
+}
+
+void readHeader(const JsonReader &root, Scenario &s)
+{
+    root.rejectUnknown({u"version"_s, u"name"_s, u"description"_s, u"target"_s, u"request"_s,
+                        u"load"_s, u"policy"_s, u"sharing"_s, u"clock"_s, u"seed"_s,
+                        u"simulation"_s, u"expectations"_s, u"compare"_s});
+    if (!root.has(u"version"_s))
+        root.problem(u"version"_s,
+                     u"is missing (this program writes version %1)"_s.arg(Scenario::kVersion));
+    int version = Scenario::kVersion;
+    root.read(u"version"_s, version, 1, Scenario::kVersion);
+    root.read(u"name"_s, s.name);
+    root.read(u"description"_s, s.description);
+}
+
+void readProfile(const JsonReader &target, Scenario &s)
+{
+    const QJsonValue profile = target.value(u"profile"_s);
+    if (profile.isString()) {
+        if (const auto ready = FaultProfile::ready(profile.toString()))
+            s.profile = *ready;
+        else
+            target.problem(u"profile"_s,
+                           u"no ready profile is called '%1' (there are: %2)"_s.arg(
+                               profile.toString(), FaultProfile::readyProfiles().join(u", "_s)));
+    } else if (profile.isObject()) {
+        FieldProblems inner;
+        if (auto p = FaultProfile::fromJson(profile.toObject(), &inner))
+            s.profile = *p;
+        target.adopt(u"profile"_s, inner);
+    } else if (!profile.isUndefined()) {
+        target.problem(u"profile"_s, u"must be a ready profile's name or a profile object"_s);
+    }
+}
+
+void readTarget(const JsonReader &target, Scenario &s)
+{
+    target.rejectUnknown({u"kind"_s, u"profile"_s, u"url"_s, u"allowInvalidCertificatesFor"_s});
+    if (target.has(u"allowInvalidCertificatesFor"_s)) {
+        const QJsonValue hosts = target.value(u"allowInvalidCertificatesFor"_s);
+        bool ok = hosts.isArray();
+        for (const QJsonValue &h : hosts.toArray()) {
+            ok = ok && h.isString() && !h.toString().trimmed().isEmpty();
+            s.allowInvalidCertificates << h.toString().trimmed().toLower();
+        }
+        if (!ok)
+            target.problem(u"allowInvalidCertificatesFor"_s, u"must be a list of host names"_s);
+    }
+    QString kind = u"builtin"_s;
+    target.readOneOf(u"kind"_s, kind, {u"builtin"_s, u"url"_s});
+    s.builtinServer = kind == u"builtin"_s;
+    readProfile(target, s);
+    QString url;
+    target.read(u"url"_s, url);
+    if (!s.builtinServer) {
+        s.url = QUrl(url, QUrl::StrictMode);
+        if (!s.url.isValid() || (s.url.scheme() != u"http"_s && s.url.scheme() != u"https"_s) ||
+            s.url.host().isEmpty())
+            target.problem(u"url"_s,
+                           u"'%1' is not an http:// or https:// URL with a host"_s.arg(url));
+    }
+}
+
+void readRequest(const JsonReader &request, Scenario &s)
+{
+    request.rejectUnknown({u"method"_s, u"path"_s, u"headers"_s, u"body"_s, u"idempotencyKeys"_s});
+    QString method = QString::fromLatin1(s.method);
+    request.readOneOf(u"method"_s, method,
+                      {u"GET"_s, u"HEAD"_s, u"POST"_s, u"PUT"_s, u"DELETE"_s, u"PATCH"_s,
+                       u"OPTIONS"_s, u"TRACE"_s});
+    s.method = method.toLatin1();
+    request.read(u"path"_s, s.path);
+    if (!s.path.startsWith(u'/'))
+        request.problem(u"path"_s, u"must start with /"_s);
+    request.readArray(u"headers"_s, [&s](const QJsonValue &v, int) -> QString {
+        const QString name = v.toObject().value(u"name"_s).toString();
+        const QString value = v.toObject().value(u"value"_s).toString();
+        if (name.isEmpty() || name.contains(u':') || name.contains(u' '))
+            return u"must be {\"name\": a header name, \"value\": text}"_s;
+        if (value.contains(u'\n') || value.contains(u'\r'))
+            return u"a header value cannot hold a line break"_s;
+        s.headers.append({name.toLatin1(), value.toLatin1()});
+        return {};
+    });
+    QString body;
+    request.read(u"body"_s, body);
+    s.body = body.toUtf8();
+    request.readId<KeyMode>(u"idempotencyKeys"_s, s.keys, &keyModeFromId,
+                            {u"none"_s, u"per-operation"_s, u"per-attempt"_s});
+}
+
+void readLoad(const JsonReader &load, Scenario &s)
+{
+    load.rejectUnknown({u"clients"_s, u"operationsPerClient"_s, u"arrivalRatePerSecond"_s,
+                        u"durationMs"_s, u"staggerMs"_s, u"maxRecords"_s});
+    load.read(u"clients"_s, s.clients, 1, 1'000'000);
+    load.read(u"operationsPerClient"_s, s.operationsPerClient, 1, 100'000'000);
+    load.read(u"arrivalRatePerSecond"_s, s.arrivalRatePerSecond, 0, 1e7);
+    load.readMs(u"durationMs"_s, s.duration);
+    load.readMs(u"staggerMs"_s, s.stagger);
+    load.read(u"maxRecords"_s, s.maxRecords, 1, 500'000'000);
+}
+
+void readPolicy(const JsonReader &root, Scenario &s)
+{
+    if (!root.has(u"policy"_s))
+        return;
+    const JsonReader policy = root.child(u"policy"_s); // says so when it is not an object
+    if (!root.value(u"policy"_s).isObject())
+        return;
+    if (policy.has(u"preset"_s) && policy.object().size() > 1)
+        root.problem(u"policy"_s, u"a preset cannot be combined with other fields"_s);
+    else
+        readPresetOrPolicy(policy, {}, s.policy);
+}
+
+void readCompare(const JsonReader &root, Scenario &s, FieldProblems *problems)
+{
+    if (!root.has(u"compare"_s))
+        return;
+    const QJsonValue list = root.value(u"compare"_s);
+    if (!list.isArray() || list.toArray().size() > Scenario::kMaxCompared) {
+        root.problem(u"compare"_s,
+                     u"must be a list of at most %1 named policies"_s.arg(Scenario::kMaxCompared));
+        return;
+    }
+    const QJsonArray entries = list.toArray();
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        const JsonReader entry(entries.at(i).toObject(), u"compare[%1]"_s.arg(i), problems);
+        entry.rejectUnknown({u"name"_s, u"policy"_s, u"preset"_s});
+        NamedPolicy named;
+        named.name = entry.value(u"name"_s).toString();
+        if (named.name.isEmpty())
+            entry.problem(u"name"_s, u"is missing: each policy needs a name"_s);
+        readPresetOrPolicy(entry, u"policy"_s, named.policy);
+        s.compare.append(named);
+    }
+}
+
+void readExpectations(const JsonReader &root, Scenario &s)
+{
+    const JsonReader expectations = root.child(u"expectations"_s); // says so when not an object
+    FieldProblems inner; // their fields already start with "expectations."
+    if (auto e = Expectations::fromJson(expectations.object(), &inner))
+        s.expectations = *e;
+    root.adopt({}, inner);
+}
+
+void readSharing(const JsonReader &sharing, Scenario &s)
+{
+    sharing.rejectUnknown({u"breaker"_s, u"budget"_s});
+    const QStringList allowed{u"per-client"_s, u"shared"_s};
+    QString breaker = u"per-client"_s;
+    QString budget = u"per-client"_s;
+    sharing.readOneOf(u"breaker"_s, breaker, allowed);
+    sharing.readOneOf(u"budget"_s, budget, allowed);
+    s.sharedBreaker = breaker == u"shared"_s;
+    s.sharedBudget = budget == u"shared"_s;
+}
+
+// The seed is written as a string (a 64-bit number does not survive a JSON double) but a
+// person may write a small one as a number.
+void readSeed(const JsonReader &root, Scenario &s)
+{
+    if (!root.has(u"seed"_s))
+        return;
+    const QJsonValue seed = root.value(u"seed"_s);
+    bool ok = false;
+    const quint64 n = seed.isString() ? seed.toString().toULongLong(&ok)
+                                      : static_cast<quint64>(seed.toDouble(-1));
+    ok = ok ||
+         (seed.isDouble() && seed.toDouble() >= 0 && seed.toDouble() == static_cast<double>(n));
+    if (!ok)
+        root.problem(u"seed"_s, u"must be a whole number (as a number or a string)"_s);
+    else
+        s.seed = n;
+}
+
+void readClock(const JsonReader &root, Scenario &s)
+{
+    QString clock = u"real"_s;
+    root.readOneOf(u"clock"_s, clock, {u"real"_s, u"simulated"_s});
+    s.simulated = clock == u"simulated"_s;
+    readSeed(root, s);
+    const JsonReader sim = root.child(u"simulation"_s);
+    sim.rejectUnknown({u"networkDelayMs"_s, u"contention"_s});
+    sim.readMs(u"networkDelayMs"_s, s.networkDelay);
+    sim.read(u"contention"_s, s.contention);
+}
+
+} // namespace
+
+std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblems *problems)
+{
+    FieldProblems local;
+    FieldProblems &out = problems ? *problems : local;
+    const auto before = out.size();
+    Scenario s;
+    const JsonReader root(json, {}, &out);
+    readHeader(root, s);
+    readTarget(root.child(u"target"_s), s);
+    readRequest(root.child(u"request"_s), s);
+    readLoad(root.child(u"load"_s), s);
+    readPolicy(root, s);
+    readExpectations(root, s);
+    readCompare(root, s, &out);
+    readSharing(root.child(u"sharing"_s), s);
+    readClock(root, s);
+    if (!s.builtinServer && s.simulated)
+        root.problem(u"clock"_s, u"simulated time needs the built-in server as the target"_s);
+    if (out.size() != before)
+        return std::nullopt;
+    return s;
+}
+
+} // namespace retrylab

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
@@ -42,7 +43,7 @@ Scenario payments()
 AttemptLog::RunInfo runInfo(const Scenario &s)
 {
     return {s.toJson(), QUrl(u"http://127.0.0.1:8080/"_s),
-            QDateTime(QDate(2026, 11, 29), QTime(10, 0), Qt::UTC)};
+            QDateTime(QDate(2026, 11, 29), QTime(10, 0), QTimeZone::utc())};
 }
 
 // A small RFC 4180 reader, strict: what a spreadsheet would accept.

@@ -3,6 +3,7 @@
 #include "mock/fault_decider.h"
 
 #include <QTest>
+#include <QTimeZone>
 
 #include <cmath>
 
@@ -12,7 +13,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QDateTime kWall(QDate(2026, 11, 29), QTime(12, 0, 0, 250), Qt::UTC);
+const QDateTime kWall(QDate(2026, 11, 29), QTime(12, 0, 0, 250), QTimeZone::utc());
 
 FaultProfile mix(QList<WeightedStatus> statuses)
 {

@@ -2,6 +2,7 @@
 #include "http/pushback.h"
 
 #include <QTest>
+#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
@@ -10,7 +11,7 @@ using namespace Qt::StringLiterals;
 Q_DECLARE_METATYPE(retrylab::PushbackSource)
 
 namespace {
-const QDateTime kReceived(QDate(2026, 11, 29), QTime(12, 0, 0), Qt::UTC);
+const QDateTime kReceived(QDate(2026, 11, 29), QTime(12, 0, 0), QTimeZone::utc());
 const qint64 kEpoch = kReceived.toSecsSinceEpoch();
 } // namespace
 

@@ -2,6 +2,7 @@
 #include "http/retry_after.h"
 
 #include <QTest>
+#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
@@ -11,7 +12,7 @@ Q_DECLARE_METATYPE(retrylab::RetryAfterForm)
 
 namespace {
 // The moment the response arrived, on the client's clock.
-const QDateTime kReceived(QDate(1994, 11, 6), QTime(8, 49, 0), Qt::UTC);
+const QDateTime kReceived(QDate(1994, 11, 6), QTime(8, 49, 0), QTimeZone::utc());
 } // namespace
 
 class TestRetryAfter : public QObject
@@ -146,7 +147,7 @@ private Q_SLOTS:
         QTest::addColumn<QDateTime>("now");
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<int>("year");
-        const QDateTime now2026(QDate(2026, 11, 29), QTime(0, 0), Qt::UTC);
+        const QDateTime now2026(QDate(2026, 11, 29), QTime(0, 0), QTimeZone::utc());
         QTest::addRow("94 in 2026 is 1994")
             << now2026 << QByteArray("Sunday, 06-Nov-94 08:49:37 GMT") << 1994;
         QTest::addRow("27 in 2026 is 2027")
@@ -169,10 +170,10 @@ private Q_SLOTS:
 
     void formatRoundTrip()
     {
-        const QDateTime t(QDate(1994, 11, 6), QTime(8, 49, 37), Qt::UTC);
+        const QDateTime t(QDate(1994, 11, 6), QTime(8, 49, 37), QTimeZone::utc());
         QCOMPARE(formatHttpDate(t), QByteArray("Sun, 06 Nov 1994 08:49:37 GMT"));
         QCOMPARE(parseHttpDate(formatHttpDate(t), t)->utc, t);
-        const QDateTime early(QDate(2001, 2, 3), QTime(4, 5, 6), Qt::UTC);
+        const QDateTime early(QDate(2001, 2, 3), QTime(4, 5, 6), QTimeZone::utc());
         QCOMPARE(formatHttpDate(early), QByteArray("Sat, 03 Feb 2001 04:05:06 GMT"));
     }
 };

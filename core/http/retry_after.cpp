@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retry_after.h"
 
+#include <QTimeZone>
+
 #include <array>
 #include <limits>
 
@@ -96,7 +98,7 @@ std::optional<QDateTime> makeUtc(int year, int month, int day, QTime time)
     const QDate date(year, month, day);
     if (!date.isValid() || !time.isValid())
         return std::nullopt;
-    return QDateTime(date, time, Qt::UTC);
+    return QDateTime(date, time, QTimeZone::utc());
 }
 
 std::optional<QDateTime> parseImf(QByteArrayView t)

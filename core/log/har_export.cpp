@@ -5,6 +5,7 @@
 #include "jsonl_log.h"
 
 #include <QJsonArray>
+#include <QTimeZone>
 #include <QUrlQuery>
 
 using namespace Qt::StringLiterals;
@@ -55,8 +56,9 @@ double ms(qint64 us)
 QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
 {
     const AttemptLog::RunInfo info = log.runInfo();
-    const QDateTime start = info.startedAt.isValid() ? info.startedAt.toUTC()
-                                                     : QDateTime::fromMSecsSinceEpoch(0, Qt::UTC);
+    const QDateTime start = info.startedAt.isValid()
+                                ? info.startedAt.toUTC()
+                                : QDateTime::fromMSecsSinceEpoch(0, QTimeZone::utc());
     const QJsonObject request = info.scenario.value(u"request"_s).toObject();
     const QString body = request.value(u"body"_s).toString();
     QJsonArray entries;

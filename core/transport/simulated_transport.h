@@ -9,6 +9,7 @@
 #include "mock/request_journal.h"
 
 #include <QSet>
+#include <QTimeZone>
 
 namespace retrylab {
 
@@ -52,7 +53,7 @@ private:
     qint64 m_version = 0;
     qint64 m_conflicts = 0;
     QSet<std::uint64_t> m_cancelled;
-    QDateTime m_epoch = QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC);
+    QDateTime m_epoch = QDateTime(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc());
 };
 
 } // namespace retrylab

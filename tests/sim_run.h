@@ -6,6 +6,7 @@
 // and export tests read.
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
+#include "log/run_summary.h"
 #include "transport/simulated_transport.h"
 
 #include <memory>
@@ -20,6 +21,7 @@ struct SimRun {
         scheduler.run();
         log.appendJournal(transport.journal().since(0));
     }
+    retrylab::RunSummary summary() const { return retrylab::RunSummary::compute(log); }
     // The log for readers that share ownership (it lives as long as this run).
     std::shared_ptr<const retrylab::AttemptLog> shared() const
     {

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine in virtual time, against the in-process model of the built-in server.
-#include "engine/run_engine.h"
-#include "engine/virtual_scheduler.h"
-#include "log/run_summary.h"
 #include "run/contention_grid.h"
-#include "transport/simulated_transport.h"
+#include "sim_run.h"
 
 #include <QTest>
 
@@ -13,21 +10,6 @@ using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-struct SimRun {
-    explicit SimRun(const Scenario &s)
-        : transport(scheduler, s.profile, s.seed, s.networkDelay)
-        , engine(s, scheduler, transport, log)
-    {
-        engine.start();
-        scheduler.run();
-    }
-    VirtualScheduler scheduler;
-    AttemptLog log;
-    SimulatedTransport transport;
-    RunEngine engine;
-    RunSummary summary() const { return RunSummary::compute(log); }
-};
 
 Scenario base()
 {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What leaves Retry Lab: JSON Lines (and back), CSV, HAR, with secrets redacted.
+#include "base/atomic_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
 #include "sim_run.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
@@ -168,6 +170,28 @@ private Q_SLOTS:
         QVERIFY2(r.ok, qPrintable(r.error));
         QCOMPARE(r.truncatedLines, 1);
         QCOMPARE(log.size(), std::size_t(1));
+    }
+
+    // Every export goes through one atomic writer: it replaces the file whole, and a failure
+    // names the path and the reason and leaves no file behind.
+    void filesAreWrittenWholeOrNotAtAll()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"out.csv"_s);
+        QString error;
+        QVERIFY2(writeFileAtomically(path, "a much longer old content\n", &error),
+                 qPrintable(error));
+        QVERIFY2(writeFileAtomically(path, "new\n", &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(file.readAll(), QByteArray("new\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{u"out.csv"_s});
+
+        const QString nowhere = dir.filePath(u"missing/out.csv"_s);
+        QVERIFY(!writeFileAtomically(nowhere, "x", &error));
+        QVERIFY2(error.startsWith(nowhere + u": cannot write: "_s), qPrintable(error));
+        QVERIFY2(error.size() > nowhere.size() + 16, qPrintable(error)); // a reason follows
+        QVERIFY(!QFile::exists(nowhere));
     }
 
     void csvFollowsRfc4180()

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "json_file.h"
 
+#include "base/atomic_file.h"
+
 #include <QFile>
-#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -43,14 +44,7 @@ QString describeProblems(const QString &fileName, const FieldProblems &problems)
 
 bool writeJsonFile(const QString &fileName, const QJsonDocument &doc, QString *error)
 {
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(doc.toJson(QJsonDocument::Indented)) < 0 ||
-        !file.commit()) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(fileName, doc.toJson(QJsonDocument::Indented), error);
 }
 
 } // namespace retrylab

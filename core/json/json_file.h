@@ -18,7 +18,7 @@ std::optional<QJsonObject> readJsonObjectFile(const QString &fileName, QString *
 // "FILE: field: problem", one line each.
 QString describeProblems(const QString &fileName, const FieldProblems &problems);
 
-// Writes atomically (QSaveFile): the old file stays whole if anything fails.
+// Writes atomically (base/atomic_file.h): the old file stays whole if anything fails.
 bool writeJsonFile(const QString &fileName, const QJsonDocument &doc, QString *error);
 
 } // namespace retrylab

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_export.h"
 
+#include "base/atomic_file.h"
 #include "jsonl_log.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -130,17 +130,6 @@ QByteArray journalCsv(const AttemptLog &log)
         out += csvRow(fields);
     }
     return out;
-}
-
-bool writeFileAtomically(const QString &fileName, const QByteArray &bytes, QString *error)
-{
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
 }
 
 bool writeCsvExport(const AttemptLog &log, const QString &fileName, const Redactor &redactor,

@@ -18,7 +18,4 @@ QByteArray journalCsv(const AttemptLog &log);
 bool writeCsvExport(const AttemptLog &log, const QString &fileName, const Redactor &redactor,
                     QStringList *written, QString *error);
 
-// A file written whole or not at all.
-bool writeFileAtomically(const QString &fileName, const QByteArray &bytes, QString *error);
-
 } // namespace retrylab

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "har_export.h"
 
-#include "csv_export.h"
+#include "base/atomic_file.h"
 #include "jsonl_log.h"
 
 #include <QJsonArray>

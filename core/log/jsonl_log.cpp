@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jsonl_log.h"
 
+#include "base/atomic_file.h"
 #include "http/request_headers.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 using namespace Qt::StringLiterals;
 
@@ -377,13 +377,7 @@ bool JsonlLogWriter::write(const AttemptLog &log, const QString &fileName, const
     w.m_redactor = redactor;
     qint64 n = 0;
     const QByteArray all = w.pending(log, &n);
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(all) != all.size() || !file.commit()) {
-        if (error)
-            *error = u"%1: cannot write: %2"_s.arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(fileName, all, error);
 }
 
 } // namespace retrylab

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chart_export.h"
 
+#include "base/atomic_file.h"
+
 #include <QBuffer>
 #include <QFileInfo>
 #include <QPainter>
 #include <QPixmap>
-#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QWidget>
 
@@ -52,13 +53,7 @@ bool saveChartImage(QWidget *widget, const QString &fileName, const QString &tit
             *error = u"%1: the file name must end in .png or .svg"_s.arg(fileName);
         return false;
     }
-    QSaveFile file(fileName);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-        if (error)
-            *error = u"%1: %2"_s.arg(fileName, file.errorString());
-        return false;
-    }
-    return true;
+    return writeFileAtomically(fileName, bytes, error);
 }
 
 } // namespace retrylab

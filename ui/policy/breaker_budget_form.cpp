@@ -33,14 +33,6 @@ QDoubleSpinBox *number(double max, int decimals, double step)
     return s;
 }
 
-void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems)
-{
-    if (const auto d = edit->duration())
-        out = *d;
-    else
-        problems.append({edit->objectName(), edit->error()});
-}
-
 } // namespace
 
 BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
@@ -177,11 +169,11 @@ void BreakerBudgetForm::read(BreakerConfig &b, BudgetConfig &q, FieldProblems &p
     b.failureRateThreshold = m_threshold->value() / 100.0;
     b.window = m_window->currentIndex() == 0 ? WindowKind::Count : WindowKind::Time;
     b.windowCalls = m_windowCalls->value();
-    readDuration(m_windowTime, b.windowTime, problems);
+    m_windowTime->readInto(b.windowTime, problems);
     b.minimumCalls = m_minimumCalls->value();
-    readDuration(m_openDuration, b.openDuration, problems);
+    m_openDuration->readInto(b.openDuration, problems);
     b.openGrowth = m_openGrowth->value();
-    readDuration(m_maxOpen, b.maxOpenDuration, problems);
+    m_maxOpen->readInto(b.maxOpenDuration, problems);
     b.halfOpenProbes = m_probes->value();
     q.kind = *budgetKindFromId(m_budgetKind->currentData().toString());
     q.maxTokens = m_maxTokens->value();

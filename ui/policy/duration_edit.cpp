@@ -41,4 +41,12 @@ QString DurationEdit::error() const
     return parseDuration(text()).error;
 }
 
+void DurationEdit::readInto(Duration &out, FieldProblems &problems) const
+{
+    if (const auto d = duration())
+        out = *d;
+    else
+        problems.append({objectName(), error()});
+}
+
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/duration.h"
+#include "base/field_problem.h"
 
 #include <QLineEdit>
 
@@ -21,6 +22,9 @@ public:
     void setDuration(Duration d);
     std::optional<Duration> duration() const;
     QString error() const; // empty when the text parses
+    // Puts the duration in `out`, or, when the text does not parse, leaves `out` alone and adds
+    // a problem named after this edit's objectName (the policy field it edits).
+    void readInto(Duration &out, FieldProblems &problems) const;
 
 private:
     bool isZeroText() const;

@@ -30,14 +30,6 @@ QFormLayout *group(QVBoxLayout *parent, const QString &title)
     return form;
 }
 
-void readDuration(const DurationEdit *edit, Duration &out, FieldProblems &problems)
-{
-    if (const auto d = edit->duration())
-        out = *d;
-    else
-        problems.append({edit->objectName(), edit->error()});
-}
-
 const QList<OutcomeClass> kFailureClasses{OutcomeClass::Timeout,
                                           OutcomeClass::ConnectionReset,
                                           OutcomeClass::ConnectionRefused,
@@ -201,14 +193,14 @@ void RetryPolicyForm::setPolicy(const RetryPolicy &p)
 void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const
 {
     p.backoff.kind = *Backoff::kindFromId(m_kind->currentData().toString());
-    readDuration(m_base, p.backoff.base, problems);
-    readDuration(m_cap, p.backoff.cap, problems);
+    m_base->readInto(p.backoff.base, problems);
+    m_cap->readInto(p.backoff.cap, problems);
     p.backoff.multiplier = m_multiplier->value();
     p.backoff.jitter = m_jitter->value();
     p.maxAttempts = m_maxAttempts->value();
-    readDuration(m_totalBudget, p.totalBudget, problems);
-    readDuration(m_attemptTimeout, p.attemptTimeout, problems);
-    readDuration(m_minWindow, p.minAttemptWindow, problems);
+    m_totalBudget->readInto(p.totalBudget, problems);
+    m_attemptTimeout->readInto(p.attemptTimeout, problems);
+    m_minWindow->readInto(p.minAttemptWindow, problems);
     p.overrun = m_overrun->currentIndex() == 0 ? OverrunMode::Shorten : OverrunMode::Stop;
     QString error;
     if (const auto statuses = outcome::parseStatusList(m_statuses->text(), &error))
@@ -220,7 +212,7 @@ void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const
         if (it.value()->isChecked())
             p.retryableFailures.insert(it.key());
     p.retryAfterMode = *retryAfterModeFromId(m_retryAfterMode->currentData().toString());
-    readDuration(m_retryAfterCap, p.retryAfterCap, problems);
+    m_retryAfterCap->readInto(p.retryAfterCap, problems);
     p.retryNonIdempotentWithKey = m_withKey->isChecked();
     p.retryNonIdempotentWithoutKey = m_withoutKey->isChecked();
     p.retryInFlightConflict = m_inFlight->isChecked();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "snippet_dialog.h"
 
-#include "log/csv_export.h"
+#include "base/atomic_file.h"
 
 #include <QClipboard>
 #include <QComboBox>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "html_report.h"
 
+#include "base/atomic_file.h"
 #include "chart_pictures.h"
 #include "charts/chart_export.h"
 #include "charts/chart_panel.h"
-#include "log/csv_export.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -3,6 +3,7 @@
 
 #include "charts/charts_view.h"
 #include "charts/comparison_view.h"
+#include "demos/demo_runner.h"
 #include "log/attempt_log_view.h"
 #include "log/log_exports.h"
 #include "log/run_summary.h"
@@ -23,6 +24,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -56,7 +58,21 @@ MainWindow::MainWindow(QWidget *parent)
     // A comparison runs what the editors hold now (target, load, clock), with its own policies.
     m_comparison->setScenarioSource([this] { return currentScenario(); });
     m_pages->addTab(m_comparison, tr("Co&mpare"));
-    setCentralWidget(m_pages);
+    // A demo's point, in one line above the pages; palette roles keep it readable in dark mode.
+    m_banner = new QLabel;
+    m_banner->setObjectName(u"demoBanner"_s);
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::RichText);
+    m_banner->setStyleSheet(u"QLabel#demoBanner { background: palette(alternate-base); "
+                            "border-left: 6px solid palette(highlight); padding: 8px 12px; }"_s);
+    m_banner->hide();
+    auto *central = new QWidget;
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(4);
+    centralLayout->addWidget(m_banner);
+    centralLayout->addWidget(m_pages, 1);
+    setCentralWidget(central);
 
     m_serverPanel = new ServerPanel(m_server.get());
     auto *dock = new QDockWidget(tr("Built-in server"), this);
@@ -90,13 +106,16 @@ MainWindow::MainWindow(QWidget *parent)
         m_charts->setPreviewPolicy(p.retry);
         m_comparison->setEditedPolicy(p);
         m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(p).advise());
+        updateModified();
     });
     connect(m_scenarioEditor, &ScenarioEditor::edited, this, [this] {
         m_clock->setCurrentIndex(m_scenarioEditor->draft({}).simulated ? 1 : 0);
         if (const auto p = m_policyEditor->policy())
             m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(*p).advise());
+        updateModified();
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
+    connect(m_serverPanel, &ServerPanel::profileApplied, this, &MainWindow::updateServerLabel);
     connect(m_controller, &RunController::summaryUpdated, this, &MainWindow::showCounters);
     connect(m_controller, &RunController::runFailed, this, [this](const QString &reason) {
         RunSummary none;
@@ -120,22 +139,30 @@ void MainWindow::startBuiltinServer()
 {
     QString error;
     if (m_server->start(m_scenario.profile, m_scenario.seed, QHostAddress::LocalHost, 0, &error))
-        m_serverLabel->setText(tr("Built-in server: %1 (profile %2)")
-                                   .arg(m_server->url().toString(), m_scenario.profile.name));
+        updateServerLabel();
     else
         m_serverLabel->setText(tr("Built-in server did not start: %1").arg(error));
+}
+
+void MainWindow::updateServerLabel()
+{
+    if (!m_server->isRunning())
+        return; // keeps the reason it did not start
+    m_serverLabel->setText(tr("Built-in server: %1 (profile %2)")
+                               .arg(m_server->url().toString(), m_server->profile().name));
 }
 
 void MainWindow::showScenario(const Scenario &scenario)
 {
     m_scenario = scenario;
+    m_banner->hide();
+    clearResults();
     m_policyEditor->setPolicy(scenario.policy);
     m_scenarioEditor->setScenario(scenario);
-    setWindowTitle(tr("%1 — Retry Lab").arg(scenario.name));
+    setWindowTitle(tr("%1[*] — Retry Lab").arg(scenario.name));
     m_scenarioLabel->setText(u"<b>%1</b>"_s.arg(scenario.name.toHtmlEscaped()));
     m_scenarioLabel->setToolTip(scenario.description);
     m_clock->setCurrentIndex(scenario.simulated ? 1 : 0);
-    m_serverPanel->showProfile(scenario.profile);
     m_comparison->setScenario(scenario);
     m_comparison->setEditedPolicy(scenario.policy);
     m_charts->setPreviewPolicy(scenario.policy.retry);
@@ -144,6 +171,25 @@ void MainWindow::showScenario(const Scenario &scenario)
         m_pages->setCurrentWidget(m_comparison);
     if (m_server->isRunning() && scenario.builtinServer)
         m_server->setProfile(scenario.profile);
+    // The dock and the toolbar show what the server runs now, which a URL target leaves alone.
+    m_serverPanel->showProfile(
+        scenario.builtinServer || !m_server->isRunning() ? scenario.profile : m_server->profile());
+    updateServerLabel();
+    markClean();
+}
+
+void MainWindow::markClean()
+{
+    if (const auto p = m_policyEditor->policy())
+        m_clean = m_scenarioEditor->draft(*p);
+    setWindowModified(false);
+}
+
+void MainWindow::updateModified()
+{
+    const auto p = m_policyEditor->policy();
+    // An invalid field is an edit too: what was loaded had none.
+    setWindowModified(!p || !(m_scenarioEditor->draft(*p) == m_clean));
 }
 
 std::optional<Scenario> MainWindow::currentScenario()
@@ -173,8 +219,7 @@ bool MainWindow::openScenario(const QString &fileName)
         return false;
     }
     showScenario(*s);
-    if (!fileName.startsWith(u':'))
-        rememberRecent(fileName);
+    rememberRecent(fileName);
     statusBar()->showMessage(s->description.isEmpty() ? tr("Opened %1").arg(s->name)
                                                       : s->description);
     return true;
@@ -193,6 +238,7 @@ bool MainWindow::saveScenario(const QString &fileName)
         return false;
     }
     m_scenario = *s;
+    markClean();
     rememberRecent(fileName);
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(fileName)));
     return true;
@@ -202,11 +248,23 @@ void MainWindow::startRun()
 {
     if (m_controller->isRunning())
         return;
-    const auto s = currentScenario();
+    auto s = currentScenario();
     if (!s)
         return;
+    if (s->builtinServer != m_clean.builtinServer || s->url != m_clean.url) {
+        // Another target is another run: the loaded scenario's name and expectations do not
+        // describe it (a report of a GET probe must not carry a payments scenario's verdicts).
+        s->name = u"%1 %2"_s.arg(QString::fromLatin1(s->method),
+                                 s->builtinServer ? tr("built-in server") : s->url.toString());
+        s->description.clear();
+        s->expectations = {};
+    } else if (isWindowModified()) {
+        s->name = tr("%1 (edited)").arg(s->name);
+    }
     const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
     m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
+    m_lastRunSimulated = s->simulated;
+    m_serverPanel->showLastRun(std::nullopt);
     if (!s->builtinServer)
         m_scenarioEditor->rememberEndpoint(s->url);
     m_attemptLog->setLog(m_controller->log());
@@ -228,14 +286,24 @@ void MainWindow::resetResults()
 {
     if (m_controller->isRunning())
         return;
+    clearResults();
+    statusBar()->showMessage(tr("Results cleared; the built-in server starts afresh."));
+}
+
+void MainWindow::clearResults()
+{
+    if (m_controller->isRunning() || m_comparison->isRunning())
+        return;
     auto empty = std::make_shared<AttemptLog>();
     m_attemptLog->setLog(empty);
     m_charts->setRun(empty, m_scenario);
     m_exports->setRun(nullptr, m_scenario);
+    m_comparison->clear();
+    m_serverPanel->showLastRun(std::nullopt);
     if (m_server->isRunning())
         m_server->reset();
     m_counters->clear();
-    statusBar()->showMessage(tr("Results cleared; the built-in server starts afresh."));
+    statusBar()->clearMessage();
 }
 
 void MainWindow::showCounters(const RunSummary &s)
@@ -266,6 +334,9 @@ void MainWindow::runEnded(const RunSummary &summary)
     m_charts->setSummary(summary);
     m_exports->setSummary(summary);
     showCounters(summary);
+    // A simulated run had a server of its own; the dock says what that one counted.
+    if (m_lastRunSimulated)
+        m_serverPanel->showLastRun(summary);
     m_run->setEnabled(m_policyEditor->policy().has_value());
     m_pause->setChecked(false);
     m_pause->setEnabled(false);
@@ -307,6 +378,10 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!maySaveBeforeClosing()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());

@@ -17,6 +17,7 @@ namespace retrylab {
 
 class AttemptLogView;
 class ChartsView;
+class DemoRunner;
 class ComparisonView;
 class LogExports;
 class MockServerHost;
@@ -42,6 +43,11 @@ public:
     // save what the editors hold.
     bool openScenario(const QString &fileName);
     bool saveScenario(const QString &fileName);
+    // Shows `scenario` in the editors and clears every result of the one before.
+    void showScenario(const Scenario &scenario);
+    // True when the editors hold something that was not saved or loaded (the title's "*").
+    bool isEdited() const { return isWindowModified(); }
+    DemoRunner *demos() const { return m_demos; }
     AttemptLogView *attemptLog() const { return m_attemptLog; }
     ChartsView *charts() const { return m_charts; }
     ComparisonView *comparison() const { return m_comparison; }
@@ -60,7 +66,13 @@ protected:
 
 private:
     void createMenusAndToolBar();
-    void showScenario(const Scenario &scenario);
+    void createDemoBar();
+    void createViewMenu();
+    void clearResults();
+    void markClean();
+    void updateModified();
+    bool maySaveBeforeClosing();
+    void updateServerLabel();
     std::optional<Scenario> currentScenario();
     void rememberRecent(const QString &fileName);
     void fillRecentMenu();
@@ -83,6 +95,10 @@ private:
     ChartsView *m_charts = nullptr;
     ComparisonView *m_comparison = nullptr;
     LogExports *m_exports = nullptr;
+    DemoRunner *m_demos = nullptr;
+    QLabel *m_banner = nullptr;
+    Scenario m_clean; // what the editors held when last loaded or saved
+    bool m_lastRunSimulated = false;
     QAction *m_run = nullptr;
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's menus, toolbar and recent-scenario list: actions wired to the pages.
+#include "demos/demo_runner.h"
 #include "help/help_page.h"
 #include "log/log_exports.h"
 #include "main_window.h"
@@ -9,10 +10,12 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QToolBar>
 #include <QToolButton>
@@ -79,21 +82,10 @@ void MainWindow::createMenusAndToolBar()
     fillRecentMenu();
 
     // The toolbar: the scenario, the run, the clock, the server.
+    // The toolbar: the run, the clock, the scenario files, then the names. The run controls
+    // come first so that a long scenario title never moves them.
     QToolBar *bar = addToolBar(tr("Run"));
     bar->setObjectName(u"runToolBar"_s);
-    bar->addAction(open);
-    bar->addAction(save);
-    auto *recent = new QToolButton;
-    recent->setText(tr("Recent"));
-    recent->setMenu(m_recent);
-    recent->setPopupMode(QToolButton::InstantPopup);
-    recent->setToolTip(tr("Scenarios opened or saved lately"));
-    bar->addWidget(recent);
-    m_scenarioLabel = new QLabel;
-    m_scenarioLabel->setObjectName(u"scenarioName"_s);
-    m_scenarioLabel->setContentsMargins(8, 0, 8, 0);
-    bar->addWidget(m_scenarioLabel);
-    bar->addSeparator();
     bar->addAction(m_run);
     bar->addAction(m_pause);
     bar->addAction(m_stop);
@@ -109,6 +101,19 @@ void MainWindow::createMenusAndToolBar()
             [this](int i) { m_scenarioEditor->setSimulated(i == 1); });
     bar->addWidget(m_clock);
     bar->addSeparator();
+    bar->addAction(open);
+    bar->addAction(save);
+    auto *recent = new QToolButton;
+    recent->setText(tr("Recent"));
+    recent->setMenu(m_recent);
+    recent->setPopupMode(QToolButton::InstantPopup);
+    recent->setToolTip(tr("Scenarios opened or saved lately"));
+    bar->addWidget(recent);
+    m_scenarioLabel = new QLabel;
+    m_scenarioLabel->setObjectName(u"scenarioName"_s);
+    m_scenarioLabel->setContentsMargins(8, 0, 8, 0);
+    bar->addWidget(m_scenarioLabel);
+    bar->addSeparator();
     m_serverLabel = new QLabel;
     m_serverLabel->setObjectName(u"serverLabel"_s);
     m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -118,8 +123,10 @@ void MainWindow::createMenusAndToolBar()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    createDemoBar();
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_run, m_pause, m_stop, m_reset});
+    createViewMenu();
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(tr("&What am I looking at?"), this, [this] {
         auto *page = new HelpPage(this);
@@ -132,12 +139,77 @@ void MainWindow::createMenusAndToolBar()
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
+void MainWindow::createDemoBar()
+{
+    m_demos = new DemoRunner(this);
+    QMenu *menu = menuBar()->addMenu(tr("&Demos"));
+    menu->setObjectName(u"demosMenu"_s);
+    QToolBar *bar = new QToolBar(tr("Demos"));
+    bar->setObjectName(u"demoToolBar"_s);
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto *label = new QLabel(tr("Demos:"));
+    label->setContentsMargins(6, 0, 6, 0);
+    label->setToolTip(tr("Each demo runs a ready scenario in simulated time and says what it "
+                         "shows; the same numbers on every run"));
+    bar->addWidget(label);
+    addToolBarBreak();
+    addToolBar(bar);
+    m_demos->addTo(menu, bar);
+    const auto seedNote = [this] {
+        return tr("simulated time, seed %1: the same numbers on every run").arg(m_scenario.seed);
+    };
+    connect(m_demos, &DemoRunner::started, this,
+            [this, seedNote](const QString &title, const QString &tip) {
+                m_banner->setText(u"<b>%1</b> · %2 · running…<br>%3"_s.arg(
+                    QString(title).replace(u"&&"_s, u"&"_s).toHtmlEscaped(),
+                    seedNote().toHtmlEscaped(), tip.toHtmlEscaped()));
+                m_banner->show();
+            });
+    connect(m_demos, &DemoRunner::finished, this, [this, seedNote](const QString &headline) {
+        m_banner->setText(u"<b>%1</b> · %2<br><span style=\"font-size:large\">%3</span>"_s.arg(
+            m_scenario.name.toHtmlEscaped(), seedNote().toHtmlEscaped(), headline.toHtmlEscaped()));
+        m_banner->show();
+    });
+}
+
+void MainWindow::createViewMenu()
+{
+    // Docks and toolbars closed by accident come back from here.
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(u"viewMenu"_s);
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    for (QToolBar *bar : findChildren<QToolBar *>())
+        view->addAction(bar->toggleViewAction());
+}
+
+bool MainWindow::maySaveBeforeClosing()
+{
+    if (!isWindowModified())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Save the scenario?"),
+        tr("The policy or the scenario has changes that are not saved."),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Discard)
+        return true;
+    if (answer != QMessageBox::Save)
+        return false;
+    const QString name = QFileDialog::getSaveFileName(
+        this, tr("Save the scenario"), m_scenario.name + u".json"_s, tr("Scenarios (*.json)"));
+    return !name.isEmpty() && saveScenario(name);
+}
+
 void MainWindow::rememberRecent(const QString &fileName)
 {
     QSettings settings;
     QStringList recent = settings.value(u"recentScenarios"_s).toStringList();
-    recent.removeAll(fileName);
-    recent.prepend(QFileInfo(fileName).absoluteFilePath());
+    // Ready scenarios (":/...") are remembered too: they are what a newcomer opens first.
+    const QString path =
+        fileName.startsWith(u':') ? fileName : QFileInfo(fileName).absoluteFilePath();
+    recent.removeAll(path);
+    recent.prepend(path);
     settings.setValue(u"recentScenarios"_s, QStringList(recent.mid(0, 8)));
     fillRecentMenu();
 }
@@ -146,8 +218,13 @@ void MainWindow::fillRecentMenu()
 {
     m_recent->clear();
     const QStringList recent = QSettings().value(u"recentScenarios"_s).toStringList();
-    for (const QString &f : recent)
-        m_recent->addAction(QFileInfo(f).fileName(), this, [this, f] { openScenario(f); });
+    for (const QString &f : recent) {
+        const auto s = Scenario::load(f, nullptr);
+        QAction *a = m_recent->addAction(s ? s->name : QFileInfo(f).fileName(), this,
+                                         [this, f] { openScenario(f); });
+        a->setToolTip(QDir::toNativeSeparators(f));
+    }
+    m_recent->setToolTipsVisible(true);
     m_recent->setEnabled(!recent.isEmpty());
 }
 

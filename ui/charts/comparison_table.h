@@ -8,7 +8,8 @@
 namespace retrylab {
 
 // The comparison's summary table: per policy, what a team asks first — operations succeeded,
-// attempts, amplification, p50/p99 completion, peak server load, peak retries.
+// attempts, amplification, peak retries, duplicate charges, Retry-After early returns,
+// p50/p99 completion, peak server load.
 class ComparisonTable : public QTableWidget
 {
     Q_OBJECT

@@ -99,6 +99,7 @@ ComparisonView::ComparisonView(QWidget *parent)
     split->addWidget(m_table);
     split->setStretchFactor(0, 4);
     split->setStretchFactor(1, 1);
+    split->setSizes({800, 200}); // the chart is the point; the table needs a few rows
     layout->addWidget(split, 1);
 
     m_timer = new QTimer(this);
@@ -210,12 +211,7 @@ void ComparisonView::start()
 {
     if (isRunning())
         return;
-    m_tiles->clear();
-    for (auto &r : m_runs) {
-        m_overlay->removeSeries(r->series);
-        delete r->series;
-    }
-    m_runs.clear();
+    clear();
     Scenario base = m_scenario;
     if (m_source) {
         const auto edited = m_source();
@@ -276,6 +272,20 @@ void ComparisonView::start()
     m_status->setText(tr("Running %1 policies side by side…").arg(m_runs.size()));
     fillTable();
     m_timer->start();
+}
+
+void ComparisonView::clear()
+{
+    if (isRunning())
+        return;
+    m_tiles->clear();
+    for (auto &r : m_runs) {
+        m_overlay->removeSeries(r->series);
+        delete r->series;
+    }
+    m_runs.clear();
+    fillTable();
+    refresh();
 }
 
 void ComparisonView::stop()

@@ -51,6 +51,8 @@ public:
 
     void start();
     void stop();
+    // Forgets the last comparison's runs, lines, tiles and table (not while one runs).
+    void clear();
     bool isRunning() const;
     void setTiled(bool tiled);
     // Which chart to compare: server load or waits overlay or tile; the others tile.

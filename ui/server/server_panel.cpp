@@ -158,6 +158,11 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     m_stats->setObjectName(u"serverStats"_s);
     m_stats->setWordWrap(true);
     layout->addWidget(m_stats);
+    m_lastRun = new QLabel;
+    m_lastRun->setObjectName(u"lastRunServer"_s);
+    m_lastRun->setWordWrap(true);
+    m_lastRun->hide();
+    layout->addWidget(m_lastRun);
     layout->addStretch();
 
     connect(m_ready, &QComboBox::activated, this, [this] {
@@ -190,6 +195,13 @@ void ServerPanel::showProfile(const FaultProfile &profile)
     if (m_profile.routes.isEmpty())
         m_profile.routes << RouteProfile{};
     const RouteProfile &r = m_profile.routes.front();
+    // A scenario's own profile is not among the ready ones: list it, so the dock names what
+    // the server runs (as the toolbar does) instead of the last ready profile chosen.
+    const QStringList ready = FaultProfile::readyProfiles();
+    while (m_ready->count() > ready.size())
+        m_ready->removeItem(m_ready->count() - 1);
+    if (m_ready->findText(profile.name) < 0)
+        m_ready->addItem(profile.name);
     m_ready->setCurrentText(profile.name);
     m_ok->setValue(weightOf(r, 200) + weightOf(r, 201));
     m_429->setValue(weightOf(r, 429));
@@ -256,6 +268,25 @@ void ServerPanel::apply()
         return;
     m_profile = editedProfile();
     m_server->setProfile(m_profile);
+    Q_EMIT profileApplied();
+}
+
+void ServerPanel::showLastRun(const std::optional<RunSummary> &summary)
+{
+    m_lastRun->setVisible(summary.has_value());
+    if (!summary)
+        return;
+    const RunSummary &s = *summary;
+    QStringList parts{
+        tr("%1 requests").arg(s.serverRequests >= 0 ? s.serverRequests : s.attemptsSent)};
+    if (s.duplicates >= 0)
+        parts << tr("duplicate charges: %1").arg(s.duplicates);
+    if (s.retryAfterJudged > 0)
+        parts << tr("Retry-After: %1 early of %2")
+                     .arg(s.retryAfterViolations)
+                     .arg(s.retryAfterJudged);
+    m_lastRun->setText(tr("<b>Last run, in simulated time</b> (its own copy of this server): %1")
+                           .arg(parts.join(u" · "_s)));
 }
 
 void ServerPanel::refreshStats()
@@ -265,19 +296,19 @@ void ServerPanel::refreshStats()
     const QJsonObject s = m_server->stats();
     const QJsonObject ra = s.value(u"retryAfter"_s).toObject();
     const QJsonObject outage = s.value(u"outage"_s).toObject();
-    m_stats->setText(
-        tr("%1 requests, %2 in the last second, %3 in flight · Retry-After: %4 early of %5 · "
-           "duplicate charges: %6%7")
-            .arg(s.value(u"requests"_s).toInteger())
-            .arg(s.value(u"requestsLastSecond"_s).toInteger())
-            .arg(s.value(u"inFlight"_s).toInteger())
-            .arg(ra.value(u"violations"_s).toInteger())
-            .arg(ra.value(u"judged"_s).toInteger())
-            .arg(s.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger())
-            .arg(outage.value(u"active"_s).toBool()
-                     ? tr(" · DOWN for %1 s more")
-                           .arg(qRound(outage.value(u"endsInMs"_s).toDouble() / 1000))
-                     : QString()));
+    m_stats->setText(tr("<b>This server, live:</b> %1 requests, %2 in the last second, %3 in "
+                        "flight · Retry-After: %4 early of %5 · "
+                        "duplicate charges: %6%7")
+                         .arg(s.value(u"requests"_s).toInteger())
+                         .arg(s.value(u"requestsLastSecond"_s).toInteger())
+                         .arg(s.value(u"inFlight"_s).toInteger())
+                         .arg(ra.value(u"violations"_s).toInteger())
+                         .arg(ra.value(u"judged"_s).toInteger())
+                         .arg(s.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger())
+                         .arg(outage.value(u"active"_s).toBool()
+                                  ? tr(" · DOWN for %1 s more")
+                                        .arg(qRound(outage.value(u"endsInMs"_s).toDouble() / 1000))
+                                  : QString()));
 }
 
 } // namespace retrylab

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "log/run_summary.h"
 #include "mock/fault_profile.h"
 
 #include <QWidget>
@@ -28,6 +29,12 @@ public:
     // Shows `profile` in the controls (without sending it to the server).
     void showProfile(const FaultProfile &profile);
     FaultProfile editedProfile() const;
+    // What the server of the last simulated run counted: that run had a copy of this server
+    // of its own, so the live numbers below stay at zero. nullopt hides it.
+    void showLastRun(const std::optional<RunSummary> &summary);
+
+Q_SIGNALS:
+    void profileApplied(); // the person changed the server's behaviour from here
 
 private:
     void apply();
@@ -52,6 +59,7 @@ private:
     QComboBox *m_idempotency = nullptr;
     QSpinBox *m_downFor = nullptr;
     QLabel *m_stats = nullptr;
+    QLabel *m_lastRun = nullptr;
     QTimer *m_timer = nullptr;
     bool m_loading = false;
 };

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The one-click demos, driven offscreen as a newcomer would: each opens its page, runs in
+// simulated time, and ends on the numbers that tell its story, the same on every run.
+#include "charts/breaker_chart.h"
+#include "charts/charts_view.h"
+#include "charts/comparison_table.h"
+#include "charts/comparison_view.h"
+#include "demos/demo_runner.h"
+#include "gui_test_utils.h"
+#include "log/attempt_log_view.h"
+#include "log/attempt_table_model.h"
+#include "main_window.h"
+#include "run/run_controller.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace retrylab;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Runs one demo from its toolbar action and returns its headline.
+QString runDemo(MainWindow &w, const QString &id, qint64 *elapsedMs = nullptr)
+{
+    auto *action = w.findChild<QAction *>(u"demo-"_s + id);
+    if (!action)
+        return u"no action demo-%1"_s.arg(id);
+    QSignalSpy finished(w.demos(), &DemoRunner::finished);
+    QElapsedTimer clock;
+    clock.start();
+    action->trigger();
+    if (!finished.wait(60000))
+        return u"demo %1 did not finish"_s.arg(id);
+    if (elapsedMs)
+        *elapsedMs = clock.elapsed();
+    return finished.front().front().toString();
+}
+
+QString bannerText(const MainWindow &w)
+{
+    const auto *banner = w.findChild<QLabel *>(u"demoBanner"_s);
+    return banner && banner->isVisible() ? banner->text() : QString();
+}
+
+} // namespace
+
+class TestDemos : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QApplication::setOrganizationName(u"RetryLabTests"_s);
+        QApplication::setApplicationName(u"tst_demos"_s);
+        qRegisterMetaType<RunSummary>();
+    }
+
+    void everyDemoHasAButton()
+    {
+        MainWindow w;
+        QStringList ids;
+        for (const DemoRunner::Info &info : DemoRunner::all()) {
+            ids << info.id;
+            QVERIFY2(w.findChild<QAction *>(u"demo-"_s + info.id), qPrintable(info.id));
+        }
+        QCOMPARE(ids, (QStringList{u"herd"_s, u"duplicates"_s, u"breaker"_s, u"retryAfter"_s}));
+    }
+
+    // No jitter: every client retries at the same instants, three attempts per operation;
+    // full jitter needs far fewer. The spikes sit where 500 ms doubling puts them.
+    void thunderingHerd()
+    {
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        qint64 ms = 0;
+        const QString headline = runDemo(w, u"herd"_s, &ms);
+        qInfo("herd demo: %lld ms: %s", ms, qPrintable(headline));
+        QCOMPARE(w.pages()->currentWidget(), w.comparison());
+        const QList<RunSummary> s = w.demos()->summaries();
+        QCOMPARE(s.size(), 3);
+        QCOMPARE(w.comparison()->policyName(0), u"Exponential, no jitter"_s);
+        QCOMPARE(QString::number(s[0].amplification, 'f', 2), u"3.00"_s);
+        QCOMPARE(QString::number(s[1].amplification, 'f', 2), u"1.80"_s);
+        QVERIFY(s[2].amplification < s[0].amplification);
+        QVERIFY2(headline.contains(u"0.5, 1.5, 3.5, 7.5 s"_s), qPrintable(headline));
+        QVERIFY(bannerText(w).contains(u"simulated time"_s));
+        QVERIFY(bannerText(w).contains(u"3.00"_s));
+        QCOMPARE(w.comparison()->table()->rowCount(), 3);
+        saveScreenshot(&w, u"demo-herd-1600x1000"_s);
+        // The same numbers again.
+        QCOMPARE(runDemo(w, u"herd"_s), headline);
+    }
+
+    // Without keys the ledger counts duplicate charges; with one key per payment, none. The
+    // server dock says the same number as the status bar.
+    void duplicateCharges()
+    {
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        const QString headline = runDemo(w, u"duplicates"_s);
+        qInfo("duplicates demo: %s", qPrintable(headline));
+        const QList<RunSummary> s = w.demos()->summaries();
+        QCOMPARE(s.size(), 2);
+        QCOMPARE(s[0].duplicates, 0);
+        QVERIFY2(s[1].duplicates >= 10, qPrintable(s[1].toText()));
+        QVERIFY(headline.contains(u"%1 duplicate charges"_s.arg(s[1].duplicates)));
+        QCOMPARE(w.pages()->currentWidget(), w.attemptLog());
+        QCOMPARE(std::size_t(w.attemptLog()->model()->rowCount()),
+                 w.runController()->log()->size());
+        const auto *server = w.findChild<QLabel *>(u"lastRunServer"_s);
+        QVERIFY(server && server->isVisible());
+        QVERIFY2(server->text().contains(u"duplicate charges: %1"_s.arg(s[1].duplicates)),
+                 qPrintable(server->text()));
+        saveScreenshot(&w, u"demo-duplicates-1600x1000"_s);
+        QCOMPARE(runDemo(w, u"duplicates"_s), headline);
+    }
+
+    // The breaker opens soon after the outage starts at 5 s, refuses calls without sending
+    // them, and closes once the server is back after 15 s.
+    void breakerTripAndRecovery()
+    {
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        const QString headline = runDemo(w, u"breaker"_s);
+        qInfo("breaker demo: %s", qPrintable(headline));
+        QCOMPARE(w.pages()->currentWidget(), w.charts());
+        QCOMPARE(w.charts()->tabs()->currentWidget(),
+                 static_cast<QWidget *>(w.charts()->breakers()));
+        const QList<RunSummary> s = w.demos()->summaries();
+        QCOMPARE(s.size(), 1);
+        QVERIFY(s[0].attemptsRefused > 0);
+        QCOMPARE(s[0].breakersNotClosed, 0);
+        QVERIFY2(headline.contains(u"opened at 5."_s), qPrintable(headline));
+        QVERIFY2(headline.contains(u"closed at 1"_s), qPrintable(headline));
+        saveScreenshot(&w, u"demo-breaker-1600x1000"_s);
+        QCOMPARE(runDemo(w, u"breaker"_s), headline);
+    }
+
+    // The client that obeys Retry-After never comes back early; the one that ignores it does.
+    void retryAfterObeyedVsIgnored()
+    {
+        MainWindow w;
+        w.resize(1600, 1000);
+        w.show();
+        const QString headline = runDemo(w, u"retryAfter"_s);
+        qInfo("retry-after demo: %s", qPrintable(headline));
+        QCOMPARE(w.pages()->currentWidget(), w.comparison());
+        const QList<RunSummary> s = w.demos()->summaries();
+        QCOMPARE(s.size(), 2);
+        QVERIFY(s[0].retryAfterJudged > 0);
+        QCOMPARE(s[0].retryAfterViolations, 0);
+        QVERIFY(s[1].retryAfterViolations > s[1].retryAfterJudged / 2);
+        QVERIFY(s[1].attemptsSent > s[0].attemptsSent);
+        saveScreenshot(&w, u"demo-retry-after-1600x1000"_s);
+        QCOMPARE(runDemo(w, u"retryAfter"_s), headline);
+    }
+
+    // Loading another scenario leaves no number of the last run on screen.
+    void anotherScenarioClearsTheResults()
+    {
+        MainWindow w;
+        w.show();
+        runDemo(w, u"herd"_s);
+        runDemo(w, u"duplicates"_s);
+        QVERIFY(!w.findChild<QLabel *>(u"counters"_s)->text().isEmpty());
+        QVERIFY(w.openScenario(u":/scenarios/flaky-demo.json"_s));
+        QVERIFY(w.findChild<QLabel *>(u"counters"_s)->text().isEmpty());
+        QCOMPARE(w.attemptLog()->model()->rowCount(), 0);
+        QCOMPARE(w.comparison()->runs(), 0);
+        QCOMPARE(w.comparison()->table()->rowCount(), 0);
+        QVERIFY(!w.findChild<QLabel *>(u"lastRunServer"_s)->isVisible());
+        QVERIFY(bannerText(w).isEmpty());
+        QVERIFY(!w.isEdited());
+        QVERIFY(w.findChild<QLabel *>(u"serverLabel"_s)->text().contains(u"flaky-503"_s));
+    }
+};
+
+QTEST_MAIN(TestDemos)
+#include "tst_demos.moc"

@@ -7,6 +7,7 @@
 #include "charts/comparison_tiles.h"
 #include "charts/comparison_view.h"
 #include "gui_test_utils.h"
+#include "run/comparison_run.h"
 
 #include <QJsonArray>
 #include <QSignalSpy>
@@ -52,6 +53,56 @@ private Q_SLOTS:
             fields << p.field;
         QVERIFY2(fields.contains(u"compare[0].preset"_s), qPrintable(fields.join(u',')));
         QVERIFY(fields.contains(u"compare[1].name"_s));
+    }
+
+    // The comparison runs in core: each policy against its own identically seeded server, no
+    // window needed; the expectations one policy names are its own.
+    void comparisonRunsInCore()
+    {
+        QString error;
+        auto s = Scenario::load(u":/scenarios/thundering-herd.json"_s, &error);
+        QVERIFY(s);
+        s->simulated = true;
+        s->expectations.maxDuplicates = 0;
+        s->compare[2].expectations.maxP99Ms = 1e6;
+        s->compare[2].expectations.maxDuplicates = 5;
+        const auto again = Scenario::fromJson(s->toJson(), nullptr);
+        QVERIFY(again);
+        QCOMPARE(again->compare, s->compare);
+
+        ComparisonRun runs;
+        QSignalSpy finished(&runs, &ComparisonRun::finished);
+        QSignalSpy ended(&runs, &ComparisonRun::runEnded);
+        runs.start(*s);
+        QCOMPARE(runs.size(), 3);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(ended.size(), 3);
+        QVERIFY(!runs.isRunning());
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(runs.policyName(i), s->compare[i].name);
+            QCOMPARE(runs.scenario(i).seed, s->seed);
+            QCOMPARE(runs.scenario(i).policy, s->compare[i].policy);
+            QVERIFY(runs.failure(i).isEmpty());
+            QCOMPARE(runs.summary(i).operations, 100);
+            QCOMPARE(runs.summary(i).attemptsSent + runs.summary(i).attemptsRefused,
+                     qint64(runs.log(i)->size()));
+        }
+        QCOMPARE(runs.check(0).size(), 1);
+        const auto third = runs.check(2);
+        QCOMPARE(third.size(), 2);
+        QCOMPARE(third[0].bound, u"≤ 5"_s); // the policy's own bound over the scenario's
+        const QStringList table = runs.table().split(u'\n');
+        QCOMPARE(table.size(), 4);
+        QVERIFY(table[3].startsWith(s->compare[2].name));
+        QCOMPARE(table[3].size(), table[0].size());
+
+        // A scenario without a list is a comparison of one: its own policy.
+        Scenario one = s->variant(1);
+        runs.start(one);
+        QCOMPARE(runs.size(), 1);
+        QCOMPARE(runs.policyName(0), one.name);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(runs.summary(0).operations, 100);
     }
 
     void jitterFlattensTheHerd()

@@ -171,6 +171,84 @@ private Q_SLOTS:
         QCOMPARE(pictures.first(), u"01-attempt-timeline.png"_s);
     }
 
+    // A comparison runs every policy, prints a summary for each and the table side by side,
+    // checks the expectations of every policy and those one policy names for itself, and
+    // writes one file per policy.
+    void comparisonRunsEveryPolicy()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"thundering-herd"_s);
+        s.simulated = true;
+        s.expectations.minSuccessPercent = 50;           // every policy
+        s.compare[1].expectations.maxAmplification = 50; // full jitter only
+        const QString file = saveScenario(dir, u"herd.json"_s, s);
+        const QString summary = dir.filePath(u"s.json"_s);
+        const QString csv = dir.filePath(u"c.csv"_s);
+        const Result r =
+            run({u"--headless"_s, u"--scenario"_s, file, u"--summary"_s, summary, u"--csv"_s, csv});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        const QStringList names{u"Exponential, no jitter"_s, u"Full jitter"_s,
+                                u"Decorrelated jitter"_s};
+        for (const QString &name : names)
+            QVERIFY2(r.out.contains(u"== %1 =="_s.arg(name)), qPrintable(r.out));
+        // The table: a header and one aligned line per policy, after the summaries.
+        const QStringList lines = r.out.trimmed().split(u'\n');
+        QVERIFY(lines.size() > 4);
+        QVERIFY2(lines[lines.size() - 4].startsWith(u"Policy"_s), qPrintable(r.out));
+        QVERIFY(lines[lines.size() - 4].contains(u"Peak server load"_s));
+        for (int i = 0; i < 3; ++i) {
+            QVERIFY(lines[lines.size() - 3 + i].startsWith(names[i]));
+            QCOMPARE(lines[lines.size() - 3 + i].size(), lines[lines.size() - 4].size());
+        }
+        const QJsonObject json = readJson(summary);
+        QCOMPARE(json.value(u"expectationsHold"_s).toBool(), true);
+        const QJsonArray policies = json.value(u"policies"_s).toArray();
+        QCOMPARE(policies.size(), 3);
+        for (int i = 0; i < 3; ++i) {
+            const QJsonObject p = policies[i].toObject();
+            QCOMPARE(p.value(u"policy"_s).toString(), names[i]);
+            QCOMPARE(p.value(u"operations"_s).toInt(), 100);
+            QCOMPARE(p.value(u"expectations"_s).toArray().size(), i == 1 ? 2 : 1);
+        }
+        for (const QString &f : {u"c.1-exponential-no-jitter.csv"_s, u"c.2-full-jitter.csv"_s,
+                                 u"c.3-decorrelated-jitter.csv"_s})
+            QVERIFY2(QFileInfo(dir.filePath(f)).size() > 0, qPrintable(f));
+    }
+
+    void aPolicysOwnExpectationFails()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"thundering-herd"_s);
+        s.simulated = true;
+        s.compare[0].expectations.maxPeakServerPer100ms = 1; // no jitter: the herd is the point
+        const QString file = saveScenario(dir, u"herd.json"_s, s);
+        const Result r = run({u"--headless"_s, u"--scenario"_s, file});
+        QCOMPARE(r.exitCode, 1);
+        const qsizetype failed = r.out.indexOf(u"FAILED"_s);
+        QVERIFY2(failed > r.out.indexOf(u"== Exponential, no jitter =="_s), qPrintable(r.out));
+        QVERIFY(failed < r.out.indexOf(u"== Full jitter =="_s));
+        QCOMPARE(r.out.count(u"FAILED"_s), 1);
+    }
+
+    void onePolicyOfAComparison()
+    {
+        QTemporaryDir dir;
+        Scenario s = ready(u"thundering-herd"_s);
+        s.simulated = true;
+        const QString file = saveScenario(dir, u"herd.json"_s, s);
+        const QString summary = dir.filePath(u"s.json"_s);
+        Result r = run({u"--headless"_s, u"--scenario"_s, file, u"--policy"_s, u"Full jitter"_s,
+                        u"--summary"_s, summary});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY(!r.out.contains(u"== "_s));
+        QCOMPARE(readJson(summary).value(u"operations"_s).toInt(), 100);
+        r = run({u"--headless"_s, u"--scenario"_s, file, u"--policy"_s, u"Half jitter"_s});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(u"no policy called 'Half jitter' (it has: Exponential, no "
+                                "jitter, Full jitter, Decorrelated jitter)"_s),
+                 qPrintable(r.err));
+    }
+
     void aKilledRunKeepsWhatWasFlushed()
     {
         QTemporaryDir dir;

@@ -44,6 +44,11 @@ int runHeadlessCommand(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption headless(u"headless"_s, u"Run a scenario without a window."_s);
     const QCommandLineOption scenario(u"scenario"_s, u"The scenario to run."_s, u"FILE"_s);
+    const QCommandLineOption policy(
+        u"policy"_s,
+        u"Of a comparison scenario, run only the policy of this name (default: every one, side "
+        "by side)."_s,
+        u"NAME"_s);
     const QCommandLineOption seed(u"seed"_s, u"Override the scenario's seed."_s, u"N"_s);
     const QCommandLineOption simulated(u"simulated"_s, u"Run in simulated time."_s);
     const QCommandLineOption log(u"log"_s, u"Stream the attempt log to FILE (JSON Lines)."_s,
@@ -73,8 +78,8 @@ int runHeadlessCommand(int argc, char *argv[])
         u"HEADER"_s);
     const QCommandLineOption noRedact(
         u"no-redact"_s, u"Write secret headers (Authorization, Cookie...) as they are."_s);
-    parser.addOptions({headless, scenario, seed, simulated, log, summary, csv, har, report, charts,
-                       redact, noRedact, gridClients, gridStrategies, trials});
+    parser.addOptions({headless, scenario, policy, seed, simulated, log, summary, csv, har, report,
+                       charts, redact, noRedact, gridClients, gridStrategies, trials});
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
         return 2;
@@ -83,6 +88,7 @@ int runHeadlessCommand(int argc, char *argv[])
         parser.showHelp(0);
     retrylab::HeadlessOptions o;
     o.scenarioFile = parser.value(scenario);
+    o.policy = parser.value(policy);
     if (parser.isSet(seed)) {
         bool ok = false;
         o.seed = parser.value(seed).toULongLong(&ok);

@@ -15,6 +15,7 @@ namespace retrylab {
 // What `retrylab --headless` was asked to do.
 struct HeadlessOptions {
     QString scenarioFile;
+    QString policy; // of a comparison: run only the policy of this name
     std::optional<quint64> seed;
     bool simulated = false;
     QString logFile;           // JSON Lines, streamed during the run
@@ -40,10 +41,13 @@ struct HeadlessOptions {
 
 // Runs a scenario without a display: loads it (exit 2 with the file, field and problem when it
 // is bad), runs it with progress on stderr when that is a terminal, prints the summary, and
-// writes what was asked. SIGINT/SIGTERM stop the run cleanly and still write what was
-// collected. Returns the exit code: 0 for a completed run whose expectations all hold, 1 when
-// any expectation fails (each printed with its measured value), 2 for bad input or a run
-// that could not start or whose files could not be written.
+// writes what was asked. A comparison scenario runs every policy at the same time (a
+// ComparisonRun), prints one summary per policy and a side-by-side table, checks each
+// policy's expectations, and writes each policy's files with its number and name in the
+// file name (the summary file holds them all). SIGINT/SIGTERM stop the run cleanly and still write
+// what was collected. Returns the exit code: 0 for a completed run whose expectations all hold, 1
+// when any expectation fails (each printed with its measured value), 2 for bad input or a run that
+// could not start or whose files could not be written.
 int runHeadless(const HeadlessOptions &options);
 
 } // namespace retrylab

@@ -19,6 +19,23 @@ bool Expectations::isEmpty() const
     return *this == Expectations{};
 }
 
+Expectations Expectations::overriddenBy(const Expectations &specific) const
+{
+    Expectations e = *this;
+    const auto take = [](auto &mine, const auto &theirs) {
+        if (theirs)
+            mine = theirs;
+    };
+    take(e.maxDuplicates, specific.maxDuplicates);
+    take(e.minDuplicates, specific.minDuplicates);
+    take(e.minCompliancePercent, specific.minCompliancePercent);
+    take(e.minSuccessPercent, specific.minSuccessPercent);
+    take(e.maxP99Ms, specific.maxP99Ms);
+    take(e.maxAmplification, specific.maxAmplification);
+    take(e.maxPeakServerPer100ms, specific.maxPeakServerPer100ms);
+    return e;
+}
+
 QList<Expectations::Result> Expectations::check(const RunSummary &s) const
 {
     QList<Result> out;
@@ -74,7 +91,7 @@ std::optional<Expectations> Expectations::fromJson(const QJsonObject &json, Fiel
     FieldProblems &out = problems ? *problems : local;
     const auto before = out.size();
     Expectations e;
-    const JsonReader r(json, u"expectations"_s, &out);
+    const JsonReader r(json, {}, &out);
     r.rejectUnknown({u"maxDuplicates"_s, u"minDuplicates"_s, u"minCompliancePercent"_s,
                      u"minSuccessPercent"_s, u"maxP99Ms"_s, u"maxAmplification"_s,
                      u"maxPeakServerPer100ms"_s});

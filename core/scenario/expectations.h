@@ -22,6 +22,9 @@ struct Expectations {
     std::optional<qint64> maxPeakServerPer100ms; // the server's busiest 100 ms
 
     bool isEmpty() const;
+    // These bounds with every bound `specific` sets taken from it instead: the scenario's
+    // expectations for one compared policy, overridden by that policy's own.
+    Expectations overriddenBy(const Expectations &specific) const;
     bool operator==(const Expectations &) const = default;
 
     struct Result {
@@ -34,7 +37,8 @@ struct Expectations {
     QList<Result> check(const RunSummary &summary) const;
 
     QJsonObject toJson() const;
-    // Field names in problems are paths starting with "expectations.".
+    // Field names in problems are relative to the object read ("maxP99Ms"); the scenario's
+    // reader puts them under "expectations" or "compare[i].expectations".
     static std::optional<Expectations> fromJson(const QJsonObject &json, FieldProblems *problems);
 };
 

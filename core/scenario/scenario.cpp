@@ -74,8 +74,12 @@ QJsonObject Scenario::toJson() const
         o.insert(u"expectations"_s, expectations.toJson());
     if (!compare.isEmpty()) {
         QJsonArray list;
-        for (const NamedPolicy &p : compare)
-            list.append(QJsonObject{{u"name"_s, p.name}, {u"policy"_s, p.policy.toJson()}});
+        for (const NamedPolicy &p : compare) {
+            QJsonObject entry{{u"name"_s, p.name}, {u"policy"_s, p.policy.toJson()}};
+            if (!p.expectations.isEmpty())
+                entry.insert(u"expectations"_s, p.expectations.toJson());
+            list.append(entry);
+        }
         o.insert(u"compare"_s, list);
     }
     return o;
@@ -109,6 +113,7 @@ Scenario Scenario::variant(int i) const
     Scenario s = *this;
     s.compare.clear();
     s.policy = compare.at(i).policy;
+    s.expectations = expectations.overriddenBy(compare.at(i).expectations);
     s.name = name + u" — "_s + compare.at(i).name;
     return s;
 }

@@ -17,10 +17,12 @@ enum class KeyMode {
     PerAttempt,   // a new key for every attempt (wrong: defeats the point; for demos)
 };
 
-// One of the policies a comparison runs side by side.
+// One of the policies a comparison runs side by side, with what is expected of it beyond
+// what the scenario expects of every policy.
 struct NamedPolicy {
     QString name;
     ClientPolicy policy;
+    Expectations expectations;
     bool operator==(const NamedPolicy &) const = default;
 };
 
@@ -69,7 +71,7 @@ struct Scenario {
 
     // What a QA pipeline asserts about the run (headless exit code 1 when one fails).
     Expectations expectations;
-    // The single run of compare[i]: this scenario with that policy.
+    // The single run of compare[i]: this scenario with that policy and its expectations.
     Scenario variant(int i) const;
 
     // Simulated time only.

@@ -158,6 +158,16 @@ void readPolicy(const JsonReader &root, Scenario &s)
         readPresetOrPolicy(policy, {}, s.policy);
 }
 
+// The scenario's expectations, or (in a compared policy's entry) that policy's own.
+void readExpectations(const JsonReader &in, Expectations &out)
+{
+    const JsonReader expectations = in.child(u"expectations"_s); // says so when not an object
+    FieldProblems inner;
+    if (auto e = Expectations::fromJson(expectations.object(), &inner))
+        out = *e;
+    in.adopt(u"expectations"_s, inner);
+}
+
 void readCompare(const JsonReader &root, Scenario &s, FieldProblems *problems)
 {
     if (!root.has(u"compare"_s))
@@ -171,23 +181,15 @@ void readCompare(const JsonReader &root, Scenario &s, FieldProblems *problems)
     const QJsonArray entries = list.toArray();
     for (qsizetype i = 0; i < entries.size(); ++i) {
         const JsonReader entry(entries.at(i).toObject(), u"compare[%1]"_s.arg(i), problems);
-        entry.rejectUnknown({u"name"_s, u"policy"_s, u"preset"_s});
+        entry.rejectUnknown({u"name"_s, u"policy"_s, u"preset"_s, u"expectations"_s});
         NamedPolicy named;
         named.name = entry.value(u"name"_s).toString();
         if (named.name.isEmpty())
             entry.problem(u"name"_s, u"is missing: each policy needs a name"_s);
         readPresetOrPolicy(entry, u"policy"_s, named.policy);
+        readExpectations(entry, named.expectations);
         s.compare.append(named);
     }
-}
-
-void readExpectations(const JsonReader &root, Scenario &s)
-{
-    const JsonReader expectations = root.child(u"expectations"_s); // says so when not an object
-    FieldProblems inner; // their fields already start with "expectations."
-    if (auto e = Expectations::fromJson(expectations.object(), &inner))
-        s.expectations = *e;
-    root.adopt({}, inner);
 }
 
 void readSharing(const JsonReader &sharing, Scenario &s)
@@ -246,7 +248,7 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
     readRequest(root.child(u"request"_s), s);
     readLoad(root.child(u"load"_s), s);
     readPolicy(root, s);
-    readExpectations(root, s);
+    readExpectations(root, s.expectations);
     readCompare(root, s, &out);
     readSharing(root.child(u"sharing"_s), s);
     readClock(root, s);

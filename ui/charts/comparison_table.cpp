@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "comparison_table.h"
 
+#include "run/comparison_run.h"
+
 #include <QHeaderView>
 
 using namespace Qt::StringLiterals;
@@ -8,15 +10,10 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 ComparisonTable::ComparisonTable(QWidget *parent)
-    : QTableWidget(0, 10, parent)
+    : QTableWidget(0, int(ComparisonRun::tableHeader().size()), parent)
 {
     setObjectName(u"comparisonTable"_s);
-    // The columns that tell the demos' stories come first: attempts per operation, the retries
-    // that arrive together, duplicate charges, early returns after Retry-After.
-    setHorizontalHeaderLabels({tr("Policy"), tr("Operations succeeded"), tr("Attempts sent"),
-                               tr("Amplification"), tr("Peak retries"), tr("Duplicate charges"),
-                               tr("Retry-After early"), tr("p50 completion"), tr("p99 completion"),
-                               tr("Peak server load")});
+    setHorizontalHeaderLabels(ComparisonRun::tableHeader()); // the headless table's too
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     horizontalHeader()->setStretchLastSection(true);
     verticalHeader()->hide();
@@ -40,25 +37,8 @@ void ComparisonTable::show(const QList<Row> &rows)
     setRowCount(int(rows.size()));
     for (int i = 0; i < int(rows.size()); ++i) {
         const Row &r = rows[i];
-        const RunSummary &s = r.summary;
-        const QStringList cells{
-            r.policy + (r.running ? tr(" (running)") : QString()),
-            tr("%1 of %2 (%3%)")
-                .arg(s.succeeded)
-                .arg(s.operations)
-                .arg(100.0 * s.successRate(), 0, 'f', 1),
-            QString::number(s.attemptsSent),
-            QString::number(s.amplification, 'f', 2),
-            tr("%1 per 100 ms").arg(s.peakRetriesPer100ms),
-            s.duplicates >= 0 ? QString::number(s.duplicates) : u"–"_s,
-            s.retryAfterJudged > 0
-                ? tr("%1 of %2").arg(s.retryAfterViolations).arg(s.retryAfterJudged)
-                : u"–"_s,
-            tr("%1 ms").arg(s.p50Ms, 0, 'f', 0),
-            tr("%1 ms").arg(s.p99Ms, 0, 'f', 0),
-            s.peakServerPer100ms >= 0 ? tr("%1 per 100 ms").arg(s.peakServerPer100ms)
-                                      : tr("%1 per 100 ms (so far, sent)").arg(r.sentPeak),
-        };
+        const QStringList cells = ComparisonRun::tableRow(
+            r.policy + (r.running ? tr(" (running)") : QString()), r.summary, r.sentPeak);
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == 0)

@@ -5,7 +5,7 @@
 #include "comparison_table.h"
 #include "comparison_tiles.h"
 #include "load_chart.h"
-#include "run/run_controller.h"
+#include "run/comparison_run.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -23,12 +23,9 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-struct ComparisonView::Run {
-    NamedPolicy policy;
-    std::unique_ptr<RunController> controller;
+struct ComparisonView::Shown {
+    ClientPolicy policy; // for the waits chart's theory
     std::unique_ptr<RunAnalysis> analysis;
-    RunSummary summary;
-    bool done = false;
     QLineSeries *series = nullptr;
 };
 
@@ -39,7 +36,11 @@ const QString kEdited = QStringLiteral("Policy being edited");
 
 ComparisonView::ComparisonView(QWidget *parent)
     : QWidget(parent)
+    , m_comparison(std::make_unique<ComparisonRun>())
 {
+    connect(m_comparison.get(), &ComparisonRun::summaryUpdated, this, &ComparisonView::fillTable);
+    connect(m_comparison.get(), &ComparisonRun::runEnded, this, &ComparisonView::runEnded);
+    connect(m_comparison.get(), &ComparisonRun::finished, this, &ComparisonView::allEnded);
     auto *layout = new QVBoxLayout(this);
     auto *row = new QHBoxLayout;
     for (int i = 0; i < Scenario::kMaxCompared; ++i) {
@@ -116,8 +117,9 @@ ComparisonView::ComparisonView(QWidget *parent)
 
 ComparisonView::~ComparisonView()
 {
-    m_tiles->clear(); // before the analyses go
-    m_runs.clear();   // stops the runs before the charts go
+    m_tiles->clear();     // before the analyses go
+    m_comparison.reset(); // stops the runs before the charts go
+    m_shown.clear();
 }
 
 void ComparisonView::setChartKind(int kind)
@@ -197,13 +199,13 @@ std::optional<NamedPolicy> ComparisonView::slotPolicy(int slot) const
     if (label == kOff)
         return std::nullopt;
     if (label == kEdited)
-        return NamedPolicy{kEdited, m_edited};
+        return NamedPolicy{kEdited, m_edited, {}};
     for (const NamedPolicy &p : m_scenario.compare)
         if (p.name == label)
             return p;
     for (const PolicyPreset &p : policyPresets())
         if (tr("Preset: %1").arg(p.title) == label)
-            return NamedPolicy{p.title, p.policy};
+            return NamedPolicy{p.title, p.policy, {}};
     return std::nullopt;
 }
 
@@ -232,44 +234,24 @@ void ComparisonView::start()
         m_status->setText(tr("Nothing to compare: every slot is off."));
         return;
     }
-    for (int i = 0; i < base.compare.size(); ++i) {
-        auto run = std::make_unique<Run>();
-        run->policy = base.compare[i];
-        const Scenario variant = base.variant(i);
-        run->controller = std::make_unique<RunController>();
-        // Each run starts a server of its own (same profile, same seed).
-        run->controller->start(variant);
-        run->analysis = std::make_unique<RunAnalysis>(run->controller->log(), variant);
-        run->series = new QLineSeries;
-        run->series->setName(run->policy.name);
+    m_comparison->start(base);
+    for (int i = 0; i < m_comparison->size(); ++i) {
+        auto shown = std::make_unique<Shown>();
+        shown->policy = m_comparison->scenario(i).policy;
+        shown->analysis =
+            std::make_unique<RunAnalysis>(m_comparison->log(i), m_comparison->scenario(i));
+        shown->series = new QLineSeries;
+        shown->series->setName(m_comparison->policyName(i));
         QPen pen(policyColor(i));
         pen.setWidthF(2);
-        run->series->setPen(pen);
-        m_overlay->addSeries(run->series);
-        run->series->attachAxis(m_x);
-        run->series->attachAxis(m_y);
-        Run *r = run.get();
-        connect(r->controller.get(), &RunController::summaryUpdated, this,
-                [this, r](const RunSummary &s) {
-                    r->summary = s;
-                    fillTable();
-                });
-        connect(r->controller.get(), &RunController::runFinished, this,
-                [this, r](const RunSummary &s) {
-                    r->summary = s;
-                    r->done = true;
-                    runEnded();
-                });
-        connect(r->controller.get(), &RunController::runFailed, this,
-                [this, r](const QString &reason) {
-                    r->done = true;
-                    m_status->setText(tr("%1 failed: %2").arg(r->policy.name, reason));
-                    runEnded();
-                });
-        m_runs.push_back(std::move(run));
+        shown->series->setPen(pen);
+        m_overlay->addSeries(shown->series);
+        shown->series->attachAxis(m_x);
+        shown->series->attachAxis(m_y);
+        m_shown.push_back(std::move(shown));
     }
     m_run->setText(tr("Stop comparison"));
-    m_status->setText(tr("Running %1 policies side by side…").arg(m_runs.size()));
+    m_status->setText(tr("Running %1 policies side by side…").arg(m_shown.size()));
     fillTable();
     m_timer->start();
 }
@@ -279,37 +261,40 @@ void ComparisonView::clear()
     if (isRunning())
         return;
     m_tiles->clear();
-    for (auto &r : m_runs) {
+    for (auto &r : m_shown) {
         m_overlay->removeSeries(r->series);
         delete r->series;
     }
-    m_runs.clear();
+    m_shown.clear();
     fillTable();
     refresh();
 }
 
 void ComparisonView::stop()
 {
-    for (auto &r : m_runs)
-        if (!r->done)
-            r->controller->stop();
+    m_comparison->stop();
 }
 
 bool ComparisonView::isRunning() const
 {
-    return std::any_of(m_runs.begin(), m_runs.end(), [](const auto &r) { return !r->done; });
+    return m_comparison->isRunning();
 }
 
-void ComparisonView::runEnded()
+void ComparisonView::runEnded(int run)
 {
-    if (isRunning())
-        return;
+    const QString failure = m_comparison->failure(run);
+    if (!failure.isEmpty())
+        m_status->setText(tr("%1 failed: %2").arg(m_comparison->policyName(run), failure));
+}
+
+void ComparisonView::allEnded()
+{
     m_timer->stop();
     refresh();
     fillTable();
     m_run->setText(tr("Run comparison"));
     m_status->setText(tr("Finished: %1 policies, each against its own server with seed %2.")
-                          .arg(m_runs.size())
+                          .arg(m_shown.size())
                           .arg(m_scenario.seed));
     Q_EMIT finished();
 }
@@ -326,22 +311,22 @@ QWidget *ComparisonView::picture() const
 
 const RunAnalysis *ComparisonView::analysis(int run) const
 {
-    return m_runs[std::size_t(run)]->analysis.get();
+    return m_shown[std::size_t(run)]->analysis.get();
 }
 
 const RunSummary &ComparisonView::summary(int run) const
 {
-    return m_runs[std::size_t(run)]->summary;
+    return m_comparison->summary(run);
 }
 
 QString ComparisonView::policyName(int run) const
 {
-    return m_runs[std::size_t(run)]->policy.name;
+    return m_comparison->policyName(run);
 }
 
 QList<QPointF> ComparisonView::overlayPoints(int run) const
 {
-    return m_runs[std::size_t(run)]->series->points();
+    return m_shown[std::size_t(run)]->series->points();
 }
 
 void ComparisonView::refresh()
@@ -350,7 +335,7 @@ void ComparisonView::refresh()
     double peak = 5;
     double longestWait = 1;
     const bool waits = ChartKind(m_kind->currentIndex()) == ChartKind::Waits;
-    for (auto &r : m_runs) {
+    for (auto &r : m_shown) {
         r->analysis->update();
         const LoadSeries &load = r->analysis->load();
         end = std::max(end, double(load.buckets()) * double(load.bucketUs()) / 1e6);
@@ -359,9 +344,9 @@ void ComparisonView::refresh()
                 longestWait = std::max(longestWait, w);
     }
     QList<ComparisonTiles::Tile> tiles;
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        Run &r = *m_runs[i];
-        tiles.append({r.policy.name, policyColor(int(i)), r.analysis.get()});
+    for (std::size_t i = 0; i < m_shown.size(); ++i) {
+        Shown &r = *m_shown[i];
+        tiles.append({policyName(int(i)), policyColor(int(i)), r.analysis.get()});
         if (!waits) {
             const LoadSeries &load = r.analysis->load();
             r.series->replace(LoadChart::steps(load, LoadChart::Part::Total));
@@ -370,7 +355,7 @@ void ComparisonView::refresh()
         }
         // Every policy on the same bins, so the shapes compare.
         const DelayHistogram h = DelayHistogram::build(
-            r.analysis->delays(), Backoff(r.policy.policy.retry.backoff), 0, 40, 1e-3, longestWait);
+            r.analysis->delays(), Backoff(r.policy.retry.backoff), 0, 40, 1e-3, longestWait);
         QList<QPointF> steps;
         for (std::size_t b = 0; b < h.counts.size(); ++b) {
             const double lo = double(b) * h.binMs;
@@ -382,7 +367,7 @@ void ComparisonView::refresh()
     if (m_stack->currentIndex() == 1)
         m_tiles->refresh(tiles, end);
     const double capacity =
-        m_runs.empty() || waits ? 0 : m_runs.front()->analysis->capacityPerBucket();
+        m_shown.empty() || waits ? 0 : m_shown.front()->analysis->capacityPerBucket();
     m_capacity->replace(capacity > 0 ? QList<QPointF>{{0, capacity}, {end * 1.2, capacity}}
                                      : QList<QPointF>{});
     m_capacity->setVisible(capacity > 0);
@@ -393,10 +378,10 @@ void ComparisonView::refresh()
 void ComparisonView::fillTable()
 {
     QList<ComparisonTable::Row> rows;
-    for (std::size_t i = 0; i < m_runs.size(); ++i) {
-        const Run &r = *m_runs[i];
-        rows.append({r.policy.name, policyColor(int(i)), r.summary, !r.done,
-                     r.analysis->sentLoad().peak()});
+    for (std::size_t i = 0; i < m_shown.size(); ++i) {
+        const int run = int(i);
+        rows.append({policyName(run), policyColor(run), summary(run), !m_comparison->isDone(run),
+                     m_shown[i]->analysis->sentLoad().peak()});
     }
     m_table->show(rows);
 }

@@ -20,15 +20,16 @@ class QChart;
 
 namespace retrylab {
 
+class ComparisonRun;
 class ComparisonTable;
 class ComparisonTiles;
 class RunAnalysis;
-class RunController;
 
-// Comparison mode: the same scenario with up to four policies side by side, each against its
-// own identically seeded built-in server, run at the same time. The server-load chart is
-// overlaid (one colour per policy) or tiled, and a table lists per policy what a team asks
-// first: operations succeeded, attempts, amplification, p50/p99 completion, peak server load.
+// Comparison mode, shown: the policies picked in the slots run as a ComparisonRun (the same
+// scenario once per policy, each against its own identically seeded server, at the same
+// time); this view draws them. The server-load chart is overlaid (one colour per policy) or
+// tiled, and a table lists per policy what a team asks first: operations succeeded, attempts,
+// amplification, p50/p99 completion, peak server load.
 class ComparisonView : public QWidget
 {
     Q_OBJECT
@@ -59,7 +60,7 @@ public:
     void setChartKind(int kind);
     ComparisonTiles *tiles() const { return m_tiles; }
 
-    int runs() const { return int(m_runs.size()); }
+    int runs() const { return int(m_shown.size()); }
     const RunAnalysis *analysis(int run) const;
     const RunSummary &summary(int run) const;
     QString policyName(int run) const;
@@ -72,10 +73,11 @@ Q_SIGNALS:
     void finished();
 
 private:
-    struct Run;
+    struct Shown; // one run's analysis and overlay line
     void refresh();
     void fillTable();
-    void runEnded();
+    void runEnded(int run);
+    void allEnded();
     std::optional<NamedPolicy> slotPolicy(int slot) const;
     void fillSlots();
 
@@ -96,7 +98,8 @@ private:
     QComboBox *m_kind = nullptr;
     ComparisonTable *m_table = nullptr;
     QTimer *m_timer = nullptr;
-    std::vector<std::unique_ptr<Run>> m_runs;
+    std::unique_ptr<ComparisonRun> m_comparison;
+    std::vector<std::unique_ptr<Shown>> m_shown;
 };
 
 } // namespace retrylab

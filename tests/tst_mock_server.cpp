@@ -190,7 +190,7 @@ private Q_SLOTS:
         QVERIFY(ra >= 1 && ra <= 3);
     }
 
-    // SPEC.md §4 over HTTP.
+    // core/http/README.md's idempotency key answers, over HTTP.
     void idempotencyOverHttp()
     {
         FaultProfile p;

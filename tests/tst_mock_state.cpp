@@ -16,7 +16,7 @@ class TestMockState : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // SPEC.md §4, row by row.
+    // core/http/README.md, "Idempotency keys": the server's answers, row by row.
     void idempotencyRows()
     {
         IdempotencyStore s(24h);

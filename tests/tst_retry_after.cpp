@@ -19,7 +19,7 @@ class TestRetryAfter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    // SPEC.md §3: the valid forms.
+    // core/http/README.md, "Retry-After": the valid forms.
     void valid_data()
     {
         QTest::addColumn<QByteArray>("value");
@@ -82,7 +82,7 @@ private Q_SLOTS:
         QCOMPARE(r.measuredFromDate, !date.isEmpty());
     }
 
-    // SPEC.md §3: every invalid form is rejected (the policy falls back to its backoff).
+    // core/http/README.md: every invalid form is rejected (the policy falls back to its backoff).
     void invalid_data()
     {
         QTest::addColumn<QList<QByteArray>>("values");

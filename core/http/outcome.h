@@ -8,7 +8,7 @@
 
 namespace retrylab {
 
-// What became of one attempt (DESIGN.md, "One stream of facts").
+// What became of one attempt (core/http/README.md, "Which failures are retried").
 enum class OutcomeClass {
     Success,           // 2xx
     Informational,     // 1xx that ended the exchange

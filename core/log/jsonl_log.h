@@ -10,9 +10,9 @@
 
 namespace retrylab {
 
-// One record as JSON, with the field names of DESIGN.md's record (times in milliseconds since
-// the run started). Request headers are the scenario's own plus those Retry Lab adds; secrets
-// are redacted by `redactor`.
+// One record as JSON, named as core/log/README.md's attempt record (times in milliseconds
+// since the run started). Request headers are the scenario's own plus those Retry Lab adds;
+// secrets are redacted by `redactor`.
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
                           const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);

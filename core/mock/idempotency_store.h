@@ -9,7 +9,7 @@
 
 namespace retrylab {
 
-// The server side of idempotency keys (SPEC.md §4): key → (payload fingerprint, state, stored
+// The server side of idempotency keys (core/http/README.md): key → (payload fingerprint, state, stored
 // response), with a retention window. Time comes from the caller.
 class IdempotencyStore
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MockServer's POST /payments: idempotency keys (SPEC.md §4) and a ledger of effects.
+// MockServer's POST /payments: idempotency keys (core/http/README.md) and a ledger of effects.
 #include "http_wire.h"
 #include "mock_server.h"
 

@@ -193,8 +193,11 @@ private Q_SLOTS:
             plot.left() + (double(bar.startUs + bar.endUs) / 2e6 - lo) / (hi - lo) * plot.width();
         const QString text = t->item()->describeAt({x, plot.top() + plot.height() / 20});
         QVERIFY2(text.startsWith(view.analysis()->timeline().laneTitle(0)), qPrintable(text));
-        QVERIFY(text.contains(u"startedMs: %1"_s.arg(double(bar.startUs) / 1000)));
-        QVERIFY(text.contains(u"outcome"_s));
+        // Formatted for people: seconds to the millisecond, waits in whole milliseconds.
+        QVERIFY2(text.contains(
+                     u"Sent at %1 s"_s.arg(QString::number(double(bar.startUs) / 1e6, 'f', 3))),
+                 qPrintable(text));
+        QVERIFY(text.contains(u"Outcome: "_s));
         t->showAll();
         QVERIFY(t->isFollowing());
     }

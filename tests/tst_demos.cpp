@@ -5,20 +5,28 @@
 #include "charts/charts_view.h"
 #include "charts/comparison_table.h"
 #include "charts/comparison_view.h"
+#include "charts/jitter_chart.h"
+#include "charts/timeline_chart.h"
 #include "demos/demo_runner.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
 #include "log/attempt_table_model.h"
 #include "main_window.h"
+#include "policy/policy_editor.h"
 #include "run/run_controller.h"
+#include "scenario/scenario_editor.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabWidget>
 #include <QTest>
+#include <QTimer>
 
 using namespace retrylab;
 using namespace Qt::StringLiterals;
@@ -115,6 +123,10 @@ private Q_SLOTS:
         QCOMPARE(w.pages()->currentWidget(), w.attemptLog());
         QCOMPARE(std::size_t(w.attemptLog()->model()->rowCount()),
                  w.runController()->log()->size());
+        // The table marks, and its filter lists, the retries that charged again: as many as
+        // the server's ledger counted.
+        QCOMPARE(w.attemptLog()->model()->possibleDuplicates(), s[1].duplicates);
+        QCOMPARE(w.attemptLog()->table()->model()->rowCount(), int(s[1].duplicates));
         const auto *server = w.findChild<QLabel *>(u"lastRunServer"_s);
         QVERIFY(server && server->isVisible());
         QVERIFY2(server->text().contains(u"duplicate charges: %1"_s.arg(s[1].duplicates)),
@@ -162,6 +174,90 @@ private Q_SLOTS:
         QVERIFY(s[1].attemptsSent > s[0].attemptsSent);
         saveScreenshot(&w, u"demo-retry-after-1600x1000"_s);
         QCOMPARE(runDemo(w, u"retryAfter"_s), headline);
+    }
+
+    // Every page at the two screen sizes a person brings, after the demos have run, for a
+    // person to look at (build/ci/test-output/tabs-*.png).
+    void screenshotsOfEveryTab_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("1600x1000") << QSize(1600, 1000);
+        QTest::newRow("1280x720") << QSize(1280, 720);
+    }
+    void screenshotsOfEveryTab()
+    {
+        QFETCH(QSize, size);
+        MainWindow w;
+        w.resize(size);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString prefix = u"tabs-%1x%2-"_s.arg(size.width()).arg(size.height());
+        saveScreenshot(&w, prefix + u"0-start"_s);
+        runDemo(w, u"breaker"_s);
+        w.pages()->setCurrentWidget(w.policyEditor());
+        saveScreenshot(&w, prefix + u"1-policy"_s);
+        w.pages()->setCurrentIndex(1);
+        saveScreenshot(&w, prefix + u"2-target"_s);
+        w.pages()->setCurrentWidget(w.attemptLog());
+        saveScreenshot(&w, prefix + u"3-attempts"_s);
+        w.pages()->setCurrentWidget(w.charts());
+        for (int i = 0; i < w.charts()->tabs()->count(); ++i) {
+            w.charts()->tabs()->setCurrentIndex(i);
+            w.charts()->refreshNow();
+            saveScreenshot(&w, prefix + u"4-chart%1"_s.arg(i));
+        }
+        runDemo(w, u"herd"_s);
+        saveScreenshot(&w, prefix + u"5-compare-herd"_s);
+        runDemo(w, u"retryAfter"_s);
+        saveScreenshot(&w, prefix + u"6-compare-retry-after"_s);
+        runDemo(w, u"duplicates"_s);
+        saveScreenshot(&w, prefix + u"7-duplicates"_s);
+        // The default scenario's waits all come from Retry-After: the jitter chart says so.
+        QVERIFY(w.openScenario(u":/scenarios/flaky-demo.json"_s));
+        w.scenarioEditor()->setSimulated(true);
+        QSignalSpy finished(w.runController(), &RunController::runFinished);
+        w.runAction()->trigger();
+        QVERIFY(finished.wait(30000));
+        w.pages()->setCurrentWidget(w.charts());
+        w.charts()->tabs()->setCurrentWidget(w.charts()->jitter());
+        w.charts()->refreshNow();
+        QVERIFY2(w.charts()->jitter()->emptyMessage().contains(u"Retry-After"_s),
+                 qPrintable(w.charts()->jitter()->emptyMessage()));
+        saveScreenshot(&w, prefix + u"8-jitter-default"_s);
+        w.charts()->tabs()->setCurrentWidget(w.charts()->timeline());
+        w.charts()->refreshNow();
+        saveScreenshot(&w, prefix + u"9-timeline-default"_s);
+        // Nothing on any page made the window larger than the screen it was sized for.
+        QVERIFY2(w.width() <= size.width() && w.height() <= size.height(),
+                 qPrintable(u"%1 x %2"_s.arg(w.width()).arg(w.height())));
+    }
+
+    // An edit marks the window; closing it then asks, and Cancel keeps it open.
+    void closingAfterAnEditAsks()
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(!w.isEdited());
+        auto *attempts = w.findChild<QSpinBox *>(u"retry.maxAttempts"_s);
+        QVERIFY(attempts);
+        attempts->setValue(attempts->value() + 2);
+        QTRY_VERIFY(w.isEdited());
+        QVERIFY(w.isWindowModified());
+        bool asked = false;
+        QTimer::singleShot(0, &w, [&] {
+            auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            asked = box != nullptr;
+            if (box)
+                box->button(QMessageBox::Cancel)->click();
+        });
+        QVERIFY(!w.close());
+        QVERIFY(asked);
+        QVERIFY(w.isVisible());
+        // Back to what was loaded: nothing to ask.
+        attempts->setValue(attempts->value() - 2);
+        QTRY_VERIFY(!w.isEdited());
+        QVERIFY(w.close());
     }
 
     // Loading another scenario leaves no number of the last run on screen.

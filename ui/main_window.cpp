@@ -20,6 +20,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -49,7 +50,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_policyEditor = new PolicyEditor;
     m_pages->addTab(m_policyEditor, tr("&Policy"));
     m_scenarioEditor = new ScenarioEditor;
-    m_pages->addTab(m_scenarioEditor, tr("&Target && load"));
+    // The longest form scrolls on a 720-pixel screen rather than making the window taller.
+    auto *scenarioPage = new QScrollArea;
+    scenarioPage->setObjectName(u"scenarioPage"_s);
+    scenarioPage->setWidgetResizable(true);
+    scenarioPage->setFrameShape(QFrame::NoFrame);
+    scenarioPage->setWidget(m_scenarioEditor);
+    m_pages->addTab(scenarioPage, tr("&Target && load"));
     m_attemptLog = new AttemptLogView;
     m_pages->addTab(m_attemptLog, tr("&Attempts"));
     m_charts = new ChartsView;
@@ -77,7 +84,13 @@ MainWindow::MainWindow(QWidget *parent)
     m_serverPanel = new ServerPanel(m_server.get());
     auto *dock = new QDockWidget(tr("Built-in server"), this);
     dock->setObjectName(u"serverDock"_s);
-    dock->setWidget(m_serverPanel);
+    // Scrolls on a short screen instead of making the window taller than the screen.
+    auto *serverScroll = new QScrollArea;
+    serverScroll->setWidgetResizable(true);
+    serverScroll->setFrameShape(QFrame::NoFrame);
+    serverScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    serverScroll->setWidget(m_serverPanel);
+    dock->setWidget(serverScroll);
     addDockWidget(Qt::RightDockWidgetArea, dock);
 
     m_counters = new QLabel;
@@ -202,7 +215,7 @@ std::optional<Scenario> MainWindow::currentScenario()
     }
     auto s = m_scenarioEditor->scenario(*policy);
     if (!s) {
-        m_pages->setCurrentWidget(m_scenarioEditor);
+        m_pages->setCurrentWidget(findChild<QScrollArea *>(u"scenarioPage"_s));
         statusBar()->showMessage(tr("The target or load has invalid fields (marked in red)."));
     }
     return s;
@@ -296,6 +309,7 @@ void MainWindow::clearResults()
         return;
     auto empty = std::make_shared<AttemptLog>();
     m_attemptLog->setLog(empty);
+    m_attemptLog->showOnly({});
     m_charts->setRun(empty, m_scenario);
     m_exports->setRun(nullptr, m_scenario);
     m_comparison->clear();

@@ -2,6 +2,7 @@
 #include "breaker_chart.h"
 
 #include "analysis/run_analysis.h"
+#include "style/palette.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -54,13 +55,13 @@ BreakerChart::BreakerChart(QWidget *parent)
     m_stateChart->setTitle(tr("Breaker state"));
     m_state = new QLineSeries;
     m_state->setName(tr("State"));
-    QPen pen(QColor(0x15, 0x65, 0xc0));
+    QPen pen(palette::color(palette::Role::BreakerRejection));
     pen.setWidthF(2.5);
     m_state->setPen(pen);
     m_marks = new QScatterSeries;
     m_marks->setName(tr("Transition (hover for why)"));
     m_marks->setMarkerSize(11);
-    m_marks->setColor(QColor(0xff, 0xa0, 0x00));
+    m_marks->setColor(palette::color(palette::Role::Marker));
     m_stateChart->addSeries(m_state);
     m_stateChart->addSeries(m_marks);
     m_x = new QValueAxis;
@@ -97,10 +98,10 @@ BreakerChart::BreakerChart(QWidget *parent)
     m_callChart->setTitle(tr("What the breaker saw, per 100 ms"));
     m_rate = new QLineSeries;
     m_rate->setName(tr("Failure rate of the calls let through (%)"));
-    m_rate->setColor(QColor(0xc6, 0x28, 0x28));
+    m_rate->setColor(palette::color(palette::Role::Unavailable));
     m_rejected = new QLineSeries;
     m_rejected->setName(tr("Calls rejected"));
-    m_rejected->setColor(QColor(0x15, 0x65, 0xc0));
+    m_rejected->setColor(palette::color(palette::Role::BreakerRejection));
     m_callChart->addSeries(m_rate);
     m_callChart->addSeries(m_rejected);
     m_callX = new QValueAxis;
@@ -122,8 +123,12 @@ BreakerChart::BreakerChart(QWidget *parent)
     auto *picture = new QWidget;
     auto *layout = new QVBoxLayout(picture);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(newChartView(m_stateChart), 3);
-    layout->addWidget(newChartView(m_callChart), 2);
+    // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
+    for (auto [chart, stretch] : {std::pair{m_stateChart, 3}, std::pair{m_callChart, 2}}) {
+        QChartView *view = newChartView(chart);
+        view->setMinimumHeight(170);
+        layout->addWidget(view, stretch);
+    }
     setPicture(picture);
     refresh(nullptr);
 }

@@ -5,6 +5,7 @@
 
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPalette>
 #include <QToolButton>
@@ -41,10 +42,37 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     });
     m_options->addStretch(1);
     m_options->addWidget(exportButton);
+    m_empty = new QLabel;
+    m_empty->setObjectName(u"emptyMessage"_s);
+    m_empty->setWordWrap(true);
+    m_empty->setTextFormat(Qt::RichText);
+    m_empty->setStyleSheet(u"QLabel#emptyMessage { background: palette(alternate-base); "
+                           "border-left: 4px solid palette(highlight); padding: 6px 10px; }"_s);
+    m_empty->hide();
+    connect(m_empty, &QLabel::linkActivated, this,
+            [this](const QString &link) { followEmptyLink(link); });
+    m_layout->addWidget(m_empty);
+}
+
+void ChartPanel::setEmptyMessage(const QString &html)
+{
+    if (m_empty->text() != html)
+        m_empty->setText(html);
+    m_empty->setVisible(!html.isEmpty());
+}
+
+QString ChartPanel::emptyMessage() const
+{
+    return m_empty->isVisibleTo(this) ? m_empty->text() : QString();
 }
 
 void ChartPanel::addOption(QWidget *option)
 {
+    // A long count or verdict wraps rather than widening the window past a small screen.
+    if (auto *label = qobject_cast<QLabel *>(option)) {
+        label->setWordWrap(true);
+        label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    }
     m_options->insertWidget(m_options->count() - 2, option);
 }
 
@@ -106,6 +134,20 @@ void ChartPanel::setRoundRange(QValueAxis *axis, double max)
     axis->setTickInterval(step);
     axis->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
     axis->setRange(0, std::ceil(max / step - 1e-3) * step); // 100.01 stays at 100
+}
+
+void ChartPanel::setRoundTicks(QValueAxis *axis, bool whole)
+{
+    const double span = axis->max() - axis->min();
+    if (span <= 0)
+        return;
+    double step = roundStep(span / 6);
+    if (whole)
+        step = std::max(1.0, step);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setLabelFormat(whole || step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
 }
 
 void ChartPanel::setPicture(QWidget *picture)

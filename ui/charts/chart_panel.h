@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QHBoxLayout;
+class QLabel;
 class QVBoxLayout;
 
 #include <QtCharts/QChart>
@@ -32,6 +33,8 @@ public:
     // What gets exported: the chart area without the option row.
     QWidget *picture() const { return m_picture; }
     bool exportImage(const QString &fileName, QString *error);
+    // Why the chart shows nothing and what to do next, above the chart (empty: hidden).
+    QString emptyMessage() const;
 
     // A chart view in the house style: antialiased, themed after the palette (light or dark).
     static QChartView *newChartView(QChart *chart);
@@ -43,9 +46,15 @@ public:
     static void setCountRange(QValueAxis *axis, double max);
     // A time or value axis from 0 with round ticks (1, 2 or 5 times a power of ten).
     static void setRoundRange(QValueAxis *axis, double max);
+    // Ticks at round numbers (1, 2, 5 × 10^k, whole numbers only when `whole`) for the axis'
+    // range as it is now: for axes that zoom and pan.
+    static void setRoundTicks(QValueAxis *axis, bool whole);
 
 protected:
     void addOption(QWidget *option); // to the row above the chart, left to right
+    // Rich text; its links call followEmptyLink() with their href.
+    void setEmptyMessage(const QString &html);
+    virtual void followEmptyLink(const QString &) {}
     void setPicture(QWidget *picture);
     const RunAnalysis *lastAnalysis() const { return m_last; }
     void remember(const RunAnalysis *analysis) { m_last = analysis; }
@@ -55,6 +64,7 @@ private:
     QHBoxLayout *m_options = nullptr;
     QVBoxLayout *m_layout = nullptr;
     QWidget *m_picture = nullptr;
+    QLabel *m_empty = nullptr;
     const RunAnalysis *m_last = nullptr;
 };
 

@@ -66,6 +66,9 @@ void ComparisonTiles::rebuild(int count)
     qDeleteAll(m_frames);
     m_frames.clear();
     m_panels.clear();
+    // Up to three side by side, four in a 2 × 2 grid: a row keeps each tile the full height,
+    // so its axes survive a 720-pixel screen.
+    const int columns = count <= 3 ? std::max(count, 1) : 2;
     for (int i = 0; i < count; ++i) {
         auto *frame = new QGroupBox;
         auto *inner = new QVBoxLayout(frame);
@@ -73,7 +76,7 @@ void ComparisonTiles::rebuild(int count)
         ChartPanel *panel = createPanel(m_kind);
         panel->setMinimumSize(300, 200);
         inner->addWidget(panel);
-        m_grid->addWidget(frame, i / 2, i % 2);
+        m_grid->addWidget(frame, i / columns, i % columns);
         m_frames << frame;
         m_panels << panel;
     }

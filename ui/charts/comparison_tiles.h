@@ -14,7 +14,7 @@ class RunAnalysis;
 enum class ChartKind { ServerLoad, Waits, Timeline, Breakers, Compliance };
 
 // Comparison runs tiled: one chart of the chosen kind per policy, each framed in the policy's
-// colour and named after it, in a 2 × 2 grid.
+// colour and named after it: up to three in a row, four in a 2 × 2 grid.
 class ComparisonTiles : public QWidget
 {
     Q_OBJECT

@@ -6,6 +6,7 @@
 #include "comparison_tiles.h"
 #include "load_chart.h"
 #include "run/comparison_run.h"
+#include "style/palette.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -47,7 +48,8 @@ ComparisonView::ComparisonView(QWidget *parent)
         auto *slot = new QComboBox;
         slot->setObjectName(u"compareSlot%1"_s.arg(i));
         slot->setToolTip(tr("Policy %1 of the comparison").arg(i + 1));
-        slot->setMinimumContentsLength(18);
+        slot->setMinimumContentsLength(12);
+        slot->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         slot->setStyleSheet(
             u"QComboBox { border-left: 6px solid %1; }"_s.arg(policyColor(i).name()));
         m_slots << slot;
@@ -80,7 +82,7 @@ ComparisonView::ComparisonView(QWidget *parent)
                                              tr("requests per 100 ms"));
     m_capacity = new QLineSeries;
     m_capacity->setName(tr("Capacity"));
-    QPen capacityPen(QColor(0x75, 0x75, 0x75));
+    QPen capacityPen(palette::color(palette::Role::Neutral));
     capacityPen.setWidthF(1.5);
     capacityPen.setStyle(Qt::DashLine);
     m_capacity->setPen(capacityPen);
@@ -145,9 +147,7 @@ void ComparisonView::setChartKind(int kind)
 
 QColor ComparisonView::policyColor(int run)
 {
-    static const QColor colors[] = {QColor(0xd3, 0x2f, 0x2f), QColor(0x1e, 0x88, 0xe5),
-                                    QColor(0x43, 0xa0, 0x47), QColor(0x8e, 0x24, 0xaa)};
-    return colors[run % 4];
+    return palette::policy(run);
 }
 
 void ComparisonView::setScenario(const Scenario &scenario)

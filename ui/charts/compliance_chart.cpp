@@ -3,6 +3,7 @@
 
 #include "analysis/run_analysis.h"
 #include "log/run_summary.h"
+#include "style/palette.h"
 
 #include <QLabel>
 #include <QSet>
@@ -30,34 +31,39 @@ ComplianceChart::ComplianceChart(QWidget *parent)
     addOption(m_verdict);
 
     m_chart = new QChart;
-    m_chart->setTitle(tr("Retry-After: the wait asked for and the wait taken"));
+    // What matters is how early or late each retry came back against what it was told, in
+    // milliseconds: asked-against-taken in seconds folds hundreds of waits onto a few dots.
+    m_chart->setTitle(tr("Retry-After: how early or late each retry came back"));
     m_ok = new QScatterSeries;
     m_ok->setName(tr("Waited long enough"));
-    m_ok->setColor(QColor(0x2e, 0x7d, 0x32));
+    m_ok->setColor(palette::color(palette::Role::Success));
     m_ok->setMarkerSize(7);
     m_ok->setBorderColor(Qt::transparent);
     m_early = new QScatterSeries;
     m_early->setName(tr("Came back early"));
-    m_early->setColor(QColor(0xd3, 0x2f, 0x2f));
+    m_early->setColor(palette::color(palette::Role::Early));
     m_early->setMarkerSize(9);
     m_early->setBorderColor(Qt::transparent);
     m_diagonal = new QLineSeries;
-    m_diagonal->setName(tr("taken = asked"));
-    QPen pen(QColor(0x75, 0x75, 0x75));
+    m_diagonal->setName(tr("on time"));
+    QPen pen(palette::color(palette::Role::Neutral));
     pen.setStyle(Qt::DashLine);
     m_diagonal->setPen(pen);
     m_chart->addSeries(m_diagonal);
     m_chart->addSeries(m_ok);
     m_chart->addSeries(m_early);
-    std::tie(m_x, m_y) =
-        addAxes(m_chart, tr("wait asked for by Retry-After (s)"), tr("wait actually taken (s)"));
-    connect(m_early, &QScatterSeries::hovered, this, [this](const QPointF &p, bool state) {
-        setToolTip(state ? tr("asked %1 s, came back after %2 s: %3 ms early")
-                               .arg(p.x(), 0, 'f', 3)
-                               .arg(p.y(), 0, 'f', 3)
-                               .arg((p.x() - p.y()) * 1000, 0, 'f', 0)
-                         : QString());
-    });
+    std::tie(m_x, m_y) = addAxes(m_chart, tr("time since the run started (s)"),
+                                 tr("ms after Retry-After (below 0: early)"));
+    const auto hover = [this](const QPointF &p, bool state) {
+        setToolTip(!state ? QString()
+                   : p.y() < 0
+                       ? tr("at %1 s: %2 ms early").arg(p.x(), 0, 'f', 3).arg(-p.y(), 0, 'f', 0)
+                       : tr("at %1 s: %2 ms after the time it was given")
+                             .arg(p.x(), 0, 'f', 3)
+                             .arg(p.y(), 0, 'f', 0));
+    };
+    connect(m_early, &QScatterSeries::hovered, this, hover);
+    connect(m_ok, &QScatterSeries::hovered, this, hover);
     setPicture(newChartView(m_chart));
     refresh(nullptr);
 }
@@ -69,20 +75,26 @@ void ComplianceChart::refresh(const RunAnalysis *analysis)
     remember(analysis);
     QList<QPointF> ok;
     QList<QPointF> early;
-    double hi = 1;
+    double end = 1;   // s
+    double lo = -100; // ms
+    double hi = 100;  // ms
     if (analysis) {
-        for (const auto &v : analysis->verdicts())
-            hi = std::max({hi, v.askedUs / 1e6, v.takenUs / 1e6});
-        hi *= 1.05;
+        for (const auto &v : analysis->verdicts()) {
+            end = std::max(end, v.atUs / 1e6);
+            const double late = double(v.takenUs - v.askedUs) / 1000.0;
+            lo = std::min(lo, late);
+            hi = std::max(hi, late);
+        }
         QSet<int> cells;
         for (const auto &v : analysis->verdicts()) {
-            const QPointF p(v.askedUs / 1e6, v.takenUs / 1e6);
+            const QPointF p(v.atUs / 1e6, double(v.takenUs - v.askedUs) / 1000.0);
             if (v.violated()) {
                 if (early.size() < kMaxEarly)
                     early.append(p);
                 continue;
             }
-            const int cell = int(p.x() / hi * kGrid) * (kGrid + 1) + int(p.y() / hi * kGrid);
+            const int cell =
+                int(p.x() / end * kGrid) * (kGrid + 1) + int((p.y() - lo) / (hi - lo) * kGrid);
             if (!cells.contains(cell)) {
                 cells.insert(cell);
                 ok.append(p);
@@ -93,9 +105,12 @@ void ComplianceChart::refresh(const RunAnalysis *analysis)
     m_shownEarly = early.size();
     m_ok->replace(ok);
     m_early->replace(early);
-    m_diagonal->replace({{0, 0}, {hi, hi}});
-    setRoundRange(m_x, hi);
-    setRoundRange(m_y, hi);
+    m_diagonal->replace({{0, 0}, {end * 1.2, 0}});
+    setRoundRange(m_x, end);
+    // Early below the line, late above; both sides keep some room so the line never sits on
+    // the frame.
+    m_y->setRange(lo * 1.1, hi * 1.1);
+    setRoundTicks(m_y, true);
     m_verdict->setText(verdictText());
 }
 

@@ -3,6 +3,7 @@
 
 #include "analysis/delay_samples.h"
 #include "analysis/run_analysis.h"
+#include "style/palette.h"
 
 #include <QComboBox>
 #include <QLabel>
@@ -46,11 +47,13 @@ JitterChart::JitterChart(QWidget *parent)
     m_zero = new QLineSeries(this);
     auto *bars = new QAreaSeries(m_measured, m_zero);
     bars->setName(tr("Waits"));
-    bars->setColor(QColor(0x42, 0x85, 0xf4, 170));
-    bars->setBorderColor(QColor(0x1a, 0x5f, 0xd0));
+    QColor barColor = palette::color(palette::Role::FirstAttempts);
+    bars->setBorderColor(barColor.darker(130));
+    barColor.setAlpha(170);
+    bars->setColor(barColor);
     m_theory = new QLineSeries;
     m_theory->setName(tr("Expected from the formula"));
-    QPen pen(QColor(0xd3, 0x2f, 0x2f));
+    QPen pen(palette::color(palette::Role::Expected));
     pen.setWidthF(2.5);
     m_theory->setPen(pen);
     m_chart->addSeries(bars);
@@ -114,6 +117,7 @@ void JitterChart::refresh(const RunAnalysis *analysis)
              showsPreview()
                  ? tr("Preview: %1").arg(Backoff::title(m_preview.backoff.kind))
                  : tr("No run yet: preview of %1").arg(Backoff::title(m_preview.backoff.kind)));
+        setEmptyMessage({});
         return;
     }
     const RetryPolicy &policy = analysis->scenario().policy.retry;
@@ -121,10 +125,40 @@ void JitterChart::refresh(const RunAnalysis *analysis)
     show(DelayHistogram::build(analysis->delays(), Backoff(policy.backoff), m_retry->currentIndex(),
                                kBins),
          tr("Waits in this run: %1").arg(Backoff::title(policy.backoff.kind)));
-    if (analysis->delays().notFromBackoff() > 0)
+    const qint64 others = analysis->delays().notFromBackoff();
+    if (others > 0)
         m_fit->setText(m_fit->text() + tr(" · %1 waits set by Retry-After, a breaker or the "
                                           "time budget are not shown")
-                                           .arg(analysis->delays().notFromBackoff()));
+                                           .arg(others));
+    // An empty histogram says why, and where to look instead.
+    const QString title = Backoff::title(policy.backoff.kind).toHtmlEscaped();
+    if (m_total > 0 && others > m_total)
+        setEmptyMessage(tr("<b>Most waits in this run did not come from %1:</b> %2 of %3 were "
+                           "set by Retry-After, a breaker or the time budget, and the "
+                           "<i>Retry-After compliance</i> tab shows them. "
+                           "<a href=\"preview\">Show the waits %1 would draw</a>.")
+                            .arg(title)
+                            .arg(others)
+                            .arg(others + m_total));
+    else if (m_total > 0)
+        setEmptyMessage({});
+    else if (others > 0)
+        setEmptyMessage(tr("<b>No backoff waits to show.</b> All %1 waits in this run were set "
+                           "by Retry-After, a breaker or the time budget, not drawn by %2: the "
+                           "<i>Retry-After compliance</i> tab shows them. "
+                           "<a href=\"preview\">Show the waits %2 would draw</a>.")
+                            .arg(others)
+                            .arg(title));
+    else
+        setEmptyMessage(tr("<b>No retries%1, so no waits.</b> "
+                           "<a href=\"preview\">Show the waits %2 would draw</a>.")
+                            .arg(analysis->records() > 0 ? tr(" in this run") : tr(" yet"), title));
+}
+
+void JitterChart::followEmptyLink(const QString &link)
+{
+    if (link == u"preview"_s)
+        setShowPreview(true);
 }
 
 void JitterChart::show(const DelayHistogram &h, const QString &what)

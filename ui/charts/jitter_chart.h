@@ -22,6 +22,7 @@ class JitterChart : public ChartPanel
 public:
     explicit JitterChart(QWidget *parent = nullptr);
     void refresh(const RunAnalysis *analysis) override;
+    void followEmptyLink(const QString &link) override;
     // The policy being edited: what the preview samples.
     void setPreviewPolicy(const RetryPolicy &policy);
     void setShowPreview(bool preview);

@@ -2,6 +2,7 @@
 #include "load_chart.h"
 
 #include "analysis/run_analysis.h"
+#include "style/palette.h"
 
 #include <QtCharts/QAreaSeries>
 #include <QtCharts/QLineSeries>
@@ -24,15 +25,15 @@ LoadChart::LoadChart(QWidget *parent)
     m_zero = new QLineSeries(this);
     auto *firstArea = new QAreaSeries(m_first, m_zero);
     firstArea->setName(tr("First attempts"));
-    firstArea->setColor(QColor(0x42, 0x85, 0xf4));
-    firstArea->setBorderColor(QColor(0x1a, 0x5f, 0xd0));
+    firstArea->setColor(palette::color(palette::Role::FirstAttempts));
+    firstArea->setBorderColor(palette::color(palette::Role::FirstAttempts).darker(130));
     auto *retryArea = new QAreaSeries(m_total, m_first);
     retryArea->setName(tr("Retries"));
-    retryArea->setColor(QColor(0xef, 0x6c, 0x00));
-    retryArea->setBorderColor(QColor(0xbf, 0x4c, 0x00));
+    retryArea->setColor(palette::color(palette::Role::Retries));
+    retryArea->setBorderColor(palette::color(palette::Role::Retries).darker(130));
     m_capacity = new QLineSeries;
     m_capacity->setName(tr("Capacity"));
-    QPen pen(QColor(0xc6, 0x28, 0x28));
+    QPen pen(palette::color(palette::Role::Capacity));
     pen.setWidthF(2);
     pen.setStyle(Qt::DashLine);
     m_capacity->setPen(pen);

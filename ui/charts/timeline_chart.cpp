@@ -2,7 +2,7 @@
 #include "timeline_chart.h"
 
 #include "analysis/run_analysis.h"
-#include "log/outcome_colors.h"
+#include "style/palette.h"
 #include "timeline_item.h"
 
 #include <QComboBox>
@@ -54,7 +54,7 @@ TimelineChart::TimelineChart(QWidget *parent)
     for (OutcomeCategory c : category::all()) {
         auto *entry = new QLineSeries;
         entry->setName(category::title(c));
-        entry->setPen(QPen(categoryColor(c), 6));
+        entry->setPen(QPen(palette::category(c), 6));
         m_legend.insert(c, entry);
     }
     const auto waitEntry = [this](const QString &name, const QPen &pen) {
@@ -63,9 +63,11 @@ TimelineChart::TimelineChart(QWidget *parent)
         entry->setPen(pen);
         m_waitLegend << entry;
     };
-    waitEntry(tr("wait (backoff)"), QPen(QColor(0x90, 0x90, 0x90), 2));
-    waitEntry(tr("wait (Retry-After)"), QPen(QColor(0xef, 0x6c, 0x00), 2, Qt::DashLine));
-    waitEntry(tr("wait (breaker)"), QPen(QColor(0x15, 0x65, 0xc0), 2, Qt::DotLine));
+    waitEntry(tr("wait (backoff)"), QPen(palette::color(palette::Role::WaitBackoff), 2));
+    waitEntry(tr("wait (Retry-After)"),
+              QPen(palette::color(palette::Role::WaitRetryAfter), 2, Qt::DashLine));
+    waitEntry(tr("wait (breaker)"),
+              QPen(palette::color(palette::Role::WaitBreaker), 2, Qt::DotLine));
     showLegend({OutcomeCategory::Success});
     m_item = new TimelineItem(m_chart, m_x, m_y);
     m_view = newChartView(m_chart);
@@ -74,7 +76,15 @@ TimelineChart::TimelineChart(QWidget *parent)
                           "lanes · drag: pan · double click: show all"));
     setPicture(m_view);
 
+    // Ticks stay on round numbers (0, 50, 100 lanes; 0, 5, 10 s) however the view zooms.
+    connect(m_x, &QValueAxis::rangeChanged, this, [this] { setRoundTicks(m_x, false); });
+    connect(m_y, &QValueAxis::rangeChanged, this, [this] { setRoundTicks(m_y, true); });
     connect(all, &QToolButton::clicked, this, &TimelineChart::showAll);
+    // How many lanes fit depends on the plot's height, known once the chart is laid out.
+    connect(m_chart, &QChart::plotAreaChanged, this, [this] {
+        if (m_follow)
+            fitRanges();
+    });
     connect(m_by, &QComboBox::currentIndexChanged, this, [this] {
         m_y->setTitleText(m_by->currentIndex() == 0 ? tr("operation (lane)") : tr("client"));
         m_item->setBy(by());
@@ -102,10 +112,16 @@ void TimelineChart::refresh(const RunAnalysis *analysis)
         for (OutcomeCategory c : category::all())
             if (t->count(c) > 0)
                 parts << u"%1 %2"_s.arg(category::title(c)).arg(t->count(c));
-        m_counts->setText(tr("%1 attempts in %2 lanes: %3")
-                              .arg(t->bars())
-                              .arg(t->lanes())
-                              .arg(parts.join(u" · "_s)));
+        const int shownFrom = std::max(0, int(m_y->min()));
+        const int shownTo = std::min(t->lanes(), int(std::ceil(m_y->max())));
+        const QString lanes = shownFrom == 0 && shownTo >= t->lanes()
+                                  ? tr("%1 lanes").arg(t->lanes())
+                                  : tr("lanes %1–%2 of %3 (Shift+wheel scrolls)")
+                                        .arg(shownFrom)
+                                        .arg(shownTo)
+                                        .arg(t->lanes());
+        m_counts->setText(
+            tr("%1 attempts in %2: %3").arg(t->bars()).arg(lanes, parts.join(u" · "_s)));
     } else {
         m_counts->setText(tr("No run yet."));
     }
@@ -170,11 +186,16 @@ TimelineLanes::By TimelineChart::by() const
 void TimelineChart::fitRanges()
 {
     const RunAnalysis *a = lastAnalysis();
-    const double end = a ? std::max(1.0, double(a->timeline(by()).endUs()) / 1e6 * 1.02) : 10.0;
+    // The time axis ends where the run does (rounded up to its tick step), not at the next
+    // "nice" number: a 24 s run gets 0–25 s, not 0–40 s.
+    const double end = a ? std::max(0.1, double(a->timeline(by()).endUs()) / 1e6) : 10.0;
+    setRoundRange(m_x, end);
+    // Lanes stay tall enough to show the waits between attempts (kMinLanePx): with more lanes
+    // than fit, the newest are shown while the run goes on and Shift+wheel scrolls to others.
     const int lanes = a ? std::max(1, a->timeline(by()).lanes()) : 10;
-    m_x->setRange(0, end);
-    m_x->applyNiceNumbers();
-    m_y->setRange(0, lanes); // many lanes are merged into rows; zoom in to tell them apart
+    const double height = std::max(100.0, m_chart->plotArea().height());
+    const int fit = std::max(10, int(height / kMinLanePx));
+    m_y->setRange(std::max(0, lanes - fit), lanes);
 }
 
 void TimelineChart::showAll()

@@ -42,6 +42,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    static constexpr double kMinLanePx = 7; // the item draws waits from 5 px up
     void fitRanges();
     TimelineLanes::By by() const;
     void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend

@@ -2,11 +2,9 @@
 #include "timeline_item.h"
 
 #include "analysis/run_analysis.h"
-#include "log/jsonl_log.h"
-#include "log/outcome_colors.h"
+#include "style/palette.h"
 
 #include <QGraphicsSceneHoverEvent>
-#include <QJsonObject>
 #include <QPainter>
 #include <QtCharts/QChart>
 #include <QtCharts/QValueAxis>
@@ -108,9 +106,11 @@ void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
     std::vector<std::uint8_t> cells(static_cast<std::size_t>(width));
     const bool drawWaits = m_lanesPerRow == 1 && laneHeight >= 5;
     QPen waitPens[3];
-    waitPens[int(DelaySource::Backoff)] = QPen(QColor(0x90, 0x90, 0x90), 1);
-    waitPens[int(DelaySource::Server)] = QPen(QColor(0xef, 0x6c, 0x00), 1.5, Qt::DashLine);
-    waitPens[int(DelaySource::Breaker)] = QPen(QColor(0x15, 0x65, 0xc0), 1.5, Qt::DotLine);
+    waitPens[int(DelaySource::Backoff)] = QPen(palette::color(palette::Role::WaitBackoff), 1);
+    waitPens[int(DelaySource::Server)] =
+        QPen(palette::color(palette::Role::WaitRetryAfter), 1.5, Qt::DashLine);
+    waitPens[int(DelaySource::Breaker)] =
+        QPen(palette::color(palette::Role::WaitBreaker), 1.5, Qt::DotLine);
 
     const auto pixel = [&](double us) {
         return int(std::clamp((us - x0) / usPerPixel, 0.0, double(width - 1)));
@@ -154,7 +154,7 @@ void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
                 ++end;
             if (code != 0)
                 painter->fillRect(QRectF(plot.left() + px, barTop, end - px, barHeight),
-                                  categoryColor(OutcomeCategory(code - 1)));
+                                  palette::category(OutcomeCategory(code - 1)));
             px = end;
         }
     }
@@ -179,20 +179,48 @@ QString TimelineItem::describeAt(const QPointF &pos) const
     for (const TimelineLanes::Bar &b : t.lane(lane)) {
         if (us < double(b.startUs) - slack || us > double(b.endUs) + slack)
             continue;
-        const AttemptRecord r = m_analysis->log().at(b.record);
-        const QJsonObject o = attemptToJson(r, m_analysis->log());
-        QStringList lines{t.laneTitle(lane)};
-        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
-            const QJsonValue v = it.value();
-            if (v.isNull() || (v.isString() && v.toString().isEmpty()))
-                continue;
-            lines << u"%1: %2"_s.arg(it.key(), v.isDouble() ? QString::number(v.toDouble())
-                                               : v.isBool() ? (v.toBool() ? u"yes"_s : u"no"_s)
-                                                            : v.toVariant().toString());
-        }
-        return lines.join(u'\n');
+        return describe(m_analysis->log().at(b.record), t.laneTitle(lane));
     }
     return {};
+}
+
+QString TimelineItem::describe(const AttemptRecord &r, const QString &lane) const
+{
+    const AttemptLog &log = m_analysis->log();
+    const auto ms = [](qint64 us) {
+        return u"%1 ms"_s.arg(qRound64(double(us) / 1000.0));
+    };
+    const auto s = [](qint64 us) {
+        return u"%1 s"_s.arg(QString::number(double(us) / 1e6, 'f', 3));
+    };
+    QStringList lines;
+    lines << tr("%1 · client %2, operation %3, attempt %4")
+                 .arg(lane)
+                 .arg(r.client)
+                 .arg(r.operation)
+                 .arg(r.attempt);
+    lines << tr("%1 %2").arg(log.string(r.method), log.string(r.url));
+    lines << tr("Outcome: %1%2")
+                 .arg(outcome::title(r.outcome), r.status ? u" (%1)"_s.arg(r.status) : QString());
+    if (outcome::isLocalRejection(r.outcome))
+        lines << tr("Refused at %1, never sent").arg(s(r.startedUs));
+    else
+        lines << tr("Sent at %1, answered after %2")
+                     .arg(s(r.startedUs), ms(r.finishedUs - r.startedUs));
+    if (r.plannedDelayUs >= 0)
+        lines << tr("Waited %1 before it (%2, planned %3%4)")
+                     .arg(ms(r.actualDelayUs), delaySourceId(r.delaySource), ms(r.plannedDelayUs),
+                          r.shortened ? tr(", shortened to fit the budget") : QString());
+    if (r.retryAfterUs >= 0)
+        lines << tr("Told to wait %1 (Retry-After)").arg(ms(r.retryAfterUs));
+    lines << tr("Breaker: %1").arg(breakerStateId(r.breakerAtStart));
+    if (r.idempotencyKey)
+        lines << tr("Idempotency key: %1").arg(log.string(r.idempotencyKey));
+    if (r.detail)
+        lines << tr("Why: %1").arg(log.string(r.detail));
+    if (r.lastOfOperation)
+        lines << tr("Last attempt of the operation: %1").arg(stopReasonId(r.stop));
+    return lines.join(u'\n');
 }
 
 void TimelineItem::hoverMoveEvent(QGraphicsSceneHoverEvent *event)

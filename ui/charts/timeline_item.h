@@ -32,6 +32,7 @@ public:
     int lanesPerRow() const { return m_lanesPerRow; }
 
 protected:
+    QString describe(const AttemptRecord &record, const QString &lane) const;
     void hoverMoveEvent(QGraphicsSceneHoverEvent *event) override;
 
 private:

@@ -6,6 +6,7 @@
 #include "charts/charts_view.h"
 #include "charts/comparison_tiles.h"
 #include "charts/comparison_view.h"
+#include "log/attempt_filter_model.h"
 #include "log/attempt_log_view.h"
 #include "main_window.h"
 #include "run/run_controller.h"
@@ -161,8 +162,12 @@ void DemoRunner::runFinished(const RunSummary &summary)
     }
     const RunSummary &with = m_summaries[0];
     const RunSummary &without = m_summaries[1];
-    finish(tr("Without idempotency keys: %1 duplicate charges in %2 payments. "
-              "With a key per payment: %3 duplicate charges. Same lossy server, same seed.")
+    // The table shows the attempts that charged again; the ledger's count is the headline.
+    m_window->attemptLog()->refresh();
+    m_window->attemptLog()->showOnly(AttemptFilterModel::kPossibleDuplicates);
+    finish(tr("Without idempotency keys: %1 duplicate charges in %2 payments (the retries that "
+              "charged again are listed below). With a key per payment: %3 duplicate charges. "
+              "Same lossy server, same seed.")
                .arg(std::max<qint64>(0, without.duplicates))
                .arg(without.operations)
                .arg(std::max<qint64>(0, with.duplicates)));

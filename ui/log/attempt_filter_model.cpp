@@ -26,9 +26,14 @@ void AttemptFilterModel::setText(const QString &text)
 bool AttemptFilterModel::filterAcceptsRow(int row, const QModelIndex &parent) const
 {
     const QAbstractItemModel *m = sourceModel();
-    if (!m_outcome.isEmpty() &&
-        m->index(row, 0, parent).data(AttemptTableModel::OutcomeIdRole).toString() != m_outcome)
+    if (m_outcome == kPossibleDuplicates) {
+        if (!m->index(row, 0, parent).data(AttemptTableModel::DuplicateRole).toBool())
+            return false;
+    } else if (!m_outcome.isEmpty() &&
+               m->index(row, 0, parent).data(AttemptTableModel::OutcomeIdRole).toString() !=
+                   m_outcome) {
         return false;
+    }
     if (m_text.isEmpty())
         return true;
     for (int c = 0; c < m->columnCount(parent); ++c)

@@ -12,7 +12,9 @@ class AttemptFilterModel : public QSortFilterProxyModel
 public:
     explicit AttemptFilterModel(QObject *parent = nullptr);
 
-    void setOutcome(const QString &outcomeId); // empty: all
+    // Empty: all; kPossibleDuplicates: the rows marked as possible duplicate charges.
+    void setOutcome(const QString &outcomeId);
+    static inline const QString kPossibleDuplicates = QStringLiteral("possible-duplicates");
     void setText(const QString &text);
 
 protected:

@@ -34,6 +34,7 @@ AttemptLogView::AttemptLogView(QWidget *parent)
     m_outcome = new QComboBox;
     m_outcome->setObjectName(u"outcomeFilter"_s);
     m_outcome->addItem(tr("All outcomes"), QString());
+    m_outcome->addItem(tr("Possible duplicate charges"), AttemptFilterModel::kPossibleDuplicates);
     for (int i = 0; i <= static_cast<int>(OutcomeClass::Cancelled); ++i) {
         const auto c = static_cast<OutcomeClass>(i);
         m_outcome->addItem(outcome::title(c), outcome::id(c));
@@ -76,8 +77,14 @@ AttemptLogView::AttemptLogView(QWidget *parent)
     connect(m_text, &QLineEdit::textChanged, m_filter, &AttemptFilterModel::setText);
 }
 
+void AttemptLogView::showOnly(const QString &outcomeId)
+{
+    m_outcome->setCurrentIndex(std::max(0, m_outcome->findData(outcomeId)));
+}
+
 void AttemptLogView::setLog(std::shared_ptr<const AttemptLog> log)
 {
+    m_details->clear(); // the selected attempt belonged to the log before
     m_model->setLog(std::move(log));
     m_table->resizeColumnsToContents();
 }

@@ -31,6 +31,8 @@ public:
     QTableView *table() const { return m_table; }
     // What the selected attempt sent and got back: headers, failure reason, everything.
     QString details() const;
+    // Shows only the rows with this outcome id, or AttemptFilterModel::kPossibleDuplicates.
+    void showOnly(const QString &outcomeId);
 
 private:
     AttemptTableModel *m_model = nullptr;

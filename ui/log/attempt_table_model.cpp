@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attempt_table_model.h"
 
-#include "outcome_colors.h"
+#include "style/palette.h"
+
+#include <QFont>
 
 using namespace Qt::StringLiterals;
 
@@ -23,6 +25,10 @@ void AttemptTableModel::setLog(std::shared_ptr<const AttemptLog> log)
     beginResetModel();
     m_log = std::move(log);
     m_rows = 0;
+    m_duplicate.clear();
+    m_lostAnswer.clear();
+    m_unsafeMethod.clear();
+    m_duplicateCount = 0;
     endResetModel();
     refresh();
 }
@@ -34,9 +40,36 @@ void AttemptTableModel::refresh()
     const int now = static_cast<int>(std::min<std::size_t>(m_log->size(), INT_MAX));
     if (now <= m_rows)
         return;
+    markDuplicates(m_rows, now);
     beginInsertRows({}, m_rows, now - 1);
     m_rows = now;
     endInsertRows();
+}
+
+void AttemptTableModel::markDuplicates(int from, int to)
+{
+    m_duplicate.resize(std::size_t(to), false);
+    for (int i = from; i < to; ++i) {
+        const AttemptRecord r = m_log->at(std::size_t(i));
+        if (r.idempotencyKey != 0)
+            continue; // the server recognises the retry by its key
+        auto unsafe = m_unsafeMethod.constFind(r.method);
+        if (unsafe == m_unsafeMethod.cend()) {
+            const QString m = m_log->string(r.method);
+            unsafe = m_unsafeMethod.insert(r.method, m == u"POST"_s || m == u"PATCH"_s);
+        }
+        if (!*unsafe)
+            continue;
+        const bool lost =
+            r.outcome == OutcomeClass::Timeout || r.outcome == OutcomeClass::ConnectionReset;
+        const quint64 op = quint64(r.client) << 32 | r.operation;
+        if ((lost || r.outcome == OutcomeClass::Success) && m_lostAnswer.contains(op)) {
+            m_duplicate[std::size_t(i)] = true;
+            ++m_duplicateCount;
+        }
+        if (lost)
+            m_lostAnswer.insert(op);
+    }
 }
 
 int AttemptTableModel::rowCount(const QModelIndex &parent) const
@@ -57,8 +90,16 @@ QVariant AttemptTableModel::data(const QModelIndex &index, int role) const
     const AttemptRecord r = m_log->at(static_cast<std::size_t>(index.row()));
     if (role == OutcomeIdRole)
         return outcome::id(r.outcome);
+    const bool duplicate = m_duplicate[std::size_t(index.row())];
+    if (role == DuplicateRole)
+        return duplicate;
+    if (role == Qt::FontRole && duplicate && index.column() == Duplicate) {
+        QFont bold;
+        bold.setBold(true);
+        return bold;
+    }
     if (role == Qt::BackgroundRole)
-        return outcomeTint(r.outcome, r.status);
+        return palette::outcomeTint(r.outcome, r.status);
     if (role == Qt::TextAlignmentRole)
         return index.column() <= ActualWait && index.column() != Outcome
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
@@ -98,6 +139,14 @@ QVariant AttemptTableModel::data(const QModelIndex &index, int role) const
         return breakerStateId(r.breakerAtStart);
     case Key:
         return m_log->string(r.idempotencyKey);
+    case Duplicate:
+        if (!duplicate)
+            return {};
+        return role == Qt::ToolTipRole
+                   ? tr("%1 without an idempotency key, sent again after an earlier answer "
+                        "was lost: if the server had committed that one, this charged twice")
+                         .arg(m_log->string(r.method))
+                   : tr("possible");
     case Stop:
         return r.lastOfOperation ? stopReasonId(r.stop) : QString();
     default:
@@ -136,6 +185,8 @@ QVariant AttemptTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Breaker");
     case Key:
         return tr("Idempotency key");
+    case Duplicate:
+        return tr("Duplicate charge");
     case Stop:
         return tr("Ended");
     default:

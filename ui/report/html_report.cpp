@@ -5,6 +5,7 @@
 #include "chart_pictures.h"
 #include "charts/chart_export.h"
 #include "charts/chart_panel.h"
+#include "style/palette.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -92,12 +93,15 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
     QString html;
     html += u"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"_s;
     html += u"<title>Retry Lab report: %1</title>\n"_s.arg(esc(scenario.name));
+    // A report is read on paper and in browsers with light pages: the palette's light tones.
+    const QString fail = palette::color(palette::Role::Unavailable, false).name();
+    const QString pass = palette::color(palette::Role::Success, false).name();
     html += u"<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
             "table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;"
-            "padding:4px 10px;text-align:left}th{background:#f3f3f3}tr.fail td{color:#b71c1c;"
-            "font-weight:bold}tr.pass td:last-child{color:#2e7d32}pre{background:#f7f7f7;"
+            "padding:4px 10px;text-align:left}th{background:#f3f3f3}tr.fail td{color:%1;"
+            "font-weight:bold}tr.pass td:last-child{color:%2}pre{background:#f7f7f7;"
             "padding:1em;overflow:auto}.chart svg{max-width:100%;height:auto}</style>\n"
-            "</head><body>\n"_s;
+            "</head><body>\n"_s.arg(fail, pass);
     html += u"<h1>%1</h1>\n"_s.arg(esc(scenario.name));
     if (!scenario.description.isEmpty())
         html += u"<p>%1</p>\n"_s.arg(esc(scenario.description));

@@ -268,6 +268,88 @@ private Q_SLOTS:
         QVERIFY(refused);
     }
 
+    // Phase timings travel in microseconds and leave as milliseconds with three decimals: in
+    // JSON Lines (and back), CSV, and HAR, where what did not happen is -1 and ssl is also in
+    // connect.
+    void phaseTimingsInEveryExport()
+    {
+        AttemptLog log;
+        log.setRunInfo(runInfo(payments()));
+        AttemptRecord fresh;
+        fresh.method = log.intern(u"GET"_s);
+        fresh.url = log.intern(u"/a"_s);
+        fresh.startedUs = 1000;
+        fresh.finishedUs = 9000;
+        fresh.status = 200;
+        fresh.phases = {-1, 12, 345, 2001, 7, 4321, 5, false};
+        fresh.responseBytes = 1234;
+        AttemptRecord reused = fresh;
+        reused.operation = 1;
+        reused.phases = {250, -1, -1, -1, 6, 1500, 4, true};
+        AttemptRecord simulated = fresh; // no phases known
+        simulated.operation = 2;
+        simulated.phases = {};
+        simulated.responseBytes = -1;
+        log.append(fresh);
+        log.append(reused);
+        log.append(simulated);
+
+        const QJsonObject j = attemptToJson(fresh, log);
+        const QJsonObject t = j[u"timings"_s].toObject();
+        QCOMPARE(t[u"dnsMs"_s].toDouble(), 0.012);
+        QCOMPARE(t[u"connectMs"_s].toDouble(), 0.345);
+        QCOMPARE(t[u"tlsMs"_s].toDouble(), 2.001);
+        QCOMPARE(t[u"waitMs"_s].toDouble(), 4.321);
+        QVERIFY(!t.contains(u"blockedMs"_s));
+        QCOMPARE(t[u"reused"_s].toBool(), false);
+        QCOMPARE(j[u"responseBytes"_s].toInteger(), 1234);
+        QVERIFY(!attemptToJson(simulated, log).contains(u"timings"_s));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"t.jsonl"_s);
+        QString error;
+        QVERIFY2(JsonlLogWriter::write(log, file, Redactor::none(), &error), qPrintable(error));
+        AttemptLog back;
+        QVERIFY(readJsonlLog(file, back).ok);
+        for (std::size_t i = 0; i < 3; ++i) {
+            QCOMPARE(back.at(i).phases, log.at(i).phases);
+            QCOMPARE(back.at(i).responseBytes, log.at(i).responseBytes);
+        }
+
+        const QList<QStringList> rows = parseCsv(attemptsCsv(log, Redactor::none()), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        const QStringList head = rows.front();
+        const auto cell = [&](int row, const QString &column) {
+            return rows[row][head.indexOf(column)];
+        };
+        QCOMPARE(cell(1, u"dnsMs"_s), u"0.012"_s);
+        QCOMPARE(cell(1, u"tlsMs"_s), u"2.001"_s);
+        QCOMPARE(cell(1, u"blockedMs"_s), QString());
+        QCOMPARE(cell(1, u"connectionReused"_s), u"false"_s);
+        QCOMPARE(cell(2, u"blockedMs"_s), u"0.250"_s);
+        QCOMPARE(cell(2, u"connectionReused"_s), u"true"_s);
+        QCOMPARE(cell(2, u"connectMs"_s), QString());
+        QCOMPARE(cell(3, u"waitMs"_s), QString());
+        QCOMPARE(cell(1, u"responseBytes"_s), u"1234"_s);
+
+        const QJsonArray entries = toHar(log, Redactor::none())[u"log"_s][u"entries"_s].toArray();
+        const QJsonObject h0 = entries[0][u"timings"_s].toObject();
+        QCOMPARE(h0[u"blocked"_s].toDouble(), -1.0);
+        QCOMPARE(h0[u"dns"_s].toDouble(), 0.012);
+        QCOMPARE(h0[u"connect"_s].toDouble(), 2.346); // TCP and TLS: HAR counts ssl in connect
+        QCOMPARE(h0[u"ssl"_s].toDouble(), 2.001);
+        QCOMPARE(h0[u"send"_s].toDouble(), 0.007);
+        QCOMPARE(h0[u"wait"_s].toDouble(), 4.321);
+        QCOMPARE(h0[u"receive"_s].toDouble(), 0.005);
+        QCOMPARE(entries[0][u"response"_s][u"bodySize"_s].toInteger(), 1234);
+        const QJsonObject h1 = entries[1][u"timings"_s].toObject();
+        QCOMPARE(h1[u"connect"_s].toDouble(), -1.0);
+        QCOMPARE(h1[u"ssl"_s].toDouble(), -1.0);
+        QCOMPARE(h1[u"dns"_s].toDouble(), -1.0);
+        QCOMPARE(h1[u"blocked"_s].toDouble(), 0.25);
+        QCOMPARE(entries[1][u"_retrylab"_s][u"connectionReused"_s].toBool(), true);
+        QCOMPARE(entries[2][u"timings"_s][u"wait"_s].toDouble(), 8.0); // the whole attempt
+    }
+
     void secretsAreRedactedEverywhere()
     {
         SimRun run(payments(), runInfo(payments()));

@@ -60,6 +60,9 @@ private Q_SLOTS:
         s.sharedBreaker = true;
         s.seed = 18446744073709551615ULL; // survives JSON as a string
         s.policy = findPreset(u"polly-v8"_s)->policy;
+        s.client.connections = ClientOptions::Connections::NewAfterFailure;
+        s.client.maxConnectionsPerHost = 12;
+        s.client.keepBodyBytes = 100;
         QTemporaryDir dir;
         QString error;
         const QString path = dir.filePath(u"x.json"_s);
@@ -67,6 +70,32 @@ private Q_SLOTS:
         const auto back = Scenario::load(path, &error);
         QVERIFY2(back, qPrintable(error));
         QVERIFY(*back == s);
+    }
+
+    // Files written before the "client" section load with Retry Lab's own stack; new
+    // scenarios and the ready ones use it too, and "qt" stays a choice.
+    void clientSectionDefaultsToOwnStack()
+    {
+        QTemporaryDir dir;
+        QString error;
+        const auto old =
+            Scenario::load(write(dir, R"({"version": 1, "load": {"clients": 2}})"), &error);
+        QVERIFY2(old, qPrintable(error));
+        QCOMPARE(old->client, ClientOptions());
+        QCOMPARE(old->client.stack, ClientOptions::Stack::RetryLab);
+        QCOMPARE(old->client.maxConnectionsPerHost, 0);
+        QCOMPARE(Scenario().client.stack, ClientOptions::Stack::RetryLab);
+        QCOMPARE(Scenario().toJson()[u"client"_s][u"stack"_s].toString(), u"retrylab"_s);
+        for (const QString &f : QDir(u":/scenarios"_s).entryList({u"*.json"_s})) {
+            const auto ready = Scenario::load(u":/scenarios/"_s + f, &error);
+            QVERIFY2(ready, qPrintable(error));
+            QCOMPARE(ready->client.stack, ClientOptions::Stack::RetryLab);
+        }
+        const auto qt = Scenario::load(
+            write(dir, R"({"version": 1, "client": {"stack": "qt", "keepBodyBytes": 0}})"), &error);
+        QVERIFY2(qt, qPrintable(error));
+        QCOMPARE(qt->client.stack, ClientOptions::Stack::Qt);
+        QCOMPARE(qt->client.keepBodyBytes, 0);
     }
 
     void errorsNameFileFieldAndProblem_data()
@@ -122,6 +151,24 @@ private Q_SLOTS:
                                   << u"seed: must be"_s;
         QTest::addRow("misspelt") << QByteArray(R"({"version": 1, "laod": {}})")
                                   << u"laod: unknown field"_s;
+        QTest::addRow("unknown stack")
+            << QByteArray(R"({"version": 1, "client": {"stack": "curl"}})")
+            << u"client.stack: must be one of: retrylab, qt"_s;
+        QTest::addRow("unknown connections")
+            << QByteArray(R"({"version": 1, "client": {"connections": "pipelined"}})")
+            << u"client.connections: must be one of: keep-alive, per-attempt"_s;
+        QTest::addRow("negative connection cap")
+            << QByteArray(R"({"version": 1, "client": {"maxConnectionsPerHost": -1}})")
+            << u"client.maxConnectionsPerHost: must be a whole number from 0"_s;
+        QTest::addRow("qt with per-attempt")
+            << QByteArray(
+                   R"({"version": 1, "client": {"stack": "qt", "connections": "per-attempt"}})")
+            << u"client.connections: the qt stack manages its own connections"_s;
+        QTest::addRow("client not an object")
+            << QByteArray(R"({"version": 1, "client": "qt"})") << u"client: must be an object"_s;
+        QTest::addRow("client misspelt")
+            << QByteArray(R"({"version": 1, "client": {"maxConnections": 3}})")
+            << u"client.maxConnections: unknown field"_s;
         QTest::addRow("not JSON") << QByteArray("{\"version\": 1,") << u"not valid JSON at byte"_s;
     }
     void errorsNameFileFieldAndProblem()

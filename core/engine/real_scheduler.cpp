@@ -3,48 +3,68 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 namespace retrylab {
 
 RealScheduler::RealScheduler(QObject *parent)
     : QObject(parent)
-{}
+    , m_timer(new QTimer(this))
+{
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &RealScheduler::runDue);
+}
+
+RealScheduler::~RealScheduler() = default;
 
 void RealScheduler::at(Duration when, std::function<void()> fn)
 {
-    const std::uint64_t seq = m_seq++;
-    m_waiting.emplace(seq, std::move(fn));
-    arm(seq, when);
+    m_heap.push_back({when, m_seq++, std::move(fn)});
+    std::push_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+    if (!m_running && !m_paused && when < m_armedFor)
+        arm();
 }
 
-void RealScheduler::arm(std::uint64_t seq, Duration when)
+void RealScheduler::arm()
 {
+    if (m_heap.empty() || m_paused) {
+        m_timer->stop();
+        m_armedFor = kMaxDuration;
+        return;
+    }
+    const Duration when = m_heap.front().when;
     const Duration left = when - now();
-    // Whole milliseconds, rounded up: a timer may be late, never early.
+    // Whole milliseconds, rounded up: Qt's timers count milliseconds, and a timer may be late,
+    // never early.
     const auto ms = std::max<qint64>(0, (left.count() + 999) / 1000);
-    QTimer::singleShot(std::chrono::milliseconds(ms), Qt::PreciseTimer, this,
-                       [this, seq, when] { fire(seq, when); });
+    m_armedFor = when;
+    m_timer->start(int(std::min<qint64>(ms, INT32_MAX)));
 }
 
-void RealScheduler::fire(std::uint64_t seq, Duration when)
+void RealScheduler::runDue()
 {
-    if (!m_waiting.contains(seq))
-        return; // cleared
-    if (now() < when) {
-        arm(seq, when); // woke early: wait for the rest
-        return;
+    m_armedFor = kMaxDuration;
+    m_running = true;
+    // Only what was scheduled before this turn: callbacks that schedule work for "now" run on
+    // the next turn, after the sockets had theirs.
+    const std::uint64_t barrier = m_seq;
+    const Duration t = now();
+    while (!m_paused && !m_heap.empty() && m_heap.front().when <= t &&
+           m_heap.front().seq < barrier) {
+        std::pop_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+        auto fn = std::move(m_heap.back().fn);
+        m_heap.pop_back();
+        fn();
     }
-    if (m_paused) {
-        m_held.emplace(when, seq);
-        return;
-    }
-    auto fn = std::move(m_waiting[seq]);
-    m_waiting.erase(seq);
-    fn();
+    m_running = false;
+    arm();
 }
 
 void RealScheduler::pause()
 {
     m_paused = true;
+    arm();
 }
 
 void RealScheduler::resume()
@@ -52,16 +72,13 @@ void RealScheduler::resume()
     if (!m_paused)
         return;
     m_paused = false;
-    // Release what fell due during the pause, in due order, on the next loop turns.
-    const auto held = std::exchange(m_held, {});
-    for (const auto &[when, seq] : held)
-        QTimer::singleShot(0, this, [this, seq, w = when] { fire(seq, w); });
+    arm();
 }
 
 void RealScheduler::clear()
 {
-    m_waiting.clear();
-    m_held.clear();
+    m_heap.clear();
+    arm();
 }
 
 } // namespace retrylab

@@ -5,18 +5,24 @@
 
 #include <QObject>
 
-#include <map>
+#include <vector>
+
+class QTimer;
 
 namespace retrylab {
 
-// Real time on the thread's event loop. Timers are precise (Qt::PreciseTimer) and never fire a
-// callback early: a timer that wakes before its time is armed again for the rest. Paused, it
-// holds every callback that falls due and releases them, in order, on resume.
+// Real time on the thread's event loop: a timer queue. Callbacks wait in one heap ordered by
+// deadline (ties in the order they were scheduled), and a single precise timer is armed at the
+// earliest deadline, re-armed whenever an earlier one arrives. A callback never runs early: a
+// timer that wakes before the earliest deadline is armed again for the rest. Thousands of
+// waiting clients cost one timer, not one each. Paused, due callbacks stay in the heap and run,
+// in order, on resume. Lives in, and is called from, one thread (a shard's).
 class RealScheduler final : public QObject, public Scheduler
 {
     Q_OBJECT
 public:
     explicit RealScheduler(QObject *parent = nullptr);
+    ~RealScheduler() override;
 
     Duration now() const override { return m_clock.now(); }
     void at(Duration when, std::function<void()> fn) override;
@@ -26,16 +32,28 @@ public:
     bool isPaused() const { return m_paused; }
     // Drops every callback not yet run.
     void clear();
+    std::size_t pending() const { return m_heap.size(); }
 
 private:
-    void arm(std::uint64_t seq, Duration when);
-    void fire(std::uint64_t seq, Duration when);
+    struct Entry {
+        Duration when;
+        std::uint64_t seq;
+        std::function<void()> fn;
+    };
+    static bool later(const Entry &a, const Entry &b)
+    {
+        return a.when != b.when ? a.when > b.when : a.seq > b.seq;
+    }
+    void arm();
+    void runDue();
 
     SteadyClock m_clock;
-    std::map<std::uint64_t, std::function<void()>> m_waiting; // by sequence
-    std::multimap<Duration, std::uint64_t> m_held;            // due while paused
+    std::vector<Entry> m_heap; // a min-heap by (when, seq)
+    QTimer *m_timer = nullptr;
+    Duration m_armedFor = kMaxDuration; // the deadline the timer is armed for
     std::uint64_t m_seq = 0;
     bool m_paused = false;
+    bool m_running = false; // inside runDue: it re-arms when done
 };
 
 } // namespace retrylab

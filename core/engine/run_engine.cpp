@@ -278,7 +278,9 @@ void RunEngine::attempt(std::uint64_t opId)
             if (found == m_ops.end() || found->second->inflight != attemptId)
                 return;
             m_transport.cancel(attemptId);
-            onResult(opId, attemptId, {OutcomeClass::Timeout, 0, {}, {}, {}, false});
+            AttemptResponse timedOut;
+            timedOut.outcome = OutcomeClass::Timeout;
+            onResult(opId, attemptId, timedOut);
         });
     }
 }
@@ -307,6 +309,8 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
     rec.outcome = r.outcome;
     rec.status = static_cast<qint16>(r.status);
     rec.insecure = r.insecure;
+    rec.phases = r.phases;
+    rec.responseBytes = r.bodyBytes;
     if (!r.error.isEmpty())
         rec.detail = m_log.intern(r.error);
     // Response headers are kept for the first records only: a typed URL's headers (dates,

@@ -3,6 +3,7 @@
 
 #include "http/outcome.h"
 #include "http/pushback.h"
+#include "log/attempt_record.h"
 
 #include <QDateTime>
 
@@ -24,12 +25,27 @@ struct AttemptRequest {
 };
 
 struct AttemptResponse {
+    AttemptResponse() = default;
+    // The answer's own fields, as the simulated stacks write them: {outcome, status, headers}.
+    AttemptResponse(OutcomeClass o, int s, HeaderList h = {}, QDateTime at = {}, QString e = {},
+                    bool allowedInsecure = false)
+        : outcome(o)
+        , status(s)
+        , headers(std::move(h))
+        , receivedAt(std::move(at))
+        , error(std::move(e))
+        , insecure(allowedInsecure)
+    {}
+
     OutcomeClass outcome = OutcomeClass::Success;
     int status = 0;
     HeaderList headers;
     QDateTime receivedAt;  // wall clock, for HTTP-dates in Retry-After
     QString error;         // a transport failure's reason, as the network stack gave it
     bool insecure = false; // the certificate was invalid and the person allowed it
+    PhaseTimings phases;   // where the time went (all -1 when the stack cannot tell)
+    QByteArray body;       // the first bytes of the body, up to the client's keepBodyBytes
+    qint64 bodyBytes = -1; // every body byte that arrived, kept or not (-1: no response)
 };
 
 // Sends attempts and reports how they ended. The real one speaks HTTP; the simulated one asks

@@ -7,13 +7,34 @@
 
 #include <QJsonObject>
 
+#include <algorithm>
+#include <climits>
 #include <cstdint>
 
 namespace retrylab {
 
+// Where an attempt's time went on the wire, in microseconds each, in the order they happen
+// (log/README.md, "Phase timings"). -1: the phase did not happen, as on a reused connection
+// (no DNS, connect or TLS), over plain HTTP (no TLS), or after the attempt failed earlier.
+// 32 bits hold 35 minutes; a longer phase is clamped.
+struct PhaseTimings {
+    qint32 blockedUs = -1; // queued for a connection (maxConnectionsPerHost reached)
+    qint32 dnsUs = -1;
+    qint32 connectUs = -1; // TCP only
+    qint32 tlsUs = -1;
+    qint32 sendUs = -1;    // the request written to the socket
+    qint32 waitUs = -1;    // from the request sent to the first byte of the answer
+    qint32 receiveUs = -1; // from the first byte to the last
+    bool reused = false;   // the attempt went on a connection an earlier attempt opened
+
+    bool known() const { return sendUs >= 0 || connectUs >= 0 || dnsUs >= 0 || blockedUs >= 0; }
+    static qint32 clamp(qint64 us) { return qint32(std::clamp<qint64>(us, -1, INT32_MAX)); }
+    bool operator==(const PhaseTimings &) const = default;
+};
+
 // One attempt: the single fact that charts, tables, exports and summaries read. Compact on
-// purpose (about 100 bytes): strings live once in the log's string table and are referred to
-// by index. Times are microseconds since the run started.
+// purpose (about 150 bytes, asserted below): strings live once in the log's string table and are
+// referred to by index. Times are microseconds since the run started.
 struct AttemptRecord {
     std::uint32_t client = 0;
     std::uint32_t operation = 0; // per client, from 0
@@ -38,9 +59,13 @@ struct AttemptRecord {
     bool shortened = false;             // the planned wait was cut to fit the time budget
     bool insecure = false; // sent with an invalid certificate the person allowed for its host
     bool lastOfOperation = false;
+    PhaseTimings phases;       // on the wire (all -1 in simulated time and when never sent)
+    qint64 responseBytes = -1; // body bytes received (-1: no response); kept or not
 
     bool isRetry() const { return attempt > 1; }
 };
+
+static_assert(sizeof(AttemptRecord) < 200, "the attempt record stays compact");
 
 // A breaker's change of state, as a record in the same stream.
 struct BreakerRecord {

@@ -51,14 +51,17 @@ QByteArray csvRow(const QStringList &fields)
 
 QByteArray attemptsCsv(const AttemptLog &log, const Redactor &redactor)
 {
-    QByteArray out = csvRow({u"client"_s,         u"operation"_s,     u"attempt"_s,
-                             u"method"_s,         u"url"_s,           u"idempotencyKey"_s,
-                             u"scheduledMs"_s,    u"startedMs"_s,     u"finishedMs"_s,
-                             u"outcome"_s,        u"status"_s,        u"retryAfterMs"_s,
-                             u"plannedDelayMs"_s, u"actualDelayMs"_s, u"delayReason"_s,
-                             u"shortened"_s,      u"breakerState"_s,  u"stop"_s,
-                             u"insecure"_s,       u"detail"_s,        u"requestHeaders"_s,
-                             u"responseHeaders"_s});
+    QByteArray out = csvRow({u"client"_s,          u"operation"_s,     u"attempt"_s,
+                             u"method"_s,          u"url"_s,           u"idempotencyKey"_s,
+                             u"scheduledMs"_s,     u"startedMs"_s,     u"finishedMs"_s,
+                             u"outcome"_s,         u"status"_s,        u"retryAfterMs"_s,
+                             u"plannedDelayMs"_s,  u"actualDelayMs"_s, u"delayReason"_s,
+                             u"shortened"_s,       u"breakerState"_s,  u"stop"_s,
+                             u"insecure"_s,        u"detail"_s,        u"requestHeaders"_s,
+                             u"responseHeaders"_s, u"blockedMs"_s,     u"dnsMs"_s,
+                             u"connectMs"_s,       u"tlsMs"_s,         u"sendMs"_s,
+                             u"waitMs"_s,          u"receiveMs"_s,     u"connectionReused"_s,
+                             u"responseBytes"_s});
     const auto us = [](qint64 v) {
         return v < 0 ? QString() : number(double(v) / 1000.0);
     };
@@ -84,7 +87,16 @@ QByteArray attemptsCsv(const AttemptLog &log, const Redactor &redactor)
                        r.insecure ? u"true"_s : u"false"_s,
                        log.string(r.detail),
                        headerField(redactor.apply(requestHeadersOf(r, log))),
-                       headerField(redactor.apply(responseHeadersOf(r, log)))});
+                       headerField(redactor.apply(responseHeadersOf(r, log))),
+                       us(r.phases.blockedUs),
+                       us(r.phases.dnsUs),
+                       us(r.phases.connectUs),
+                       us(r.phases.tlsUs),
+                       us(r.phases.sendUs),
+                       us(r.phases.waitUs),
+                       us(r.phases.receiveUs),
+                       r.phases.known() ? (r.phases.reused ? u"true"_s : u"false"_s) : QString(),
+                       r.responseBytes >= 0 ? QString::number(r.responseBytes) : QString()});
     });
     return out;
 }

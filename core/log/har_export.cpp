@@ -51,6 +51,33 @@ double ms(qint64 us)
 {
     return double(us) / 1000.0;
 }
+
+double phase(qint32 us)
+{
+    return us < 0 ? -1.0 : ms(us);
+}
+
+// HAR 1.2 timings: -1 where a phase does not apply; ssl is also counted in connect (for HAR
+// 1.1 readers), so connect is TCP + TLS. Without measured phases (simulated time, the Qt stack)
+// the whole attempt is the wait.
+QJsonObject timings(const AttemptRecord &r, double took)
+{
+    const PhaseTimings &p = r.phases;
+    if (!p.known())
+        return QJsonObject{{u"blocked"_s, -1}, {u"dns"_s, -1}, {u"connect"_s, -1},
+                           {u"ssl"_s, -1},     {u"send"_s, 0}, {u"wait"_s, took},
+                           {u"receive"_s, 0}};
+    const double connect =
+        p.connectUs < 0 ? -1.0 : ms(qint64(p.connectUs) + std::max<qint32>(0, p.tlsUs));
+    // send, wait and receive are required non-negative numbers in HAR.
+    return QJsonObject{{u"blocked"_s, phase(p.blockedUs)},
+                       {u"dns"_s, phase(p.dnsUs)},
+                       {u"connect"_s, connect},
+                       {u"ssl"_s, phase(p.tlsUs)},
+                       {u"send"_s, std::max(0.0, phase(p.sendUs))},
+                       {u"wait"_s, std::max(0.0, phase(p.waitUs))},
+                       {u"receive"_s, std::max(0.0, phase(p.receiveUs))}};
+}
 } // namespace
 
 QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
@@ -82,6 +109,8 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
             if (name.compare("content-length", Qt::CaseInsensitive) == 0)
                 contentLength = value.toLongLong();
         }
+        if (r.responseBytes >= 0) // what really arrived, whatever the header said
+            contentLength = r.responseBytes;
         QJsonArray query;
         const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
         for (const auto &[k, v] : items)
@@ -135,19 +164,15 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
             meta.insert(u"stop"_s, stopReasonId(r.stop));
         if (r.insecure)
             meta.insert(u"insecureCertificateAllowed"_s, true);
+        if (r.phases.known())
+            meta.insert(u"connectionReused"_s, r.phases.reused);
         QJsonObject entry{
             {u"startedDateTime"_s, start.addMSecs(r.startedUs / 1000).toString(Qt::ISODateWithMs)},
             {u"time"_s, took},
             {u"request"_s, req},
             {u"response"_s, res},
             {u"cache"_s, QJsonObject()},
-            {u"timings"_s, QJsonObject{{u"blocked"_s, -1},
-                                       {u"dns"_s, -1},
-                                       {u"connect"_s, -1},
-                                       {u"ssl"_s, -1},
-                                       {u"send"_s, 0},
-                                       {u"wait"_s, took},
-                                       {u"receive"_s, 0}}},
+            {u"timings"_s, timings(r, took)},
             {u"_retrylab"_s, meta},
         };
         if (r.detail)

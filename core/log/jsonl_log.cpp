@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -75,6 +77,17 @@ QByteArray line(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// The phases by their HAR names, in milliseconds; a phase that did not happen is left out.
+constexpr std::array<std::pair<const char16_t *, qint32 PhaseTimings::*>, 7> kPhases{{
+    {u"blocked", &PhaseTimings::blockedUs},
+    {u"dns", &PhaseTimings::dnsUs},
+    {u"connect", &PhaseTimings::connectUs},
+    {u"tls", &PhaseTimings::tlsUs},
+    {u"send", &PhaseTimings::sendUs},
+    {u"wait", &PhaseTimings::waitUs},
+    {u"receive", &PhaseTimings::receiveUs},
+}};
+
 QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
 {
     return QJsonObject{{u"kind"_s, u"run"_s},
@@ -91,6 +104,25 @@ QJsonArray headersToJson(const HeaderList &headers)
         a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
                              {u"value"_s, QString::fromLatin1(value)}});
     return a;
+}
+
+QJsonObject phasesToJson(const PhaseTimings &p)
+{
+    QJsonObject o;
+    for (const auto &[name, field] : kPhases)
+        if (p.*field >= 0)
+            o.insert(QString::fromUtf16(name) + u"Ms"_s, ms(p.*field));
+    o.insert(u"reused"_s, p.reused);
+    return o;
+}
+
+PhaseTimings phasesFromJson(const QJsonObject &o)
+{
+    PhaseTimings p;
+    for (const auto &[name, field] : kPhases)
+        p.*field = PhaseTimings::clamp(us(o.value(QString::fromUtf16(name) + u"Ms"_s), -1));
+    p.reused = o.value(u"reused"_s).toBool();
+    return p;
 }
 
 HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log)
@@ -141,6 +173,10 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
         o.insert(u"detail"_s, log.string(r.detail));
     if (r.insecure)
         o.insert(u"insecure"_s, true);
+    if (r.phases.known())
+        o.insert(u"timings"_s, phasesToJson(r.phases));
+    if (r.responseBytes >= 0)
+        o.insert(u"responseBytes"_s, r.responseBytes);
     if (r.lastOfOperation)
         o.insert(u"stop"_s, stopReasonId(r.stop));
     return o;
@@ -175,6 +211,9 @@ std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &l
     r.actualDelayUs = us(o.value(u"actualDelayMs"_s), -1);
     r.shortened = o.value(u"shortened"_s).toBool();
     r.insecure = o.value(u"insecure"_s).toBool();
+    if (o.value(u"timings"_s).isObject())
+        r.phases = phasesFromJson(o.value(u"timings"_s).toObject());
+    r.responseBytes = o.value(u"responseBytes"_s).toInteger(-1);
     r.idempotencyKey = log.intern(o.value(u"idempotencyKey"_s).toString());
     r.detail = log.intern(o.value(u"detail"_s).toString());
     HeaderList own;

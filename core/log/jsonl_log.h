@@ -22,6 +22,11 @@ QJsonArray headersToJson(const HeaderList &headers);
 HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log);
 HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log);
 
+// An attempt's phases as {"dnsMs": 0.012, ..., "reused": false}, phases that did not happen
+// left out; and back.
+QJsonObject phasesToJson(const PhaseTimings &phases);
+PhaseTimings phasesFromJson(const QJsonObject &o);
+
 // Reads records back (strings go into `log`'s table); says what is wrong otherwise.
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);
 std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *error);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -46,7 +47,11 @@ RunSummary RunSummary::compute(const AttemptLog &log)
     RetryAfterJudge judge;
     std::vector<qint64> sentAt;
     std::vector<qint64> retriedAt;
+    qint64 firstUs = std::numeric_limits<qint64>::max();
+    qint64 lastUs = std::numeric_limits<qint64>::min();
     log.forEach([&](const AttemptRecord &r) {
+        firstUs = std::min(firstUs, r.startedUs);
+        lastUs = std::max(lastUs, r.finishedUs);
         const quint64 key = (quint64(r.client) << 32) | r.operation;
         if (r.attempt == 1)
             firstStart.insert(key, r.startedUs);
@@ -76,6 +81,7 @@ RunSummary RunSummary::compute(const AttemptLog &log)
             completion.push_back((r.finishedUs - firstStart.take(key)) / 1000.0);
         }
     });
+    s.runMs = lastUs > firstUs ? double(lastUs - firstUs) / 1000.0 : 0;
     s.amplification = s.operations ? double(s.attemptsSent) / double(s.operations) : 0;
     s.p50Ms = percentile(completion, 0.50);
     s.p95Ms = percentile(completion, 0.95);
@@ -107,6 +113,8 @@ QJsonObject RunSummary::toJson() const
         {u"attemptsRefused"_s, attemptsRefused},
         {u"retries"_s, retries},
         {u"amplification"_s, amplification},
+        {u"runMs"_s, runMs},
+        {u"attemptsPerSecond"_s, attemptsPerSecond()},
         {u"completionMs"_s, QJsonObject{{u"p50"_s, p50Ms}, {u"p95"_s, p95Ms}, {u"p99"_s, p99Ms}}},
         {u"retryAfter"_s, QJsonObject{{u"judged"_s, retryAfterJudged},
                                       {u"violations"_s, retryAfterViolations},

@@ -20,6 +20,7 @@ struct RunSummary {
     qint64 retries = 0;                     // sent attempts after the first of an operation
     double amplification = 0;               // sent attempts per operation
     double p50Ms = 0, p95Ms = 0, p99Ms = 0; // completion time of operations
+    double runMs = 0;                       // from the first attempt's start to the last one's end
     // Judged as the built-in server judges: each client's next attempt after a response that
     // asked it to wait, whichever operation it belongs to.
     qint64 retryAfterJudged = 0;
@@ -38,6 +39,7 @@ struct RunSummary {
     double serverCompliancePercent = -1;
     qint64 peakServerPer100ms = -1; // requests arriving in the server's busiest 100 ms bucket
 
+    double attemptsPerSecond() const { return runMs > 0 ? attemptsSent / (runMs / 1000.0) : 0; }
     double successRate() const { return operations ? double(succeeded) / operations : 1.0; }
     double compliancePercent() const
     {

@@ -65,7 +65,8 @@ void RunWorker::start()
         }
         m_real = new RealScheduler(this);
         m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients,
-                                                      m_scenario.allowInvalidCertificates);
+                                                      m_scenario.allowInvalidCertificates,
+                                                      m_scenario.client.keepBodyBytes);
         m_engine = std::make_unique<RunEngine>(m_scenario, *m_real, *m_transport, *m_log);
     }
     m_engine->onFinished = [this] {

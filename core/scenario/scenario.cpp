@@ -70,6 +70,7 @@ QJsonObject Scenario::toJson() const
         {u"simulation"_s,
          QJsonObject{{u"networkDelayMs"_s, toMs(networkDelay)}, {u"contention"_s, contention}}},
     };
+    o.insert(u"client"_s, client.toJson());
     if (!expectations.isEmpty())
         o.insert(u"expectations"_s, expectations.toJson());
     if (!compare.isEmpty()) {

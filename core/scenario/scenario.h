@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "client_options.h"
 #include "expectations.h"
 #include "mock/fault_profile.h"
 #include "policy/client_policy.h"
@@ -58,6 +59,7 @@ struct Scenario {
     int maxRecords = 10'000'000; // the attempt log's cap; past it records are counted as dropped
 
     ClientPolicy policy;
+    ClientOptions client; // which HTTP stack, how it uses connections (real time only)
     bool sharedBreaker = false;
     bool sharedBudget = false;
 

@@ -47,7 +47,7 @@ void readHeader(const JsonReader &root, Scenario &s)
 {
     root.rejectUnknown({u"version"_s, u"name"_s, u"description"_s, u"target"_s, u"request"_s,
                         u"load"_s, u"policy"_s, u"sharing"_s, u"clock"_s, u"seed"_s,
-                        u"simulation"_s, u"expectations"_s, u"compare"_s});
+                        u"simulation"_s, u"expectations"_s, u"compare"_s, u"client"_s});
     if (!root.has(u"version"_s))
         root.problem(u"version"_s,
                      u"is missing (this program writes version %1)"_s.arg(Scenario::kVersion));
@@ -252,6 +252,7 @@ std::optional<Scenario> Scenario::fromJson(const QJsonObject &json, FieldProblem
     readCompare(root, s, &out);
     readSharing(root.child(u"sharing"_s), s);
     readClock(root, s);
+    ClientOptions::read(root.child(u"client"_s), s.client);
     if (!s.builtinServer && s.simulated)
         root.problem(u"clock"_s, u"simulated time needs the built-in server as the target"_s);
     if (out.size() != before)

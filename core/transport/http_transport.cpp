@@ -10,10 +10,12 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 HttpTransport::HttpTransport(const QUrl &base, int clients,
-                             const QStringList &allowInvalidCertificates, QObject *parent)
+                             const QStringList &allowInvalidCertificates, qint64 keepBodyBytes,
+                             QObject *parent)
     : QObject(parent)
     , m_base(base)
     , m_allowInvalid(allowInvalidCertificates)
+    , m_keepBodyBytes(keepBodyBytes)
 {
     const int count = std::max(1, (clients + kClientsPerManager - 1) / kClientsPerManager);
     for (int i = 0; i < count; ++i) {
@@ -59,6 +61,19 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
         m_sslErrors.insert(reply, u"TLS: %1 (%2)"_s.arg(reasons.join(u"; "_s), host));
     });
 #endif
+    // Read as it arrives, so that a 2 GiB body never sits in memory.
+    connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
+        Body &body = m_bodies[reply];
+        while (reply->bytesAvailable() > 0) {
+            const qint64 room = m_keepBodyBytes - body.kept.size();
+            const QByteArray chunk = reply->read(std::max<qint64>(room, 64 * 1024));
+            if (chunk.isEmpty())
+                break;
+            body.bytes += chunk.size();
+            if (room > 0)
+                body.kept += chunk.left(room);
+        }
+    });
     connect(
         reply, &QNetworkReply::finished, this, [this, reply, id = r.id, done = std::move(done)] {
             m_inFlight.remove(id);
@@ -69,6 +84,16 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
             response.outcome = response.status > 0 ? outcome::fromStatus(response.status)
                                                    : outcome::fromNetworkError(reply->error());
             response.insecure = m_insecure.remove(reply);
+            if (response.status > 0) {
+                Body body = m_bodies.take(reply);
+                body.bytes += reply->bytesAvailable();
+                const qint64 room = m_keepBodyBytes - body.kept.size();
+                if (room > 0)
+                    body.kept += reply->read(room);
+                response.body = std::move(body.kept);
+                response.bodyBytes = body.bytes;
+            }
+            m_bodies.remove(reply);
             const QString tls = m_sslErrors.take(reply);
             if (response.status == 0 && reply->error() != QNetworkReply::NoError)
                 response.error = tls.isEmpty() ? reply->errorString() : tls;
@@ -83,6 +108,7 @@ void HttpTransport::cancel(std::uint64_t id)
 {
     if (QNetworkReply *reply = m_inFlight.take(id)) {
         m_sslErrors.remove(reply);
+        m_bodies.remove(reply);
         m_insecure.remove(reply);
         reply->disconnect(this);
         reply->abort();

@@ -8,6 +8,7 @@
 #include "mock/mock_server_host.h"
 #include "transport/http_transport.h"
 #include "transport/simulated_transport.h"
+#include "transport/wire_transport.h"
 
 #include <QTimer>
 
@@ -64,9 +65,13 @@ void RunWorker::start()
             m_server = nullptr;
         }
         m_real = new RealScheduler(this);
-        m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients,
-                                                      m_scenario.allowInvalidCertificates,
-                                                      m_scenario.client.keepBodyBytes);
+        if (m_scenario.client.stack == ClientOptions::Stack::Qt)
+            m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients,
+                                                          m_scenario.allowInvalidCertificates,
+                                                          m_scenario.client.keepBodyBytes);
+        else
+            m_transport = std::make_unique<WireTransport>(target, m_scenario.client,
+                                                          m_scenario.allowInvalidCertificates);
         m_engine = std::make_unique<RunEngine>(m_scenario, *m_real, *m_transport, *m_log);
     }
     m_engine->onFinished = [this] {

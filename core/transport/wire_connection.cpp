@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "wire_connection.h"
+
+#include <QHostInfo>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+namespace {
+// Read in slices, so a large body passes through a bounded buffer.
+constexpr qint64 kReadSlice = 256 * 1024;
+} // namespace
+
+WireConnection::WireConnection(const WireTarget &target, Done done, QObject *parent)
+    : QObject(parent)
+    , m_target(target)
+    , m_done(std::move(done))
+{}
+
+WireConnection::~WireConnection()
+{
+    if (m_lookupId >= 0)
+        QHostInfo::abortHostLookup(m_lookupId);
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+bool WireConnection::isOpen() const
+{
+    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+qint32 WireConnection::since(Clock::time_point t) const
+{
+    return PhaseTimings::clamp(
+        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+}
+
+void WireConnection::start(Exchange exchange)
+{
+    Q_ASSERT(!m_busy);
+    m_busy = true;
+    m_exchange = std::move(exchange);
+    m_timings = {};
+    if (m_exchange.waitedForConnection)
+        m_timings.blockedUs = since(m_exchange.queuedAt);
+    m_parser.reset();
+    wire::Limits limits = m_parser.limits();
+    limits.bodyKeepBytes = m_exchange.keepBodyBytes;
+    m_parser.setLimits(limits);
+    m_parser.setRequestMethod(m_exchange.method);
+    m_reusedForThis = isOpen() && m_phase == Phase::Idle && !m_peerClosed;
+    if (m_reusedForThis) {
+        m_timings.reused = true;
+        send();
+        return;
+    }
+    dropSocket(); // a socket the peer closed since its last exchange
+    resolve();
+}
+
+void WireConnection::resolve()
+{
+    QHostAddress literal;
+    if (literal.setAddress(m_target.host)) {
+        m_addresses = {literal};
+        m_timings.dnsUs = 0; // nothing to look up
+        connectTo(0);
+        return;
+    }
+    m_phase = Phase::Resolving;
+    m_mark = Clock::now();
+    m_lookupId = QHostInfo::lookupHost(m_target.host, this, [this](const QHostInfo &info) {
+        m_lookupId = -1;
+        m_timings.dnsUs = since(m_mark);
+        m_addresses = info.addresses();
+        if (info.error() != QHostInfo::NoError || m_addresses.isEmpty()) {
+            fail(OutcomeClass::Dns, u"DNS: %1 (%2)"_s.arg(info.errorString(), m_target.host));
+            return;
+        }
+        connectTo(0);
+    });
+}
+
+void WireConnection::makeSocket()
+{
+    if (m_target.tls) {
+        auto *ssl = new QSslSocket(this);
+        connect(ssl, &QSslSocket::encrypted, this, &WireConnection::onEncrypted);
+        connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &errors) {
+            QStringList reasons;
+            for (const QSslError &e : errors)
+                reasons << e.errorString();
+            m_tlsErrors = u"TLS: %1 (%2)"_s.arg(reasons.join(u"; "_s), m_target.host);
+            if (m_target.allowInvalidCertificate) {
+                m_insecure = true;
+                ssl->ignoreSslErrors(errors);
+            }
+        });
+        m_socket = ssl;
+    } else {
+        m_socket = new QTcpSocket(this);
+    }
+    connect(m_socket, &QAbstractSocket::connected, this, &WireConnection::onConnected);
+    connect(m_socket, &QAbstractSocket::bytesWritten, this, &WireConnection::onBytesWritten);
+    connect(m_socket, &QAbstractSocket::readyRead, this, &WireConnection::onReadyRead);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, &WireConnection::onSocketError);
+    connect(m_socket, &QAbstractSocket::disconnected, this, &WireConnection::onDisconnected);
+}
+
+void WireConnection::dropSocket()
+{
+    m_phase = Phase::Closed;
+    m_insecure = false;
+    m_peerClosed = false;
+    m_tlsErrors.clear();
+    if (!m_socket)
+        return;
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket->deleteLater();
+    m_socket = nullptr;
+}
+
+void WireConnection::connectTo(int addressIndex)
+{
+    if (!m_socket)
+        makeSocket();
+    m_addressIndex = addressIndex;
+    m_peerClosed = false;
+    if (addressIndex == 0)
+        m_mark = Clock::now(); // connect counts every address tried
+    m_phase = Phase::Connecting;
+    m_socket->connectToHost(m_addresses.at(addressIndex), m_target.port);
+}
+
+void WireConnection::onConnected()
+{
+    m_timings.connectUs = since(m_mark);
+    // Small requests go out at once, not after Nagle's delay.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (!m_target.tls) {
+        send();
+        return;
+    }
+    m_phase = Phase::Handshake;
+    m_mark = Clock::now();
+    auto *ssl = static_cast<QSslSocket *>(m_socket);
+    ssl->setPeerVerifyName(m_target.host);
+    ssl->startClientEncryption();
+}
+
+void WireConnection::onEncrypted()
+{
+    m_timings.tlsUs = since(m_mark);
+    send();
+}
+
+void WireConnection::send()
+{
+    m_phase = Phase::Sending;
+    m_mark = Clock::now();
+    m_socket->write(m_exchange.request);
+    // Out now rather than on the next turn of the event loop (flush() never blocks).
+    m_socket->flush();
+    onBytesWritten();
+}
+
+void WireConnection::onBytesWritten()
+{
+    if (m_phase != Phase::Sending || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    if (m_target.tls && static_cast<QSslSocket *>(m_socket)->encryptedBytesToWrite() > 0)
+        return;
+    m_timings.sendUs = since(m_mark);
+    m_phase = Phase::Waiting;
+    m_mark = Clock::now();
+}
+
+void WireConnection::onReadyRead()
+{
+    if (!m_busy) {
+        // Bytes nobody asked for on an idle connection: it cannot carry another exchange.
+        dropSocket();
+        if (onIdleClosed)
+            onIdleClosed(this);
+        return;
+    }
+    if (m_phase == Phase::Sending) // answered before the request was all out
+        onBytesWritten();
+    if (m_phase == Phase::Sending) {
+        m_timings.sendUs = since(m_mark);
+        m_phase = Phase::Waiting;
+        m_mark = Clock::now();
+    }
+    if (m_phase == Phase::Waiting) {
+        m_firstByte = Clock::now();
+        m_timings.waitUs = since(m_mark);
+        m_phase = Phase::Receiving;
+    }
+    if (m_phase != Phase::Receiving)
+        return;
+    while (m_socket && m_socket->bytesAvailable() > 0) {
+        // No more than is there: read(n) allocates n bytes up front.
+        const QByteArray data = m_socket->read(std::min(m_socket->bytesAvailable(), kReadSlice));
+        QByteArrayView rest(data);
+        while (!rest.isEmpty()) {
+            rest = rest.sliced(m_parser.feed(rest));
+            const auto state = m_parser.state();
+            if (state == wire::MessageParser::State::Error) {
+                const wire::ParseError &e = m_parser.error();
+                fail(e.kind == wire::ErrorKind::Truncated ? OutcomeClass::ConnectionReset
+                                                          : OutcomeClass::NetworkOther,
+                     u"malformed response: "_s + e.reason);
+                return;
+            }
+            if (state == wire::MessageParser::State::Complete) {
+                const wire::Message m = m_parser.take();
+                // Bytes after the answer: we never pipeline, so the connection is spoilt.
+                const bool extra = !rest.isEmpty() || m_socket->bytesAvailable() > 0;
+                AttemptResponse r(outcome::fromStatus(m.status), m.status, m.headers);
+                r.body = m.body;
+                r.bodyBytes = m.bodyBytes;
+                finish(std::move(r), m.keepAlive && !extra);
+                return;
+            }
+        }
+    }
+}
+
+void WireConnection::onSocketError()
+{
+    if (!m_socket)
+        return;
+    m_peerClosed = true;
+    const auto error = m_socket->error();
+    if (!m_busy) {
+        dropSocket();
+        if (onIdleClosed)
+            onIdleClosed(this);
+        return;
+    }
+    const QString where = u"%1:%2"_s.arg(m_target.host).arg(m_target.port);
+    switch (m_phase) {
+    case Phase::Connecting:
+        if (m_addressIndex + 1 < m_addresses.size()) { // the next address of the name
+            // From the event loop, not from inside the socket's own signal; until then the
+            // socket's further signals about this address are ignored.
+            m_phase = Phase::Resolving;
+            QMetaObject::invokeMethod(
+                this,
+                [this, next = m_addressIndex + 1] {
+                    if (!m_busy || !m_socket)
+                        return;
+                    m_socket->abort();
+                    connectTo(next);
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+        fail(error == QAbstractSocket::ConnectionRefusedError ? OutcomeClass::ConnectionRefused
+                                                              : OutcomeClass::NetworkOther,
+             u"%1 (%2)"_s.arg(m_socket->errorString(), where));
+        return;
+    case Phase::Handshake:
+        fail(OutcomeClass::Tls, m_tlsErrors.isEmpty()
+                                    ? u"TLS: %1 (%2)"_s.arg(m_socket->errorString(), m_target.host)
+                                    : m_tlsErrors);
+        return;
+    case Phase::Sending:
+    case Phase::Waiting:
+        // Never sent again: the policy decides. On a reused connection this is the classic
+        // race with the server's idle timeout, and the person should see that it was one.
+        fail(OutcomeClass::ConnectionReset,
+             u"%1 before the answer began%2"_s.arg(
+                 m_socket->errorString(), m_reusedForThis ? u", on a reused connection"_s : u""_s));
+        return;
+    case Phase::Receiving: {
+        onReadyRead(); // what arrived before the close
+        if (!m_busy)
+            return;
+        m_parser.finish();
+        if (m_parser.state() == wire::MessageParser::State::Complete) {
+            const wire::Message m = m_parser.take(); // a body delimited by the close
+            AttemptResponse r(outcome::fromStatus(m.status), m.status, m.headers);
+            r.body = m.body;
+            r.bodyBytes = m.bodyBytes;
+            finish(std::move(r), false);
+            return;
+        }
+        const QString reason = m_parser.state() == wire::MessageParser::State::Error
+                                   ? m_parser.error().reason
+                                   : m_socket->errorString();
+        fail(OutcomeClass::ConnectionReset, u"response cut short: "_s + reason);
+        return;
+    }
+    case Phase::Resolving:
+    case Phase::Idle:
+    case Phase::Closed:
+        break;
+    }
+}
+
+void WireConnection::onDisconnected()
+{
+    // An orderly close normally arrives as RemoteHostClosedError first; this covers the rest.
+    if (m_socket && (m_busy || m_socket->error() == QAbstractSocket::UnknownSocketError))
+        onSocketError();
+}
+
+void WireConnection::fail(OutcomeClass outcome, const QString &reason)
+{
+    AttemptResponse r(outcome, 0);
+    r.error = reason;
+    finish(std::move(r), false);
+}
+
+void WireConnection::finish(AttemptResponse response, bool reusable)
+{
+    if (m_phase == Phase::Receiving)
+        m_timings.receiveUs = since(m_firstByte);
+    response.receivedAt = QDateTime::currentDateTimeUtc();
+    response.phases = m_timings;
+    response.insecure = m_insecure && response.status > 0;
+    if (response.insecure && response.error.isEmpty())
+        response.error = m_tlsErrors + u", accepted for this host"_s;
+    m_busy = false;
+    ++m_exchanges;
+    reusable = reusable && isOpen() && !m_peerClosed;
+    if (reusable)
+        m_phase = Phase::Idle;
+    else
+        dropSocket();
+    m_done(this, std::move(response), reusable); // may start the next exchange, or delete us
+}
+
+void WireConnection::abort()
+{
+    if (m_lookupId >= 0) {
+        QHostInfo::abortHostLookup(m_lookupId);
+        m_lookupId = -1;
+    }
+    m_busy = false;
+    dropSocket();
+}
+
+} // namespace retrylab

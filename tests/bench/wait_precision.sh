@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# How precisely real-time waits are kept under load: CLIENTS clients against the built-in server
+# (in its own thread) where each operation's first attempt gets a 503 and its retry succeeds.
+# Computed from the JSON Lines log: actual − planned wait of every retry. Not a test.
+#   tests/bench/wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]
+set -euo pipefail
+build=${1:?usage: wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]}
+clients=${2:-2000}
+ops=${3:-5}
+stack=${4:-retrylab}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat >"$work/s.json" <<JSON
+{"version": 1, "name": "wait precision",
+ "target": {"kind": "builtin", "profile": {"version": 1, "name": "503-then-success",
+   "routes": [{"method": "*", "path": "/*", "statuses": [{"status": 200, "weight": 1}],
+               "failFirst": {"count": 1, "per": "key", "status": 503}}]}},
+ "request": {"method": "GET", "path": "/items", "idempotencyKeys": "per-operation"},
+ "load": {"clients": $clients, "operationsPerClient": $ops, "staggerMs": 1000},
+ "policy": {"retry": {"maxAttempts": 3, "retryAfterMode": "ignore", "totalBudgetMs": 0,
+            "backoff": {"kind": "full-jitter", "baseMs": 100, "capMs": 1000}},
+            "breaker": {"enabled": false}},
+ "client": {"stack": "$stack"}}
+JSON
+start=$(date +%s.%N)
+"$build/bin/retrylab" --headless --scenario "$work/s.json" --log "$work/log.jsonl" \
+    --summary "$work/sum.json" >/dev/null || true
+end=$(date +%s.%N)
+python3 - "$work/log.jsonl" "$work/sum.json" "$clients" "$ops" "$start" "$end" <<'PY'
+import json, sys
+late, early = [], 0
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("kind") != "attempt" or "plannedDelayMs" not in o:
+        continue
+    d = o["actualDelayMs"] - o["plannedDelayMs"]
+    late.append(d)
+    early += d < 0
+late.sort()
+q = lambda p: late[min(len(late) - 1, int(p * len(late)))] if late else 0
+s = json.load(open(sys.argv[2]))
+print(f"{sys.argv[3]} clients x {sys.argv[4]} operations, {s['attemptsSent']} attempts "
+      f"(server saw {s.get('serverRequests')}) in {float(sys.argv[6]) - float(sys.argv[5]):.1f} s; "
+      f"actual - planned wait over {len(late)} retries: p50 {q(0.5):.3f} ms, p99 {q(0.99):.3f} ms, "
+      f"max {late[-1] if late else 0:.3f} ms, early {early}")
+PY

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Retry Lab's own client against nginx on loopback, next to wrk against the same nginx in the
+# same run (transport/README.md). Not a test: it prints figures for the notes.
+#   tests/bench/wire_vs_wrk.sh BUILD_DIR [SECONDS] [STACK]
+# Needs nginx (Debian nginx-light) and wrk. One nginx worker answering `return 200`, on
+# 127.0.0.1 and a port the OS picks; everything is removed at the end.
+set -euo pipefail
+build=${1:?usage: wire_vs_wrk.sh BUILD_DIR [SECONDS] [STACK]}
+seconds=${2:-5}
+stack=${3:-retrylab}
+retrylab="$build/bin/retrylab"
+work=$(mktemp -d)
+trap 'kill "$(cat "$work/nginx.pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/tmp"
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 100000000;
+    keepalive_timeout 60s;
+    client_body_temp_path $work/tmp;
+    proxy_temp_path $work/tmp;
+    fastcgi_temp_path $work/tmp;
+    uwsgi_temp_path $work/tmp;
+    scgi_temp_path $work/tmp;
+    server {
+        listen 127.0.0.1:$port;
+        location / { return 200 "ok\n"; }
+    }
+}
+CONF
+nginx -c "$work/nginx.conf" -p "$work"
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+
+# wrk prints its p50 as "50%  123.45us" (us, ms or s).
+wrk_run() {
+    local c=$1 out
+    out=$(wrk -t1 -c"$c" -d"${seconds}s" --latency "http://127.0.0.1:$port/")
+    local rps p50
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    p50=$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; print v}' <<<"$out")
+    echo "$rps $p50"
+}
+
+# A closed-loop scenario: each client sends its GETs one after another, no retries.
+retrylab_run() {
+    local clients=$1 ops=$2
+    cat >"$work/s.json" <<JSON
+{"version": 1, "name": "wire bench", "target": {"kind": "url", "url": "http://127.0.0.1:$port/"},
+ "request": {"method": "GET", "path": "/"},
+ "load": {"clients": $clients, "operationsPerClient": $ops},
+ "policy": {"retry": {"maxAttempts": 1}, "breaker": {"enabled": false}},
+ "client": {"stack": "$stack", "connections": "keep-alive"}}
+JSON
+    local start end
+    start=$(date +%s.%N)
+    "$retrylab" --headless --scenario "$work/s.json" --summary "$work/sum.json" >/dev/null
+    end=$(date +%s.%N)
+    python3 - "$work/sum.json" "$start" "$end" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+wall = float(sys.argv[3]) - float(sys.argv[2])
+secs = s.get("runMs", wall * 1000) / 1000
+print(f'{s["attemptsSent"] / secs:.0f} {s["completionMs"]["p50"]:.3f} {s["attemptsSent"]} {secs:.2f} {wall:.2f}')
+PY
+}
+
+echo "nginx on 127.0.0.1:$port, one worker; wrk -t1 -d${seconds}s; retrylab stack: $stack"
+for c in 50 1; do
+    read -r wrps wp50 < <(wrk_run "$c")
+    # Enough operations for about the same time at wrk's rate (a fifth of it, at least).
+    ops=$(python3 -c "print(max(200, int($wrps * $seconds / $c / 2)))")
+    read -r rrps rp50 sent secs wall < <(retrylab_run "$c" "$ops")
+    python3 - "$c" "$wrps" "$wp50" "$rrps" "$rp50" "$sent" "$secs" <<'PY'
+import sys
+c, wrps, wp50, rrps, rp50, sent, secs = sys.argv[1:]
+wrps, wp50, rrps, rp50 = map(float, (wrps, wp50, rrps, rp50))
+print(f"{c:>3} connections: wrk {wrps:,.0f} req/s p50 {wp50:.3f} ms | retrylab {rrps:,.0f} attempts/s "
+      f"({sent} in {float(secs):.2f} s) p50 {rp50:.3f} ms | ratio {rrps / wrps:.2f}, p50 difference {rp50 - wp50:+.3f} ms")
+PY
+done

@@ -67,6 +67,7 @@ bool MockServer::listen(const QHostAddress &address, quint16 port, QString *erro
 {
     auto *tcp = new GuardedTcpServer(this);
     tcp->setLimits(profile().limits);
+    tcp->setListenBacklogSize(1024); // a burst of clients is not a refusal
     if (!tcp->listen(address, port)) {
         if (error)
             *error = u"cannot listen on %1:%2: %3"_s.arg(address.toString())

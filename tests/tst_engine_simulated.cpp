@@ -212,6 +212,64 @@ private Q_SLOTS:
         QVERIFY(throttled.summary().failedBy.value(u"rejected"_s) > 300);
     }
 
+    // gRPC and botocore refuse a retry at once when the throttle or quota is empty: the
+    // refused retry is recorded at the instant of the failure it follows, with no wait.
+    void budgetRefusesAtOnce_data()
+    {
+        QTest::addColumn<QString>("preset");
+        QTest::addRow("grpc throttle") << u"grpc-a6-retry"_s;
+        QTest::addRow("aws quota") << u"aws-sdk-standard"_s;
+    }
+    void budgetRefusesAtOnce()
+    {
+        QFETCH(QString, preset);
+        Scenario s = base();
+        s.profile.routes.front().statuses = {{503, 1}};
+        s.profile.routes.front().retryAfter.on = {};
+        s.policy = findPreset(preset)->policy;
+        s.policy.retry.totalBudget = 0s;
+        s.sharedBudget = true;
+        s.clients = 40;
+        s.operationsPerClient = 10;
+        SimRun run(s);
+        int refused = 0;
+        for (std::size_t i = 0; i < run.log.size(); ++i) {
+            const AttemptRecord &rec = run.log.at(i);
+            if (rec.outcome != OutcomeClass::RejectedByBudget)
+                continue;
+            ++refused;
+            QCOMPARE(rec.plannedDelayUs, std::int64_t(0));
+            QCOMPARE(rec.startedUs, rec.scheduledUs);
+            QVERIFY(rec.actualDelayUs >= 0 && rec.actualDelayUs < 1000);
+        }
+        QVERIFY2(refused > 10, qPrintable(QString::number(refused)));
+    }
+
+    // botocore gives quota back only for a 2xx. Half the answers are 503 (retried, 5 tokens
+    // each), half are final: 200 refunds the retry's cost and keeps the 500-token quota
+    // healthy; 404 refunds nothing, so the same run drains it and retries are refused.
+    void awsQuotaRefundsOnlyOnSuccess_data()
+    {
+        QTest::addColumn<int>("finalStatus");
+        QTest::addColumn<bool>("refusals");
+        QTest::addRow("200 refunds") << 200 << false;
+        QTest::addRow("404 does not") << 404 << true;
+    }
+    void awsQuotaRefundsOnlyOnSuccess()
+    {
+        QFETCH(int, finalStatus);
+        QFETCH(bool, refusals);
+        Scenario s = base();
+        s.profile.routes.front().statuses = {{503, 1}, {finalStatus, 1}};
+        s.profile.routes.front().retryAfter.on = {};
+        s.policy = findPreset(u"aws-sdk-standard"_s)->policy;
+        s.sharedBudget = true;
+        s.clients = 20;
+        s.operationsPerClient = 10;
+        SimRun run(s);
+        QCOMPARE(run.summary().failedBy.value(u"rejected"_s) > 0, refusals);
+    }
+
     // 1,000 clients start together against a server with limited capacity: without jitter the
     // retries come back in synchronized waves; full jitter spreads them.
     void herdNoJitterVersusFullJitter()

@@ -118,6 +118,14 @@ private Q_SLOTS:
                  u"resilience4j-randomized"_s);
         QCOMPARE(field<QSpinBox>(u"breaker.halfOpenProbes"_s)->value(), 10);
         QVERIFY(field<QLabel>(u"presetDescription"_s)->text().contains(u"resilience4j"_s));
+        // Which library version and source file the preset follows.
+        const QString source = field<QLabel>(u"presetSource"_s)->text();
+        QVERIFY(source.contains(u"2.3.0"_s));
+        QVERIFY(source.contains(u"IntervalFunction.java"_s));
+        // Every library mode of the Retry-After setting is offered, by the library's name.
+        auto *modes = field<QComboBox>(u"retry.retryAfterMode"_s);
+        for (const auto mode : retryAfterModes())
+            QVERIFY(modes->findData(retryAfterModeId(mode)) >= 0);
         // The rate-based breaker's rows are shown, the consecutive one's hidden.
         QVERIFY(field<QSpinBox>(u"breaker.windowCalls"_s)->isVisibleTo(m_editor.get()));
         QVERIFY(!field<QSpinBox>(u"breaker.consecutiveFailures"_s)->isVisibleTo(m_editor.get()));

@@ -62,6 +62,8 @@ struct RunEngine::Op {
     BackoffState backoff;
     QString key;
     double lastRetryCost = 0;
+    bool refusedByBudget = false; // the budget refused the retry: end it at once, unsent
+    Duration lastStarted{0};
     OutcomeClass lastOutcome = OutcomeClass::Success;
     std::uint64_t inflight = 0;
     bool permittedByBreaker = false;
@@ -215,6 +217,7 @@ void RunEngine::attempt(std::uint64_t opId)
     rec.delaySource = op.source;
     rec.shortened = op.shortened;
     ++op.attempts;
+    op.lastStarted = now;
 
     CircuitBreaker &breaker = breakerOf(op.client);
     breaker.poll();
@@ -225,14 +228,11 @@ void RunEngine::attempt(std::uint64_t opId)
         return;
     }
 
-    // A retry asks the budget first; a refusal ends the operation without sending.
-    if (op.attempts > 1) {
-        const auto permit = budgetOf(op.client).tryAcquireRetry(op.lastOutcome);
-        if (!permit.allowed) {
-            endUnsent(opId, rec, OutcomeClass::RejectedByBudget, StopReason::Rejected);
-            return;
-        }
-        op.lastRetryCost = permit.cost;
+    // The budget was asked when the retry was decided (decideNext); a refusal ends the
+    // operation at once, without sending and without waiting out a backoff first.
+    if (op.refusedByBudget) {
+        endUnsent(opId, rec, OutcomeClass::RejectedByBudget, StopReason::Rejected);
+        return;
     }
 
     const auto permit = breaker.tryAcquire();
@@ -325,31 +325,37 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         const auto reading =
             readPushback(r.status, r.headers,
                          r.receivedAt.isValid() ? r.receivedAt : QDateTime::currentDateTimeUtc());
-        result.pushback = reading.wait;
+        const RetryPolicy &policy = m_scenario.policy.retry;
+        result.pushback = policy.serverWait(
+            reading, r.status, r.headers,
+            r.receivedAt.isValid() ? r.receivedAt : QDateTime::currentDateTimeUtc());
         if (reading.wait) {
             rec.retryAfterUs = us(reading.wait->delay);
-            if (m_scenario.policy.retry.retryAfterMode != RetryAfterMode::Ignore)
+            if (policy.holdsClientOnPushback())
                 m_clients[op.client]->notBefore = now + reading.wait->delay;
         }
     }
-    // Breaker and budget count what the service did: failures it could recover from.
+    // The breaker counts what the service did: failures it could recover from.
     const bool failure = m_scenario.policy.retry.isServiceFailure(r.outcome, r.status);
     CircuitBreaker &breaker = breakerOf(op.client);
     if (op.permittedByBreaker)
         failure ? breaker.onFailure() : breaker.onSuccess();
     op.permittedByBreaker = false;
+    // Budgets count what their libraries count: a token back only for a 2xx (botocore's
+    // refund, gRPC's success), a token taken only for a retryable failure (gRPC).
     RetryBudget &budget = budgetOf(op.client);
-    if (failure)
-        budget.onAttemptFailed();
-    else
+    if (r.outcome == OutcomeClass::Success)
         budget.onAttemptSucceeded(op.lastRetryCost);
+    else if (m_scenario.policy.retry.countsAgainstBudget(result, !op.key.isEmpty()))
+        budget.onAttemptFailed();
     decideNext(op, rec, result);
 }
 
 void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result)
 {
     const Duration now = m_scheduler.now();
-    const AttemptContext ctx{op.attempts, now - op.startedAt, m_idempotent, !op.key.isEmpty()};
+    const AttemptContext ctx{op.attempts, now - op.startedAt, m_idempotent, !op.key.isEmpty(),
+                             now - op.lastStarted};
     const RetryDecision d =
         m_scenario.policy.retry.decide(ctx, result, op.backoff, m_clients[op.client]->rng);
     const std::uint64_t opId = op.id;
@@ -361,11 +367,17 @@ void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &resu
         return;
     }
     m_log.append(rec);
-    op.plannedDelayUs = us(d.delay);
+    // Ask the budget now, as gRPC and botocore do before they wait: a refused retry ends at
+    // once instead of first sitting through its backoff.
+    const auto permit = budgetOf(op.client).tryAcquireRetry(op.lastOutcome);
+    op.refusedByBudget = !permit.allowed;
+    op.lastRetryCost = permit.cost;
+    const Duration delay = permit.allowed ? d.delay : Duration::zero();
+    op.plannedDelayUs = us(delay);
     op.source = d.source;
     op.shortened = d.shortened;
-    op.nextScheduled = now + d.delay;
-    m_scheduler.at(now + d.delay, [this, opId] { attempt(opId); });
+    op.nextScheduled = now + delay;
+    m_scheduler.at(now + delay, [this, opId] { attempt(opId); });
 }
 
 void RunEngine::finishOperation(std::uint64_t opId)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -31,13 +32,18 @@ constexpr std::array kKinds{
     KindInfo{BackoffKind::PollyDecorrelatedV2, u"polly-v2", u"Polly v8 decorrelated jitter V2",
              u"(f(n+r) − f(n−1+r′)) × base / 1.4, f(t) = 2^t × tanh(√(4t))"},
     KindInfo{BackoffKind::ProportionalJitter, u"grpc-proportional",
-             u"gRPC connection backoff (±jitter)",
-             u"retry 0: base; then min(cap, base × m^n) × U(1 − j, 1 + j)"},
+             u"gRPC exponential ±jitter (A6 2024, C-core)",
+             u"min(cap, base × m^n) × U(1 − j, 1 + j)"},
     KindInfo{BackoffKind::RandomizedExponential, u"resilience4j-randomized",
-             u"resilience4j randomized exponential",
-             u"min(cap, i × U(1 − j, 1 + j)), i = base × m^n (whole ms)"},
-    KindInfo{BackoffKind::EnvoyJittered, u"envoy", u"Envoy jittered exponential",
-             u"min(cap, U(0, (2^(n+1) − 1) × base))"},
+             u"resilience4j 2.3 randomized exponential",
+             u"min(cap, ⌊U(i(1 − j), i(1 + j))⌋), i = base × m^n in whole ms"},
+    KindInfo{BackoffKind::EnvoyJittered, u"envoy", u"Envoy jittered exponential (current)",
+             u"random % i ms, i = min(cap, base × 2^n)"},
+    KindInfo{BackoffKind::RandomizedExponentialPlusOne, u"resilience4j-randomized-2.2",
+             u"resilience4j ≤ 2.2 randomized exponential",
+             u"min(cap, ⌊i(1 − j) + r × (2ij + 1)⌋), i = base × m^n in whole ms"},
+    KindInfo{BackoffKind::EnvoyLegacy, u"envoy-legacy", u"Envoy jittered backoff (older releases)",
+             u"min(cap, random % ((2^(n+1) − 1) × base))"},
 };
 
 const KindInfo &info(BackoffKind kind)
@@ -80,12 +86,25 @@ double Backoff::cappedExponentialMicros(int retry) const
     return std::min(cap, base * std::pow(m_p.multiplier, n));
 }
 
-double Backoff::envoyRangeMicros(int retry) const
+double Backoff::envoyIntervalMillis(int retry) const
 {
-    // Envoy grows the range (2^(k+1) − 1) × base only while it is within the cap, so the
-    // range stops at the first value past the cap and the clamp applies to the draw.
-    const double base = micros(m_p.base);
-    const double cap = micros(m_p.cap);
+    // JitteredExponentialBackOffStrategy doubles its interval from base while that stays below
+    // max / 2 and sets it to max otherwise: min(max, base × 2^n), in whole milliseconds.
+    const double base = std::max(1.0, std::floor(micros(m_p.base) / 1000.0));
+    const double cap = std::max(base, std::floor(micros(m_p.cap) / 1000.0));
+    double interval = base;
+    for (int k = 0; k < retry && interval < cap; ++k)
+        interval = interval < cap / 2.0 ? interval * 2.0 : cap;
+    return std::min(interval, cap);
+}
+
+double Backoff::envoyLegacyRangeMillis(int retry) const
+{
+    // The older JitteredBackOffStrategy: (2^k − 1) × base with k from 1, grown only while the
+    // range is within the cap, so the range stops at the first value past the cap and the
+    // clamp applies to the draw.
+    const double base = std::max(1.0, std::floor(micros(m_p.base) / 1000.0));
+    const double cap = std::floor(micros(m_p.cap) / 1000.0);
     double range = base;
     for (int k = 0; k < retry && range <= cap; ++k)
         range = range * 2.0 + base;
@@ -147,23 +166,24 @@ Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
         state.pollyPrevious = next;
         break;
     }
-    case BackoffKind::ProportionalJitter: {
-        if (retry == 0) {
-            d = std::min(base, cap);
-            break;
-        }
-        const double e = cappedExponentialMicros(retry);
-        d = e * rng.uniform(1.0 - m_p.jitter, 1.0 + m_p.jitter);
+    case BackoffKind::ProportionalJitter:
+        // Every retry is jittered, the first too (gRPC A6 as revised in 2024, C-core BackOff).
+        d = cappedExponentialMicros(retry) * rng.uniform(1.0 - m_p.jitter, 1.0 + m_p.jitter);
         break;
-    }
-    case BackoffKind::RandomizedExponential: {
-        const double i = resilience4jIntervalMicros(retry);
-        const double randomized = i * rng.uniform(1.0 - m_p.jitter, 1.0 + m_p.jitter);
-        d = std::min(cap, std::floor(randomized / 1000.0) * 1000.0);
+    case BackoffKind::RandomizedExponential:
+    case BackoffKind::RandomizedExponentialPlusOne: {
+        const double i = resilience4jIntervalMicros(retry) / 1000.0;
+        const double lo = i * (1.0 - m_p.jitter);
+        const double width = 2.0 * i * m_p.jitter +
+                             (m_p.kind == BackoffKind::RandomizedExponentialPlusOne ? 1.0 : 0.0);
+        d = std::min(cap, std::floor(lo + rng.uniform() * width) * 1000.0);
         break;
     }
     case BackoffKind::EnvoyJittered:
-        d = std::min(cap, rng.uniform(0.0, envoyRangeMicros(retry)));
+        d = std::floor(rng.uniform() * envoyIntervalMillis(retry)) * 1000.0;
+        break;
+    case BackoffKind::EnvoyLegacy:
+        d = std::min(cap, std::floor(rng.uniform() * envoyLegacyRangeMillis(retry)) * 1000.0);
         break;
     }
     return std::min(clampMicros(d), upperBound(retry));
@@ -195,14 +215,19 @@ Duration Backoff::upperBound(int retry) const
         break;
     case BackoffKind::ProportionalJitter:
         // gRPC applies its jitter after the cap, so a wait can pass the cap by the jitter.
-        bound =
-            retry == 0 ? std::min(base, cap) : cappedExponentialMicros(retry) * (1.0 + m_p.jitter);
+        bound = cappedExponentialMicros(retry) * (1.0 + m_p.jitter);
         break;
     case BackoffKind::RandomizedExponential:
         bound = std::min(cap, resilience4jIntervalMicros(retry) * (1.0 + m_p.jitter));
         break;
+    case BackoffKind::RandomizedExponentialPlusOne:
+        bound = std::min(cap, resilience4jIntervalMicros(retry) * (1.0 + m_p.jitter) + 1000.0);
+        break;
     case BackoffKind::EnvoyJittered:
-        bound = std::min(cap, envoyRangeMicros(retry));
+        bound = std::max(0.0, envoyIntervalMillis(retry) - 1.0) * 1000.0;
+        break;
+    case BackoffKind::EnvoyLegacy:
+        bound = std::min(cap, std::max(0.0, envoyLegacyRangeMillis(retry) - 1.0) * 1000.0);
         break;
     case BackoffKind::PollyDecorrelatedV2:
         break; // the formula has no tighter closed bound than the cap
@@ -231,15 +256,19 @@ DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t se
             return DelayDistribution::uniform(base, 3.0 * base, cap);
         break;
     case BackoffKind::ProportionalJitter:
-        if (retry == 0)
-            return DelayDistribution::point(std::min(base, cap));
         return DelayDistribution::uniform(e * (1.0 - m_p.jitter), e * (1.0 + m_p.jitter));
-    case BackoffKind::RandomizedExponential: {
+    case BackoffKind::RandomizedExponential:
+    case BackoffKind::RandomizedExponentialPlusOne: {
         const double i = resilience4jIntervalMicros(retry) * toMs;
-        return DelayDistribution::uniform(i * (1.0 - m_p.jitter), i * (1.0 + m_p.jitter), cap, 1.0);
+        const double extra = m_p.kind == BackoffKind::RandomizedExponentialPlusOne ? 1.0 : 0.0;
+        return DelayDistribution::uniform(i * (1.0 - m_p.jitter), i * (1.0 + m_p.jitter) + extra,
+                                          cap, 1.0);
     }
     case BackoffKind::EnvoyJittered:
-        return DelayDistribution::uniform(0.0, envoyRangeMicros(retry) * toMs, cap);
+        return DelayDistribution::uniform(0.0, envoyIntervalMillis(retry),
+                                          std::numeric_limits<double>::infinity(), 1.0);
+    case BackoffKind::EnvoyLegacy:
+        return DelayDistribution::uniform(0.0, envoyLegacyRangeMillis(retry), cap, 1.0);
     case BackoffKind::PollyDecorrelatedV2:
         break;
     }

@@ -12,8 +12,9 @@
 
 namespace retrylab {
 
-// The delay formulas. The first five are SPEC.md §1 (AWS Architecture Blog); the rest reproduce
-// what a named library's own source computes, so a team can see its library's behaviour.
+// The delay formulas. The first five are the AWS Architecture Blog's; the rest reproduce what a
+// named library's own source computes, so a team can see its library's behaviour. Each formula,
+// with the library version and source file it follows, is in core/policy/README.md.
 enum class BackoffKind {
     Fixed,
     Exponential,
@@ -21,9 +22,11 @@ enum class BackoffKind {
     EqualJitter,
     DecorrelatedJitter,
     PollyDecorrelatedV2,   // Polly v8 Exponential + UseJitter (DecorrelatedJitterBackoffV2)
-    ProportionalJitter,    // gRPC connection backoff: first retry exact, then e * U(1-j, 1+j)
-    RandomizedExponential, // resilience4j ofExponentialRandomBackoff (cap after randomising)
-    EnvoyJittered,         // Envoy JitteredExponentialBackOffStrategy
+    ProportionalJitter,    // gRPC (A6 2024, C-core BackOff): min(cap, base m^n) × U(1-j, 1+j)
+    RandomizedExponential, // resilience4j 2.3+ ofExponentialRandomBackoff: draw in [min, max)
+    EnvoyJittered,         // Envoy JitteredExponentialBackOffStrategy: random % interval
+    RandomizedExponentialPlusOne, // resilience4j up to 2.2: min + r × (max − min + 1)
+    EnvoyLegacy, // older Envoy JitteredBackOffStrategy: random % ((2^k − 1) base)
 };
 
 struct BackoffParams {
@@ -41,6 +44,9 @@ struct BackoffParams {
 struct BackoffState {
     double previousMicros = 0.0; // decorrelated jitter: the last sleep
     double pollyPrevious = 0.0;  // Polly V2: the formula's previous intrinsic value
+    // Retries made before the latest server pushback: gRPC restarts its backoff after one, so
+    // the retry index given to delay() is counted from there.
+    int retriesBeforePushback = 0;
 };
 
 // Computes retry delays for one set of parameters. Retry index n is 0 for the first retry.
@@ -56,8 +62,8 @@ public:
     // The delay before retry n. Never negative, never above upperBound(n), never overflows.
     Duration delay(int retry, BackoffState &state, RandomSource &rng) const;
 
-    // The largest value delay(n) can return: at most the cap, except for gRPC's connection
-    // backoff, whose jitter is applied after the cap (cap × (1 + jitter)).
+    // The largest value delay(n) can return: at most the cap, except for gRPC's proportional
+    // jitter, which is applied after the cap (cap × (1 + jitter)).
     Duration upperBound(int retry) const;
 
     // The theoretical distribution of delay(n), closed form where one exists; otherwise
@@ -75,7 +81,8 @@ public:
     static QStringList ids();
 
 private:
-    double envoyRangeMicros(int retry) const;
+    double envoyIntervalMillis(int retry) const;
+    double envoyLegacyRangeMillis(int retry) const;
     double resilience4jIntervalMicros(int retry) const;
 
     BackoffParams m_p;

@@ -19,7 +19,7 @@ QString breakerStateId(BreakerState s);
 QString tripRuleId(TripRule r);
 std::optional<TripRule> tripRuleFromId(const QString &id);
 
-// Parameters as resilience4j and Polly name them (SPEC.md §5).
+// Parameters as resilience4j and Polly name them (core/policy/README.md, "Circuit breaker").
 struct BreakerConfig {
     bool enabled = true;
     TripRule rule = TripRule::ConsecutiveFailures;

@@ -61,6 +61,7 @@ QJsonObject retryToJson(const RetryPolicy &r)
         {u"retryNonIdempotentWithoutKey"_s, r.retryNonIdempotentWithoutKey},
         {u"retryInFlightConflict"_s, r.retryInFlightConflict},
         {u"waitForBreaker"_s, r.waitForBreaker},
+        {u"backoffFromAttemptStart"_s, r.backoffFromAttemptStart},
     };
 }
 
@@ -70,7 +71,8 @@ void retryFromJson(const JsonReader &in, RetryPolicy &r)
                       u"minAttemptWindowMs"_s, u"overrun"_s, u"retryableStatuses"_s,
                       u"retryableFailures"_s, u"retryAfterMode"_s, u"retryAfterCapMs"_s,
                       u"retryNonIdempotentWithKey"_s, u"retryNonIdempotentWithoutKey"_s,
-                      u"retryInFlightConflict"_s, u"waitForBreaker"_s});
+                      u"retryInFlightConflict"_s, u"waitForBreaker"_s,
+                      u"backoffFromAttemptStart"_s});
     const JsonReader b = in.child(u"backoff"_s);
     b.rejectUnknown({u"kind"_s, u"baseMs"_s, u"capMs"_s, u"multiplier"_s, u"jitter"_s});
     b.readId<BackoffKind>(u"kind"_s, r.backoff.kind, &Backoff::kindFromId, Backoff::ids());
@@ -111,13 +113,17 @@ void retryFromJson(const JsonReader &in, RetryPolicy &r)
     });
     if (in.has(u"retryableFailures"_s))
         r.retryableFailures = failures;
+    QStringList modeIds;
+    for (const auto m : retryAfterModes())
+        modeIds << retryAfterModeId(m);
     in.readId<RetryAfterMode>(u"retryAfterMode"_s, r.retryAfterMode, &retryAfterModeFromId,
-                              {u"ignore"_s, u"honour"_s, u"honour-capped"_s, u"larger-of-both"_s});
+                              modeIds);
     in.readMs(u"retryAfterCapMs"_s, r.retryAfterCap);
     in.read(u"retryNonIdempotentWithKey"_s, r.retryNonIdempotentWithKey);
     in.read(u"retryNonIdempotentWithoutKey"_s, r.retryNonIdempotentWithoutKey);
     in.read(u"retryInFlightConflict"_s, r.retryInFlightConflict);
     in.read(u"waitForBreaker"_s, r.waitForBreaker);
+    in.read(u"backoffFromAttemptStart"_s, r.backoffFromAttemptStart);
 }
 
 QJsonObject breakerToJson(const BreakerConfig &b)

@@ -29,11 +29,15 @@ struct ClientPolicy {
     static std::optional<ClientPolicy> fromJson(const QJsonObject &json, FieldProblems *problems);
 };
 
-// A named starting point that reproduces a library's defaults.
+// A named starting point that reproduces a library's defaults, as one version of the library
+// has them. core/policy/README.md lists every preset with its formula and first waits.
 struct PolicyPreset {
     QString id;
     QString title;
     QString description; // what it is and where the numbers come from
+    QString library;     // "botocore", "grpc-go, grpc-java, gRPC C-core"
+    QString version;     // the version (or dated revision) whose behaviour it reproduces
+    QString source;      // the source file(s) read, relative to the library's repository
     ClientPolicy policy;
 };
 

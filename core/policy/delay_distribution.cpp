@@ -105,10 +105,14 @@ QString DelayDistribution::describe() const
     switch (m_form) {
     case Form::Point:
         return u"always %1"_s.arg(ms(m_lo));
-    case Form::Uniform:
+    case Form::Uniform: {
+        // Truncated draws are said as the whole values they take: ⌊U(250, 750)⌋ is 250 to 749.
+        QString text = m_step > 0.0 ? u"⌊U(%1, %2)⌋"_s.arg(ms(m_lo), ms(m_hi))
+                                    : u"U(%1, %2)"_s.arg(ms(m_lo), ms(m_hi));
         if (m_clamp < m_hi)
-            return u"U(%1, %2), capped at %3"_s.arg(ms(m_lo), ms(m_hi), ms(m_clamp));
-        return u"U(%1, %2)"_s.arg(ms(m_lo), ms(m_hi));
+            text += u", capped at %1"_s.arg(ms(m_clamp));
+        return text;
+    }
     case Form::Empirical:
         return u"sampled (%1 draws), %2 to %3"_s.arg(m_samples.size()).arg(ms(m_lo), ms(m_hi));
     }

@@ -94,6 +94,21 @@ QString commentBlock(const QStringList &lines, const QString &prefix)
     return out;
 }
 
+bool readsRetryAfter(const RetryPolicy &p)
+{
+    return p.retryAfterMode == RetryAfterMode::Honour ||
+           p.retryAfterMode == RetryAfterMode::HonourCapped ||
+           p.retryAfterMode == RetryAfterMode::LargerOfBoth;
+}
+
+QString libraryHeaderNote(const RetryPolicy &p, const QString &library)
+{
+    if (p.retryAfterMode == RetryAfterMode::Ignore || readsRetryAfter(p))
+        return {};
+    return u"The policy reads one library's own header (%1); %2 does not, and this snippet "
+           "ignores it."_s.arg(retryAfterModeTitle(p.retryAfterMode), library);
+}
+
 QList<SnippetTarget> all()
 {
     QList<SnippetTarget> list;

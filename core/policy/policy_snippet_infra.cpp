@@ -52,8 +52,12 @@ QString awsSdk(const ClientPolicy &p, const QString &name)
     out +=
         u"# The same through the environment:\n#   AWS_RETRY_MODE=standard AWS_MAX_ATTEMPTS=%1\n"_s
             .arg(r.maxAttempts);
-    out += u"# Standard mode's backoff is fixed by the SDKs: full jitter, min(20 s, random × 2^n) "
-           "seconds,\n# with a retry quota of 500 tokens (5 per retry, 10 after a timeout).\n"_s;
+    out += u"# Standard mode's backoff is fixed by the SDK (botocore retries/standard.py): full "
+           "jitter,\n# random × min(2^n, 20) seconds for retry n = 0, 1, ...; a retry quota of "
+           "500 tokens\n# (5 per retry, 10 after a timeout) refunded only by a 2xx. The SDK "
+           "does not read\n# Retry-After; its opt-in retries 2.1 behaviour reads "
+           "x-amz-retry-after (kept within\n# [t, t + 5 s]) and scales transient errors by "
+           "0.05 s.\n"_s;
     if (r.backoff.kind != BackoffKind::FullJitter)
         notes << u"The SDK always uses full jitter; %1 is not expressed."_s.arg(
             Backoff::title(r.backoff.kind));
@@ -73,8 +77,13 @@ QString awsSdk(const ClientPolicy &p, const QString &name)
                      .arg(p.budget.timeoutRetryCost);
     if (p.breaker.enabled)
         notes << u"The SDKs have no circuit breaker."_s;
-    notes << u"The SDK decides what is retryable (throttling errors, 5xx, transient network "
-             "errors); the list %1 is not configurable."_s.arg(statusList(r.retryableStatuses));
+    notes << u"The SDK decides what is retryable (500, 502, 503, 504, transient network "
+             "errors, and throttling by error code: a bare HTTP 429 is not retried); the list "
+             "%1 is not configurable."_s.arg(statusList(r.retryableStatuses));
+    if (r.retryAfterMode != RetryAfterMode::Ignore &&
+        r.retryAfterMode != RetryAfterMode::AmzRetryAfter)
+        notes << u"The SDK's standard mode does not read Retry-After (%1)."_s.arg(
+            retryAfterModeId(r.retryAfterMode));
     if (r.attemptTimeout > Duration::zero() || r.totalBudget > Duration::zero())
         notes << u"Timeouts (per attempt %1 ms, whole operation %2 ms) are client settings in "
                  "code (e.g. apiCallAttemptTimeout and apiCallTimeout in the Java SDK v2)."_s.arg(
@@ -101,9 +110,15 @@ QString grpcServiceConfig(const ClientPolicy &p, const QString &name)
         notes << u"gRPC caps maxAttempts at 5; the policy's %1 is lowered."_s.arg(maxAttempts);
         maxAttempts = 5;
     }
-    if (r.backoff.kind != BackoffKind::FullJitter)
-        notes << u"gRPC retries always wait random(0, min(initialBackoff × multiplier^(n−1), "
-                 "maxBackoff)): %1 is not expressed."_s.arg(Backoff::title(r.backoff.kind));
+    // A6 as revised in 2024 (grpc-go, grpc-java, C-core): ±20% around the capped exponential;
+    // before 2024 the text said random(0, ...).
+    if (r.backoff.kind == BackoffKind::FullJitter)
+        notes << u"Full jitter is A6 before its 2024 revision; gRPC today waits "
+                 "min(initialBackoff × multiplier^(n−1), maxBackoff) × random(0.8, 1.2)."_s;
+    else if (r.backoff.kind != BackoffKind::ProportionalJitter || r.backoff.jitter != 0.2)
+        notes << u"gRPC retries wait min(initialBackoff × multiplier^(n−1), maxBackoff) × "
+                 "random(0.8, 1.2) (A6 as revised in 2024): %1 is not expressed."_s.arg(
+                     Backoff::title(r.backoff.kind));
     QJsonObject retryPolicy{
         {u"maxAttempts"_s, maxAttempts},
         {u"initialBackoff"_s, grpcDuration(r.backoff.base)},
@@ -120,9 +135,13 @@ QString grpcServiceConfig(const ClientPolicy &p, const QString &name)
                                                         {u"tokenRatio"_s, p.budget.tokenRatio}});
     else if (p.budget.kind == BudgetKind::AwsQuota)
         notes << u"gRPC throttles with a token bucket (retryThrottling), not an AWS quota."_s;
-    if (r.retryAfterMode != RetryAfterMode::Ignore)
-        notes << u"gRPC does not read Retry-After; servers push back with the "
-                 "grpc-retry-pushback-ms trailer, which clients always honour."_s;
+    if (r.retryAfterMode != RetryAfterMode::Ignore &&
+        r.retryAfterMode != RetryAfterMode::GrpcPushback)
+        notes << u"gRPC does not read Retry-After (%1); servers push back with the "
+                 "grpc-retry-pushback-ms trailer."_s.arg(retryAfterModeId(r.retryAfterMode));
+    notes << u"gRPC clients always honour grpc-retry-pushback-ms: the next wait is exactly its "
+             "value, a negative value stops the retries, and the backoff restarts from "
+             "initialBackoff afterwards."_s;
     if (r.attemptTimeout > Duration::zero())
         notes << u"gRPC has no per-attempt timeout in the service config (%1 ms); the "
                  "\"timeout\" bounds the whole call."_s.arg(ms(r.attemptTimeout));
@@ -178,16 +197,30 @@ QString envoyRoute(const ClientPolicy &p, const QString &name)
         out += u"    per_try_timeout: %1s\n"_s.arg(seconds(r.attemptTimeout));
     out += u"    retry_back_off:\n      base_interval: %1s\n      max_interval: %2s\n"_s.arg(
         seconds(r.backoff.base), seconds(r.backoff.cap));
-    if (r.backoff.kind != BackoffKind::EnvoyJittered)
-        notes << u"Envoy always waits random(0, (2^(n+1) − 1) × base_interval) capped at "
-                 "max_interval: %1 is not expressed."_s.arg(Backoff::title(r.backoff.kind));
-    if (r.retryAfterMode != RetryAfterMode::Ignore) {
+    // backoff_strategy.cc today: the interval doubles from base_interval up to max_interval
+    // and the wait is random % interval; older releases used (2^(n+1) − 1) × base_interval.
+    if (r.backoff.kind == BackoffKind::EnvoyLegacy)
+        notes << u"The (2^(n+1) − 1) × base_interval range is older Envoy's; current Envoy "
+                 "waits random % interval, the interval doubling up to max_interval."_s;
+    else if (r.backoff.kind != BackoffKind::EnvoyJittered)
+        notes << u"Envoy waits random % interval, the interval doubling from base_interval up "
+                 "to max_interval: %1 is not expressed."_s.arg(Backoff::title(r.backoff.kind));
+    const bool envoyMode = r.retryAfterMode == RetryAfterMode::EnvoyRateLimited;
+    if (!envoyMode) {
+        if (const QString note = libraryHeaderNote(r, u"Envoy"_s); !note.isEmpty())
+            notes << note;
+    }
+    if (readsRetryAfter(r) || envoyMode) {
         out += u"    rate_limited_retry_back_off:\n      reset_headers:\n"
                "        - name: Retry-After\n          format: SECONDS\n"
-               "      max_interval: %1s\n"_s.arg(seconds(
-                   r.retryAfterMode == RetryAfterMode::HonourCapped ? r.retryAfterCap
-                                                                    : std::chrono::seconds(300)));
-        notes << u"Envoy applies Retry-After only to responses it counts as rate limited "
+               "        - name: X-RateLimit-Reset\n          format: UNIX_TIMESTAMP\n"
+               "      max_interval: %1s\n"_s.arg(
+                   seconds(r.retryAfterMode == RetryAfterMode::HonourCapped || envoyMode
+                               ? r.retryAfterCap
+                               : std::chrono::seconds(300)));
+        notes << u"Envoy does not wait exactly the Retry-After d: it waits random(d, 1.5 × d) "
+                 "(JitteredLowerBoundBackOffStrategy), and discards a d above max_interval."_s;
+        notes << u"Envoy applies the reset headers only to responses it counts as rate limited "
                  "(retry_on retriable-status-codes or similar); HTTP-dates are not read."_s;
     }
     if (p.breaker.enabled) {

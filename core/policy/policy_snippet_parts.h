@@ -19,6 +19,11 @@ QString statusList(const QList<int> &statuses, const QString &separator = QStrin
 QStringList commonLimits(const ClientPolicy &p, const QString &library, bool hasBreaker,
                          bool hasBudget);
 QString commentBlock(const QStringList &lines, const QString &prefix);
+// Whether the policy honours Retry-After in one of Retry Lab's own ways (honour, capped, larger
+// of both): what the code snippets can write. A library's own header mode (gRPC pushback,
+// x-amz-retry-after, Envoy's rate-limited backoff) is said in a note instead.
+bool readsRetryAfter(const RetryPolicy &p);
+QString libraryHeaderNote(const RetryPolicy &p, const QString &library);
 
 QString pollyV8(const ClientPolicy &p, const QString &name);
 QString resilience4jJava(const ClientPolicy &p, const QString &name);

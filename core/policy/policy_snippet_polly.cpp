@@ -28,12 +28,20 @@ QString backoffExpression(const BackoffParams &b, QStringList &notes)
                  "execution's ResilienceContext."_s;
         return u"DecorrelatedMs(args.Context, n)"_s;
     case BackoffKind::ProportionalJitter:
-    case BackoffKind::RandomizedExponential:
         return u"%1 * (1 + %2 * (2 * Random.Shared.NextDouble() - 1))"_s.arg(
             capped, QString::number(b.jitter));
+    case BackoffKind::RandomizedExponential:
+    case BackoffKind::RandomizedExponentialPlusOne:
+        notes << u"resilience4j truncates each interval to whole milliseconds; this "
+                 "expression does not."_s;
+        return u"Math.Min(%1, %2 * Math.Pow(%3, n) * (1 + %4 * (2 * Random.Shared.NextDouble() - 1)))"_s
+            .arg(cap, base, m, QString::number(b.jitter));
     case BackoffKind::EnvoyJittered:
-        return u"Random.Shared.NextDouble() * Math.Min(%1, (Math.Pow(2, n + 1) - 1) * %2)"_s.arg(
+        return u"Math.Floor(Random.Shared.NextDouble() * Math.Min(%1, %2 * Math.Pow(2, n)))"_s.arg(
             cap, base);
+    case BackoffKind::EnvoyLegacy:
+        return u"Math.Min(%1, Math.Floor(Random.Shared.NextDouble() * (Math.Pow(2, n + 1) - 1) * %2))"_s
+            .arg(cap, base);
     }
     return {};
 }
@@ -50,7 +58,9 @@ QString pollyV8(const ClientPolicy &p, const QString &name)
     const RetryPolicy &r = p.retry;
     QStringList notes = commonLimits(p, u"Polly"_s, true, true); // the budget note is below
     const QString expression = backoffExpression(r.backoff, notes);
-    const bool retryAfter = r.retryAfterMode != RetryAfterMode::Ignore;
+    const bool retryAfter = readsRetryAfter(r);
+    if (const QString note = libraryHeaderNote(r, u"Polly"_s); !note.isEmpty())
+        notes << note;
     QString out;
     out +=
         u"// Retry Lab policy \"%1\" as a Polly v8 resilience pipeline (Polly.Core 8.x).\n"_s.arg(

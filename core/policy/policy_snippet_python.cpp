@@ -16,10 +16,8 @@ QString tenacityWait(const BackoffParams &b, QStringList &notes)
     case BackoffKind::Exponential:
         return u"wait_exponential(multiplier=%1, exp_base=%2, max=%3)"_s.arg(base, m, cap);
     case BackoffKind::FullJitter:
-        if (b.multiplier != 2.0)
-            notes << u"wait_random_exponential doubles; the multiplier %1 is not expressed."_s.arg(
-                m);
-        return u"wait_random_exponential(multiplier=%1, max=%2)"_s.arg(base, cap);
+        // tenacity 8+: U(min, min(max, multiplier × exp_base^(attempt_number − 1))).
+        return u"wait_random_exponential(multiplier=%1, max=%2, exp_base=%3)"_s.arg(base, cap, m);
     case BackoffKind::EqualJitter:
         notes << u"Equal jitter (half fixed, half random) has no tenacity wait; it is "
                  "approximated by half the exponential plus a random wait of up to the other "
@@ -30,10 +28,15 @@ QString tenacityWait(const BackoffParams &b, QStringList &notes)
     case BackoffKind::PollyDecorrelatedV2:
         notes << u"tenacity has no decorrelated jitter; it is approximated by full jitter "
                  "(wait_random_exponential)."_s;
-        return u"wait_random_exponential(multiplier=%1, max=%2)"_s.arg(base, cap);
+        return u"wait_random_exponential(multiplier=%1, max=%2, exp_base=%3)"_s.arg(base, cap, m);
+    case BackoffKind::EnvoyJittered:
+        notes << u"Envoy's random % interval is full jitter over whole milliseconds; "
+                 "wait_random_exponential draws continuously."_s;
+        return u"wait_random_exponential(multiplier=%1, max=%2, exp_base=2)"_s.arg(base, cap);
     case BackoffKind::ProportionalJitter:
     case BackoffKind::RandomizedExponential:
-    case BackoffKind::EnvoyJittered:
+    case BackoffKind::RandomizedExponentialPlusOne:
+    case BackoffKind::EnvoyLegacy:
         notes << u"%1 has no tenacity wait; it is approximated by exponential backoff plus "
                  "wait_exponential_jitter's additive jitter."_s.arg(Backoff::title(b.kind));
         return u"wait_exponential_jitter(initial=%1, max=%2, exp_base=%3, jitter=%1)"_s.arg(base,
@@ -49,14 +52,16 @@ QString tenacity(const ClientPolicy &p, const QString &name)
     QStringList notes = commonLimits(p, u"tenacity"_s, false, false);
     const QString wait = tenacityWait(r.backoff, notes);
     QString out;
-    out += u"# Retry Lab policy \"%1\" with tenacity and requests.\n"_s.arg(name);
+    out += u"# Retry Lab policy \"%1\" with tenacity (8.x and later) and requests.\n"_s.arg(name);
     out +=
         u"import requests\nfrom tenacity import (retry, retry_if_exception_type, retry_if_result,\n"
         "                      stop_after_attempt, stop_after_delay, wait_exponential,\n"
         "                      wait_exponential_jitter, wait_fixed, wait_random,\n"
         "                      wait_random_exponential)\n\n"_s;
     out += u"RETRYABLE_STATUSES = {%1}\n\n"_s.arg(statusList(r.retryableStatuses));
-    if (r.retryAfterMode != RetryAfterMode::Ignore) {
+    if (const QString note = libraryHeaderNote(r, u"tenacity"_s); !note.isEmpty())
+        notes << note;
+    if (readsRetryAfter(r)) {
         out += u"\ndef retry_after_or(backoff):\n"
                "    \"\"\"The server's Retry-After (delay-seconds) when it sent one, else the "
                "backoff.\"\"\"\n"
@@ -91,9 +96,8 @@ QString tenacity(const ClientPolicy &p, const QString &name)
         retryOn = u"retry_if_exception_type((%1,))\n           | "_s.arg(exceptions.join(u", "_s)) +
                   retryOn;
     out += u"@retry(\n    stop=%1,\n"_s.arg(stop);
-    out += r.retryAfterMode != RetryAfterMode::Ignore
-               ? u"    wait=retry_after_or(%1),\n"_s.arg(wait)
-               : u"    wait=%1,\n"_s.arg(wait);
+    out += readsRetryAfter(r) ? u"    wait=retry_after_or(%1),\n"_s.arg(wait)
+                              : u"    wait=%1,\n"_s.arg(wait);
     out += u"    retry=(%1),\n    reraise=True,\n)\n"_s.arg(retryOn);
     out += u"def call(session: requests.Session, url: str) -> requests.Response:\n"_s;
     out += r.attemptTimeout > Duration::zero()
@@ -115,8 +119,9 @@ QString urllib3(const ClientPolicy &p, const QString &name)
     QStringList notes = commonLimits(p, u"urllib3"_s, false, false);
     QString out;
     out +=
-        u"# Retry Lab policy \"%1\" as urllib3 2.x Retry (also for requests via HTTPAdapter).\n"_s
-            .arg(name);
+        u"# Retry Lab policy \"%1\" as urllib3 Retry (also for requests via HTTPAdapter).\n"
+        "# For urllib3 2.x (backoff_max and backoff_jitter are 2.0 arguments; with 1.26 drop\n"
+        "# them: 1.26 caps at Retry.DEFAULT_BACKOFF_MAX = 120 s and has no jitter).\n"_s.arg(name);
     out +=
         u"import requests\nfrom requests.adapters import HTTPAdapter\nfrom urllib3.util import Retry, Timeout\n\n"_s;
     QString jitter = u"0"_s;
@@ -132,11 +137,14 @@ QString urllib3(const ClientPolicy &p, const QString &name)
     if (b.kind == BackoffKind::Fixed)
         notes << u"urllib3 has no fixed wait; a fixed %1 ms is not expressed (backoff_max "
                  "caps the exponential at it)."_s.arg(ms(b.base));
-    notes << u"urllib3 retries the first time without waiting; later waits are "
-             "backoff_factor × 2^(n−1), so backoff_factor is half the base delay."_s;
+    // urllib3 (1.26 and 2.x) Retry.get_backoff_time: 0 for the first retry, then
+    // backoff_factor × 2^(k − 1) for retry k >= 2, which is base × 2^n with n = k − 1.
+    notes << u"urllib3 retries the first time without waiting; retry k ≥ 2 waits "
+             "backoff_factor × 2^(k−1), which is base × 2^n from the second retry on, so "
+             "backoff_factor is the base delay."_s;
     if (b.multiplier != 2.0)
         notes << u"urllib3 always doubles; the multiplier %1 is not expressed."_s.arg(b.multiplier);
-    const QString backoffFactor = seconds(b.base / 2);
+    const QString backoffFactor = seconds(b.base);
     out += u"retry = Retry(\n"_s;
     out += u"    total=%1,  # retries, not attempts\n"_s.arg(r.maxAttempts - 1);
     out += u"    connect=%1,\n    read=%1,\n"_s.arg(retriesNetworkFailures(r) || retriesTimeouts(r)
@@ -145,8 +153,10 @@ QString urllib3(const ClientPolicy &p, const QString &name)
     out += u"    status_forcelist=[%1],\n"_s.arg(statusList(r.retryableStatuses));
     out += u"    backoff_factor=%1,\n    backoff_max=%2,\n    backoff_jitter=%3,\n"_s.arg(
         backoffFactor, seconds(b.kind == BackoffKind::Fixed ? b.base : b.cap), jitter);
-    out += u"    respect_retry_after_header=%1,\n"_s.arg(
-        r.retryAfterMode == RetryAfterMode::Ignore ? u"False"_s : u"True"_s);
+    out +=
+        u"    respect_retry_after_header=%1,\n"_s.arg(readsRetryAfter(r) ? u"True"_s : u"False"_s);
+    if (const QString note = libraryHeaderNote(r, u"urllib3"_s); !note.isEmpty())
+        notes << note;
     if (r.retryNonIdempotentWithoutKey)
         out += u"    allowed_methods=None,  # every method, POST included\n"_s;
     else

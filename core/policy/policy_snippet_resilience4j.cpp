@@ -18,6 +18,9 @@ QString intervalFunction(const BackoffParams &b, QStringList &notes)
         return u"IntervalFunction.ofExponentialBackoff(Duration.ofMillis(%1), %2, Duration.ofMillis(%3))"_s
             .arg(base, m, cap);
     case BackoffKind::RandomizedExponential:
+    case BackoffKind::RandomizedExponentialPlusOne:
+        // The same factory in every 2.x; the draw in [min, max) or [min, max] depends on the
+        // resilience4j version the application links (2.3 or 2.2), not on the snippet.
         return u"IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(%1), %2, %3, Duration.ofMillis(%4))"_s
             .arg(base, m, QString::number(b.jitter), cap);
     case BackoffKind::FullJitter:
@@ -32,7 +35,10 @@ QString intervalFunction(const BackoffParams &b, QStringList &notes)
                "        }"_s.arg(cap, base, m);
     case BackoffKind::EnvoyJittered:
         return u"attempt -> (long) (ThreadLocalRandom.current().nextDouble()\n"
-               "                * Math.min(%1, (Math.pow(2, attempt) - 1) * %2))"_s.arg(cap, base);
+               "                * Math.min(%1, %2 * Math.pow(2, attempt - 1)))"_s.arg(cap, base);
+    case BackoffKind::EnvoyLegacy:
+        return u"attempt -> Math.min(%1, (long) (ThreadLocalRandom.current().nextDouble()\n"
+               "                * (Math.pow(2, attempt) - 1) * %2))"_s.arg(cap, base);
     case BackoffKind::ProportionalJitter:
         return u"attempt -> (long) (Math.min(%1, %2 * Math.pow(%3, attempt - 1))\n"
                "                * (1 + %4 * (2 * ThreadLocalRandom.current().nextDouble() - 1)))"_s
@@ -74,12 +80,14 @@ QString resilience4jJava(const ClientPolicy &p, const QString &name)
     out += u"IntervalFunction backoff = %1;\n"_s.arg(interval);
     out += u"RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()\n"_s;
     out += u"        .maxAttempts(%1) // including the first call\n"_s.arg(r.maxAttempts);
-    if (r.retryAfterMode == RetryAfterMode::Ignore) {
+    if (const QString note = libraryHeaderNote(r, u"resilience4j"_s); !note.isEmpty())
+        notes << note;
+    if (!readsRetryAfter(r)) {
         out += u"        .intervalFunction(backoff)\n"_s;
     } else {
         // Retry-After: the bi-function sees the last result.
         QString asked =
-            u"result.getRight().headers().firstValue(\"Retry-After\")\n"
+            u"result.get().headers().firstValue(\"Retry-After\")\n"
             "                            .map(v -> v.matches(\"\\\\d+\") ? Long.parseLong(v) * 1000 : null)"_s;
         out += u"        .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, "
                u"result) -> {\n"

@@ -17,15 +17,17 @@ enum class BudgetKind {
 QString budgetKindId(BudgetKind k);
 std::optional<BudgetKind> budgetKindFromId(const QString &id);
 
-// Parameters of a retry budget (SPEC.md §6).
+// Parameters of a retry budget (core/policy/README.md, "Retry budgets").
 struct BudgetConfig {
     BudgetKind kind = BudgetKind::None;
-    // gRPC: tokens start at maxTokens; each failed attempt −1, each success +tokenRatio;
-    // retries only while tokens > maxTokens / 2.
+    // gRPC: tokens start at maxTokens; each attempt that failed with a retryable status (or a
+    // "do not retry" pushback) −1, each success +tokenRatio; retries only while tokens >
+    // maxTokens / 2.
     double maxTokens = 10.0;
     double tokenRatio = 0.1;
-    // AWS: a retry costs retryCost (timeoutRetryCost after a timeout); a successful retry
-    // gives its cost back, a success that needed no retry adds successReward.
+    // AWS: a retry costs retryCost (timeoutRetryCost after a timeout); a 2xx after a retry
+    // gives that retry's cost back, a 2xx that needed no retry adds successReward. Nothing
+    // else refunds (botocore's release_retry_quota).
     int quotaCapacity = 500;
     int retryCost = 5;
     int timeoutRetryCost = 10;
@@ -50,8 +52,9 @@ public:
     // May the operation retry after an attempt that ended with `previous`?
     Permit tryAcquireRetry(OutcomeClass previous);
 
-    // Report every attempt that was sent. `retryCost` is what tryAcquireRetry took for this
-    // attempt (0 for a first attempt): botocore and the Java SDK give back that, not the sum.
+    // Report a 2xx (onAttemptSucceeded) and a failure the policy counts against the budget
+    // (onAttemptFailed); other answers change nothing. `retryCost` is what tryAcquireRetry took
+    // for this attempt (0 for a first attempt): botocore gives back that, not the sum.
     void onAttemptSucceeded(double retryCost);
     void onAttemptFailed();
 

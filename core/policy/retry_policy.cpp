@@ -2,6 +2,7 @@
 #include "retry_policy.h"
 
 #include <array>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -32,7 +33,66 @@ constexpr std::array kRetryAfterModes{
     Named<RetryAfterMode>{RetryAfterMode::Honour, u"honour"},
     Named<RetryAfterMode>{RetryAfterMode::HonourCapped, u"honour-capped"},
     Named<RetryAfterMode>{RetryAfterMode::LargerOfBoth, u"larger-of-both"},
+    Named<RetryAfterMode>{RetryAfterMode::GrpcPushback, u"grpc-pushback"},
+    Named<RetryAfterMode>{RetryAfterMode::AmzRetryAfter, u"x-amz-retry-after"},
+    Named<RetryAfterMode>{RetryAfterMode::EnvoyRateLimited, u"envoy-rate-limited"},
 };
+
+constexpr std::array kRetryAfterModeTitles{
+    Named<RetryAfterMode>{RetryAfterMode::Ignore, u"Ignore"},
+    Named<RetryAfterMode>{RetryAfterMode::Honour, u"Honour"},
+    Named<RetryAfterMode>{RetryAfterMode::HonourCapped, u"Honour, capped"},
+    Named<RetryAfterMode>{RetryAfterMode::LargerOfBoth, u"Larger of backoff and Retry-After"},
+    Named<RetryAfterMode>{RetryAfterMode::GrpcPushback, u"gRPC grpc-retry-pushback-ms"},
+    Named<RetryAfterMode>{RetryAfterMode::AmzRetryAfter,
+                          u"botocore x-amz-retry-after (within [t, t + 5 s])"},
+    Named<RetryAfterMode>{RetryAfterMode::EnvoyRateLimited,
+                          u"Envoy rate_limited_retry_back_off (U(d, 1.5 d))"},
+};
+
+// botocore's _RETRY_AFTER_MAX_ADDITIONAL: x-amz-retry-after may add at most 5 s to the backoff.
+constexpr Duration kAmzRetryAfterMaxAdditional = std::chrono::seconds(5);
+
+// Only the headers one pushback source reads (and Date, which dates are measured against).
+HeaderList onlyHeadersOf(PushbackSource source, const HeaderList &headers)
+{
+    QList<QByteArrayView> names{"date"};
+    switch (source) {
+    case PushbackSource::RetryAfter:
+        names << "retry-after";
+        break;
+    case PushbackSource::RateLimit:
+        names << "ratelimit"
+              << "ratelimit-remaining"
+              << "ratelimit-reset";
+        break;
+    case PushbackSource::AmzRetryAfter:
+        names << "x-amz-retry-after";
+        break;
+    case PushbackSource::GrpcPushback:
+        names << "grpc-retry-pushback-ms";
+        break;
+    case PushbackSource::XRateLimitReset:
+        names << "x-ratelimit-reset"
+              << "x-ratelimit-remaining";
+        break;
+    }
+    HeaderList out;
+    for (const auto &h : headers)
+        for (const QByteArrayView n : names)
+            if (h.first.compare(n, Qt::CaseInsensitive) == 0)
+                out << h;
+    return out;
+}
+
+std::optional<Pushback> readOnly(PushbackSource source, int status, const HeaderList &headers,
+                                 const QDateTime &receivedAt)
+{
+    const auto reading = readPushback(status, onlyHeadersOf(source, headers), receivedAt);
+    if (reading.wait && reading.wait->source == source)
+        return reading.wait;
+    return std::nullopt;
+}
 
 template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &table, E value)
 {
@@ -94,6 +154,19 @@ std::optional<RetryAfterMode> retryAfterModeFromId(const QString &id)
     return std::nullopt;
 }
 
+QString retryAfterModeTitle(RetryAfterMode m)
+{
+    return idOf(kRetryAfterModeTitles, m);
+}
+
+QList<RetryAfterMode> retryAfterModes()
+{
+    QList<RetryAfterMode> out;
+    for (const auto &n : kRetryAfterModes)
+        out << n.value;
+    return out;
+}
+
 FieldProblems RetryPolicy::validate() const
 {
     FieldProblems p;
@@ -123,7 +196,9 @@ FieldProblems RetryPolicy::validate() const
         add(u"attemptTimeoutMs", u"the attempt timeout cannot be negative (0 means none)"_s);
     if (minAttemptWindow < Duration::zero())
         add(u"minAttemptWindowMs", u"the last attempt's window cannot be negative"_s);
-    if (retryAfterMode == RetryAfterMode::HonourCapped && retryAfterCap <= Duration::zero())
+    if ((retryAfterMode == RetryAfterMode::HonourCapped ||
+         retryAfterMode == RetryAfterMode::EnvoyRateLimited) &&
+        retryAfterCap <= Duration::zero())
         add(u"retryAfterCapMs", u"the Retry-After cap must be above 0"_s);
     for (const int s : retryableStatuses) {
         if (s < 100 || s > 599) {
@@ -195,6 +270,48 @@ bool RetryPolicy::isServiceFailure(OutcomeClass outcome, int status) const
            (outcome == OutcomeClass::ClientError && retryableStatuses.contains(status));
 }
 
+bool RetryPolicy::countsAgainstBudget(const AttemptResult &result, bool keyed) const
+{
+    if (outcome::isLocalRejection(result.outcome))
+        return false;
+    if (result.pushback && result.pushback->doNotRetry)
+        return true;
+    return isRetryable(result, keyed);
+}
+
+std::optional<Pushback> RetryPolicy::serverWait(const PushbackReading &generic, int httpStatus,
+                                                const HeaderList &headers,
+                                                const QDateTime &receivedAt) const
+{
+    switch (retryAfterMode) {
+    case RetryAfterMode::Ignore:
+    case RetryAfterMode::Honour:
+    case RetryAfterMode::HonourCapped:
+    case RetryAfterMode::LargerOfBoth:
+        return generic.wait;
+    case RetryAfterMode::GrpcPushback:
+        return readOnly(PushbackSource::GrpcPushback, httpStatus, headers, receivedAt);
+    case RetryAfterMode::AmzRetryAfter:
+        return readOnly(PushbackSource::AmzRetryAfter, httpStatus, headers, receivedAt);
+    case RetryAfterMode::EnvoyRateLimited: {
+        // Envoy's reset_headers as its documentation pairs them: Retry-After in seconds,
+        // X-RateLimit-Reset as a Unix timestamp. An HTTP-date is not a format Envoy reads.
+        const auto ra = readOnly(PushbackSource::RetryAfter, httpStatus, headers, receivedAt);
+        if (ra && ra->retryAfter.form == RetryAfterForm::DelaySeconds)
+            return ra;
+        return readOnly(PushbackSource::XRateLimitReset, httpStatus, headers, receivedAt);
+    }
+    }
+    return std::nullopt;
+}
+
+bool RetryPolicy::holdsClientOnPushback() const
+{
+    return retryAfterMode == RetryAfterMode::Honour ||
+           retryAfterMode == RetryAfterMode::HonourCapped ||
+           retryAfterMode == RetryAfterMode::LargerOfBoth;
+}
+
 Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const
 {
     Duration t = attemptTimeout > Duration::zero() ? attemptTimeout : kMaxDuration;
@@ -260,31 +377,62 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
 
     // Draw the backoff even when the server's wait wins, so the strategy's memory (decorrelated
     // jitter, Polly) advances the same way whatever the server says.
-    const int retryIndex = ctx.attemptsMade - 1;
+    const int retryIndex = std::max(0, ctx.attemptsMade - 1 - state.retriesBeforePushback);
     d.backoffDelay = Backoff(backoff).delay(retryIndex, state, rng);
+    if (backoffFromAttemptStart)
+        d.backoffDelay = std::max(Duration::zero(), d.backoffDelay - ctx.lastAttemptDuration);
     d.delay = d.backoffDelay;
     d.source = DelaySource::Backoff;
 
     if (useServer) {
         d.serverDelay = result.pushback->delay;
+        const Duration server = *d.serverDelay;
         switch (retryAfterMode) {
         case RetryAfterMode::Ignore:
             break;
         case RetryAfterMode::Honour:
-            d.delay = *d.serverDelay;
+            d.delay = server;
             d.source = DelaySource::Server;
             break;
         case RetryAfterMode::HonourCapped:
-            d.delay = std::min(*d.serverDelay, retryAfterCap);
-            d.serverDelayCapped = *d.serverDelay > retryAfterCap;
+            d.delay = std::min(server, retryAfterCap);
+            d.serverDelayCapped = server > retryAfterCap;
             d.source = DelaySource::Server;
             break;
         case RetryAfterMode::LargerOfBoth:
-            if (*d.serverDelay >= d.backoffDelay) {
-                d.delay = *d.serverDelay;
+            if (server >= d.backoffDelay) {
+                d.delay = server;
                 d.source = DelaySource::Server;
             }
             break;
+        case RetryAfterMode::GrpcPushback:
+            // "Retry after exactly that delay", and the backoff starts again from
+            // initialBackoff for the retries after it.
+            d.delay = server;
+            d.source = DelaySource::Server;
+            state.retriesBeforePushback = ctx.attemptsMade;
+            break;
+        case RetryAfterMode::AmzRetryAfter:
+            // botocore: max(t_i, min(retry_after, t_i + 5 s)).
+            d.delay = std::max(d.backoffDelay,
+                               std::min(server, d.backoffDelay + kAmzRetryAfterMaxAdditional));
+            d.serverDelayCapped = server > d.delay;
+            if (d.delay != d.backoffDelay)
+                d.source = DelaySource::Server;
+            break;
+        case RetryAfterMode::EnvoyRateLimited: {
+            // JitteredLowerBoundBackOffStrategy: random % (d / 2) + d in whole milliseconds;
+            // a value above max_interval is discarded and the backoff applies.
+            if (server > retryAfterCap)
+                break;
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(server).count();
+            const auto half = ms / 2;
+            const auto extra =
+                half > 0 ? static_cast<qint64>(std::floor(rng.uniform() * double(half))) : 0;
+            d.delay = std::chrono::milliseconds(ms + extra);
+            d.source = DelaySource::Server;
+            break;
+        }
         }
     }
     if (result.outcome == OutcomeClass::RejectedByBreaker && result.breakerOpenFor &&

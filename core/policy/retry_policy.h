@@ -12,11 +12,16 @@
 namespace retrylab {
 
 // What to do with a server's request to wait (Retry-After and the other pushback headers).
+// The first four read whichever pushback header a response carries (Retry-After first); the
+// others are what one library does with its own header, and read only that header.
 enum class RetryAfterMode {
-    Ignore,       // backoff only
-    Honour,       // wait what the server asked
-    HonourCapped, // wait what the server asked, but never more than retryAfterCap
-    LargerOfBoth, // max(backoff, server's wait)
+    Ignore,           // backoff only
+    Honour,           // wait what the server asked
+    HonourCapped,     // wait what the server asked, but never more than retryAfterCap
+    LargerOfBoth,     // max(backoff, server's wait)
+    GrpcPushback,     // gRPC A6: grpc-retry-pushback-ms exactly; negative stops; backoff restarts
+    AmzRetryAfter,    // botocore standard 2.1: x-amz-retry-after bounded to [t, t + 5 s]
+    EnvoyRateLimited, // Envoy rate_limited_retry_back_off: U(d, 1.5 d), d ≤ retryAfterCap
 };
 
 // What to do when the planned wait would cross the total time budget.
@@ -48,6 +53,8 @@ QString stopReasonId(StopReason r);
 QString delaySourceId(DelaySource s);
 QString retryAfterModeId(RetryAfterMode m);
 std::optional<RetryAfterMode> retryAfterModeFromId(const QString &id);
+QString retryAfterModeTitle(RetryAfterMode m); // for people: "gRPC grpc-retry-pushback-ms"
+QList<RetryAfterMode> retryAfterModes();
 
 // Where an operation stands when its latest attempt has finished.
 struct AttemptContext {
@@ -55,6 +62,7 @@ struct AttemptContext {
     Duration elapsed{0};          // since the operation started, now
     bool idempotentMethod = true; // RFC 9110 §9.2.2
     bool hasIdempotencyKey = false;
+    Duration lastAttemptDuration{0}; // how long the attempt that just finished took
 };
 
 // How the latest attempt ended.
@@ -77,7 +85,7 @@ struct RetryDecision {
     QString explanation;                 // one sentence for logs and tooltips
 };
 
-// SPEC.md §2: 408, 429, 500, 502, 503, 504; and timeout, reset, refused.
+// 408, 429, 500, 502, 503, 504; and timeout, reset, refused (core/policy/README.md).
 QList<int> defaultRetryableStatuses();
 QSet<OutcomeClass> defaultRetryableFailures();
 
@@ -98,6 +106,9 @@ struct RetryPolicy {
     bool retryNonIdempotentWithoutKey = false; // unsafe; for demos of duplicates
     bool retryInFlightConflict = true;         // 409 to a keyed request: the first is in flight
     bool waitForBreaker = false;               // after a breaker rejection, wait for the probe
+    // gRPC connection backoff: the wait is measured from the failed attempt's start, so an
+    // attempt that took longer than its backoff is followed at once.
+    bool backoffFromAttemptStart = false;
 
     bool operator==(const RetryPolicy &) const = default;
 
@@ -109,9 +120,23 @@ struct RetryPolicy {
     // Whether a failure of this kind may be retried at all (ignoring attempts and time).
     bool isRetryable(const AttemptResult &result, bool keyed) const;
 
-    // What breakers and budgets count as a failure of the service: transport failures, 5xx,
-    // and the 4xx listed as retryable (429). Other 4xx are the caller's fault.
+    // What breakers count as a failure of the service: transport failures, 5xx, and the 4xx
+    // listed as retryable (429). Other 4xx are the caller's fault.
     bool isServiceFailure(OutcomeClass outcome, int status) const;
+
+    // What a retry budget counts as a failure: gRPC's throttle takes a token only for a
+    // retryable failure or a pushback that says "do not retry".
+    bool countsAgainstBudget(const AttemptResult &result, bool keyed) const;
+
+    // The server's wait as this policy reads it: the first valid pushback header (`generic`,
+    // from readPushback) for the Retry Lab modes; only the library's own header otherwise.
+    std::optional<Pushback> serverWait(const PushbackReading &generic, int httpStatus,
+                                       const HeaderList &headers,
+                                       const QDateTime &receivedAt) const;
+
+    // Whether a server's wait also holds the client's new operations (Retry Lab's modes do;
+    // a library's own header handling concerns one call only).
+    bool holdsClientOnPushback() const;
 
     // The timeout to give the next attempt: never past the total budget's deadline.
     Duration effectiveAttemptTimeout(Duration elapsed) const;

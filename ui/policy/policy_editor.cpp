@@ -62,6 +62,12 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     m_presetDescription->setWordWrap(true);
     m_presetDescription->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     outer->addWidget(m_presetDescription);
+    // Which library version and source file the preset reproduces (core/policy/README.md).
+    m_presetSource = new QLabel;
+    m_presetSource->setObjectName(u"presetSource"_s);
+    m_presetSource->setWordWrap(true);
+    m_presetSource->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    outer->addWidget(m_presetSource);
 
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
@@ -177,15 +183,21 @@ void PolicyEditor::onEdited()
     // Which preset, if any, this still is.
     int presetIndex = 0;
     QString description = tr("Your own settings.");
+    QString source;
     for (const auto &p : policyPresets()) {
         if (p.policy == edited) {
             presetIndex = m_presets->findData(p.id);
             description = p.description;
+            source = tr("<b>Follows</b> %1, %2 &mdash; <b>source</b> <code>%3</code>")
+                         .arg(p.library.toHtmlEscaped(), p.version.toHtmlEscaped(),
+                              p.source.toHtmlEscaped());
             break;
         }
     }
     m_presets->setCurrentIndex(presetIndex);
     m_presetDescription->setText(description);
+    m_presetSource->setText(source);
+    m_presetSource->setVisible(!source.isEmpty());
 
     const bool wasValid = m_valid;
     m_valid = valid;

@@ -44,6 +44,7 @@ private:
 
     QComboBox *m_presets = nullptr;
     QLabel *m_presetDescription = nullptr;
+    QLabel *m_presetSource = nullptr;
     RetryPolicyForm *m_retryForm = nullptr;
     BreakerBudgetForm *m_breakerForm = nullptr;
     QLabel *m_advice = nullptr;

@@ -120,16 +120,16 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
 
     f = group(column, tr("Retry-After and idempotency"));
     m_retryAfterMode = new QComboBox;
-    m_retryAfterMode->addItem(tr("Ignore"), u"ignore"_s);
-    m_retryAfterMode->addItem(tr("Honour"), u"honour"_s);
-    m_retryAfterMode->addItem(tr("Honour, capped"), u"honour-capped"_s);
-    m_retryAfterMode->addItem(tr("Larger of backoff and Retry-After"), u"larger-of-both"_s);
+    for (const auto mode : retryAfterModes())
+        m_retryAfterMode->addItem(retryAfterModeTitle(mode), retryAfterModeId(mode));
     m_rows.add(f, u"retry.retryAfterMode"_s, tr("Retry-After"), m_retryAfterMode,
-               tr("What to do when the server says how long to wait (Retry-After, RateLimit, "
-                  "X-RateLimit-Reset, x-amz-retry-after)"));
+               tr("What to do when the server says how long to wait. The first four read "
+                  "Retry-After, RateLimit, X-RateLimit-Reset, x-amz-retry-after or "
+                  "grpc-retry-pushback-ms; the library modes read only their library's header"));
     m_retryAfterCap = new DurationEdit;
     m_rows.add(f, u"retry.retryAfterCapMs"_s, tr("Retry-After cap"), m_retryAfterCap,
-               tr("The longest server-requested wait that is obeyed in full"));
+               tr("The longest server-requested wait that is obeyed (Envoy: max_interval; a "
+                  "longer one is discarded)"));
     m_withKey = new QCheckBox(tr("Retry POST/PATCH that carry an Idempotency-Key"));
     m_rows.add(f, u"retry.retryNonIdempotentWithKey"_s, {}, m_withKey,
                tr("Safe: the server deduplicates by key"));
@@ -142,6 +142,10 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_waitForBreaker = new QCheckBox(tr("After a breaker rejection, wait for its probe"));
     m_rows.add(f, u"retry.waitForBreaker"_s, {}, m_waitForBreaker,
                tr("Otherwise a rejected call fails at once"));
+    m_fromAttemptStart = new QCheckBox(tr("Measure the backoff from the attempt's start"));
+    m_rows.add(f, u"retry.backoffFromAttemptStart"_s, {}, m_fromAttemptStart,
+               tr("gRPC connection backoff: an attempt that outlasted its backoff is followed "
+                  "at once"));
     column->addStretch();
 
     const auto changed = [this] {
@@ -159,7 +163,7 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     for (auto *spin : {m_multiplier, m_jitter})
         connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_maxAttempts, &QSpinBox::valueChanged, this, changed);
-    for (auto *box : {m_withKey, m_withoutKey, m_inFlight, m_waitForBreaker})
+    for (auto *box : {m_withKey, m_withoutKey, m_inFlight, m_waitForBreaker, m_fromAttemptStart})
         connect(box, &QCheckBox::toggled, this, changed);
 }
 
@@ -186,6 +190,7 @@ void RetryPolicyForm::setPolicy(const RetryPolicy &p)
     m_withoutKey->setChecked(p.retryNonIdempotentWithoutKey);
     m_inFlight->setChecked(p.retryInFlightConflict);
     m_waitForBreaker->setChecked(p.waitForBreaker);
+    m_fromAttemptStart->setChecked(p.backoffFromAttemptStart);
     m_loading = false;
     updateVisibility();
 }
@@ -217,6 +222,7 @@ void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const
     p.retryNonIdempotentWithoutKey = m_withoutKey->isChecked();
     p.retryInFlightConflict = m_inFlight->isChecked();
     p.waitForBreaker = m_waitForBreaker->isChecked();
+    p.backoffFromAttemptStart = m_fromAttemptStart->isChecked();
 }
 
 void RetryPolicyForm::updateVisibility()
@@ -225,12 +231,16 @@ void RetryPolicyForm::updateVisibility()
     m_formula->setText(Backoff::formula(kind));
     const bool usesMultiplier =
         kind != BackoffKind::Fixed && kind != BackoffKind::DecorrelatedJitter &&
-        kind != BackoffKind::PollyDecorrelatedV2 && kind != BackoffKind::EnvoyJittered;
+        kind != BackoffKind::PollyDecorrelatedV2 && kind != BackoffKind::EnvoyJittered &&
+        kind != BackoffKind::EnvoyLegacy;
     m_rows.setRowVisible(u"retry.backoff.multiplier"_s, usesMultiplier);
-    m_rows.setRowVisible(u"retry.backoff.jitter"_s, kind == BackoffKind::ProportionalJitter ||
-                                                        kind == BackoffKind::RandomizedExponential);
+    m_rows.setRowVisible(u"retry.backoff.jitter"_s,
+                         kind == BackoffKind::ProportionalJitter ||
+                             kind == BackoffKind::RandomizedExponential ||
+                             kind == BackoffKind::RandomizedExponentialPlusOne);
+    const QString mode = m_retryAfterMode->currentData().toString();
     m_rows.setRowVisible(u"retry.retryAfterCapMs"_s,
-                         m_retryAfterMode->currentData().toString() == u"honour-capped"_s);
+                         mode == u"honour-capped"_s || mode == u"envoy-rate-limited"_s);
 }
 
 } // namespace retrylab

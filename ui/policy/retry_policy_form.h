@@ -52,6 +52,7 @@ private:
     QLineEdit *m_statuses = nullptr;
     QHash<OutcomeClass, QCheckBox *> m_failures;
     QComboBox *m_retryAfterMode = nullptr;
+    QCheckBox *m_fromAttemptStart = nullptr;
     DurationEdit *m_retryAfterCap = nullptr;
     QCheckBox *m_withKey = nullptr;
     QCheckBox *m_withoutKey = nullptr;

@@ -7,7 +7,7 @@ using Polly.Timeout;
 var handled = new PredicateBuilder<HttpResponseMessage>()
     .Handle<HttpRequestException>()
     .Handle<TimeoutRejectedException>()
-    .HandleResult(response => (int)response.StatusCode is 429 or 500 or 502 or 503 or 504);
+    .HandleResult(response => (int)response.StatusCode is 500 or 502 or 503 or 504);
 
 var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
     .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -21,13 +21,12 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         DelayGenerator = args =>
         {
             var n = args.AttemptNumber; // 0 for the first retry
-            var asked = args.Outcome.Result?.Headers.RetryAfter is { } ra
-                ? ra.Delta ?? (ra.Date - DateTimeOffset.UtcNow)
-                : (TimeSpan?)null;
             TimeSpan? backoff = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(20000, 1000 * Math.Pow(2, n)));
-            return ValueTask.FromResult(asked ?? backoff);
+            return ValueTask.FromResult(backoff);
         },
     })
+    // Each attempt on its own.
+    .AddTimeout(TimeSpan.FromMilliseconds(60000))
     .Build();
 
 // Not expressed exactly in Polly:

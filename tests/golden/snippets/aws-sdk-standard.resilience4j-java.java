@@ -9,24 +9,22 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-Set<Integer> retryableStatuses = Set.of(429, 500, 502, 503, 504);
+Set<Integer> retryableStatuses = Set.of(500, 502, 503, 504);
 
 IntervalFunction backoff = attempt -> (long) (ThreadLocalRandom.current().nextDouble()
                 * Math.min(20000, 1000 * Math.pow(2, attempt - 1)));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(3) // including the first call
-        .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, result) -> {
-            long computed = backoff.apply(attempt);
-            Long asked = result.isRight() ? result.getRight().headers().firstValue("Retry-After")
-                            .map(v -> v.matches("\\d+") ? Long.parseLong(v) * 1000 : null)
-                            .orElse(null) : null;
-            return asked == null ? computed : asked;
-        })
+        .intervalFunction(backoff)
         .retryOnResult(response -> retryableStatuses.contains(response.statusCode()))
         .retryExceptions(java.io.IOException.class, java.util.concurrent.TimeoutException.class)
         .build();
 
+// Each attempt on its own (decorate the call with a TimeLimiter inside the Retry).
+TimeLimiterConfig attemptTimeout = TimeLimiterConfig.custom()
+        .timeoutDuration(Duration.ofMillis(60000))
+        .build();
+
 // Not expressed exactly in resilience4j:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
-// - The Retry-After reader handles delay-seconds; HTTP-date values fall back to the backoff.
 // - resilience4j has no retry budget (aws-quota); a RateLimiter or Bulkhead around retries is the nearest thing.

@@ -17,7 +17,7 @@ RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(4) // including the first call
         .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, result) -> {
             long computed = backoff.apply(attempt);
-            Long asked = result.isRight() ? result.getRight().headers().firstValue("Retry-After")
+            Long asked = result.isRight() ? result.get().headers().firstValue("Retry-After")
                             .map(v -> v.matches("\\d+") ? Long.parseLong(v) * 1000 : null)
                             .orElse(null) : null;
             return asked == null ? computed : asked;

@@ -1,4 +1,4 @@
-# Retry Lab policy "default" with tenacity and requests.
+# Retry Lab policy "default" with tenacity (8.x and later) and requests.
 import requests
 from tenacity import (retry, retry_if_exception_type, retry_if_result,
                       stop_after_attempt, stop_after_delay, wait_exponential,
@@ -22,7 +22,7 @@ def retry_after_or(backoff):
 
 @retry(
     stop=stop_after_attempt(4) | stop_after_delay(30),
-    wait=retry_after_or(wait_random_exponential(multiplier=0.1, max=10)),
+    wait=retry_after_or(wait_random_exponential(multiplier=0.1, max=10, exp_base=2)),
     retry=(retry_if_exception_type((requests.ConnectionError, requests.Timeout,))
            | retry_if_result(lambda response: response.status_code in RETRYABLE_STATUSES)),
     reraise=True,

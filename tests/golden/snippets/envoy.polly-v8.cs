@@ -23,7 +23,7 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         DelayGenerator = args =>
         {
             var n = args.AttemptNumber; // 0 for the first retry
-            TimeSpan? backoff = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(250, (Math.Pow(2, n + 1) - 1) * 25));
+            TimeSpan? backoff = TimeSpan.FromMilliseconds(Math.Floor(Random.Shared.NextDouble() * Math.Min(250, 25 * Math.Pow(2, n))));
             return ValueTask.FromResult(backoff);
         },
     })

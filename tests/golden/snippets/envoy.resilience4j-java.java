@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 Set<Integer> retryableStatuses = Set.of(500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511);
 
 IntervalFunction backoff = attempt -> (long) (ThreadLocalRandom.current().nextDouble()
-                * Math.min(250, (Math.pow(2, attempt) - 1) * 25));
+                * Math.min(250, 25 * Math.pow(2, attempt - 1)));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(2) // including the first call
         .intervalFunction(backoff)

@@ -6,7 +6,6 @@ using Polly.Timeout;
 
 var handled = new PredicateBuilder<HttpResponseMessage>()
     .Handle<HttpRequestException>()
-    .Handle<TimeoutRejectedException>()
     .HandleResult(response => (int)response.StatusCode is 503);
 
 var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
@@ -23,7 +22,7 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         DelayGenerator = args =>
         {
             var n = args.AttemptNumber; // 0 for the first retry
-            TimeSpan? backoff = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(1000, 100 * Math.Pow(2, n)));
+            TimeSpan? backoff = TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, n)) * (1 + 0.2 * (2 * Random.Shared.NextDouble() - 1)));
             return ValueTask.FromResult(backoff);
         },
     })
@@ -33,5 +32,6 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
 
 // Not expressed exactly in Polly:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+// - The policy reads one library's own header (gRPC grpc-retry-pushback-ms); Polly does not, and this snippet ignores it.
 // - Polly has no retry budget (token-bucket); a rate limiter strategy (Polly.RateLimiting) in front of the retry is the nearest thing.
 // - Polly does not shorten the last wait to fit the total timeout; the outer timeout cancels the operation instead.

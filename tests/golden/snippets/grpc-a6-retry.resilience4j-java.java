@@ -11,13 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 Set<Integer> retryableStatuses = Set.of(503);
 
-IntervalFunction backoff = attempt -> (long) (ThreadLocalRandom.current().nextDouble()
-                * Math.min(1000, 100 * Math.pow(2, attempt - 1)));
+IntervalFunction backoff = attempt -> (long) (Math.min(1000, 100 * Math.pow(2, attempt - 1))
+                * (1 + 0.2 * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(4) // including the first call
         .intervalFunction(backoff)
         .retryOnResult(response -> retryableStatuses.contains(response.statusCode()))
-        .retryExceptions(java.io.IOException.class, java.util.concurrent.TimeoutException.class)
+        .retryExceptions(java.io.IOException.class)
         .build();
 
 // Each attempt on its own (decorate the call with a TimeLimiter inside the Retry).
@@ -27,5 +27,6 @@ TimeLimiterConfig attemptTimeout = TimeLimiterConfig.custom()
 
 // Not expressed exactly in resilience4j:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+// - The policy reads one library's own header (gRPC grpc-retry-pushback-ms); resilience4j does not, and this snippet ignores it.
 // - resilience4j has no budget for the whole operation (30000 ms): wrap the decorated call in an outer TimeLimiter or a CompletableFuture timeout.
 // - resilience4j has no retry budget (token-bucket); a RateLimiter or Bulkhead around retries is the nearest thing.

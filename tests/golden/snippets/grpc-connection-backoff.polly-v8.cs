@@ -21,11 +21,8 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         DelayGenerator = args =>
         {
             var n = args.AttemptNumber; // 0 for the first retry
-            var asked = args.Outcome.Result?.Headers.RetryAfter is { } ra
-                ? ra.Delta ?? (ra.Date - DateTimeOffset.UtcNow)
-                : (TimeSpan?)null;
             TimeSpan? backoff = TimeSpan.FromMilliseconds(Math.Min(120000, 1000 * Math.Pow(1.6, n)) * (1 + 0.2 * (2 * Random.Shared.NextDouble() - 1)));
-            return ValueTask.FromResult(asked ?? backoff);
+            return ValueTask.FromResult(backoff);
         },
     })
     // Each attempt on its own.

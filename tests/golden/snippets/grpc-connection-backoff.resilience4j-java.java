@@ -15,13 +15,7 @@ IntervalFunction backoff = attempt -> (long) (Math.min(120000, 1000 * Math.pow(1
                 * (1 + 0.2 * (2 * ThreadLocalRandom.current().nextDouble() - 1)));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(6) // including the first call
-        .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, result) -> {
-            long computed = backoff.apply(attempt);
-            Long asked = result.isRight() ? result.getRight().headers().firstValue("Retry-After")
-                            .map(v -> v.matches("\\d+") ? Long.parseLong(v) * 1000 : null)
-                            .orElse(null) : null;
-            return asked == null ? computed : asked;
-        })
+        .intervalFunction(backoff)
         .retryOnResult(response -> retryableStatuses.contains(response.statusCode()))
         .retryExceptions(java.io.IOException.class, java.util.concurrent.TimeoutException.class)
         .build();
@@ -33,4 +27,3 @@ TimeLimiterConfig attemptTimeout = TimeLimiterConfig.custom()
 
 // Not expressed exactly in resilience4j:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
-// - The Retry-After reader handles delay-seconds; HTTP-date values fall back to the backoff.

@@ -1,4 +1,4 @@
-# Retry Lab policy "naive-3x" with tenacity and requests.
+# Retry Lab policy "naive-3x" with tenacity (8.x and later) and requests.
 import requests
 from tenacity import (retry, retry_if_exception_type, retry_if_result,
                       stop_after_attempt, stop_after_delay, wait_exponential,

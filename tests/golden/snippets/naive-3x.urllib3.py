@@ -1,4 +1,6 @@
-# Retry Lab policy "naive-3x" as urllib3 2.x Retry (also for requests via HTTPAdapter).
+# Retry Lab policy "naive-3x" as urllib3 Retry (also for requests via HTTPAdapter).
+# For urllib3 2.x (backoff_max and backoff_jitter are 2.0 arguments; with 1.26 drop
+# them: 1.26 caps at Retry.DEFAULT_BACKOFF_MAX = 120 s and has no jitter).
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry, Timeout
@@ -22,4 +24,4 @@ session.mount("https://", HTTPAdapter(max_retries=retry))
 
 # Not expressed exactly in urllib3:
 # - urllib3 has no fixed wait; a fixed 0 ms is not expressed (backoff_max caps the exponential at it).
-# - urllib3 retries the first time without waiting; later waits are backoff_factor × 2^(n−1), so backoff_factor is half the base delay.
+# - urllib3 retries the first time without waiting; retry k ≥ 2 waits backoff_factor × 2^(k−1), which is base × 2^n from the second retry on, so backoff_factor is the base delay.

@@ -18,16 +18,6 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         UseJitter = true,
         Delay = TimeSpan.FromMilliseconds(2000),
         MaxDelay = TimeSpan.FromMilliseconds(3600000),
-        DelayGenerator = args =>
-        {
-            var n = args.AttemptNumber; // 0 for the first retry
-            var asked = args.Outcome.Result?.Headers.RetryAfter is { } ra
-                ? ra.Delta ?? (ra.Date - DateTimeOffset.UtcNow)
-                : (TimeSpan?)null;
-            TimeSpan? backoff = null;
-            // null: Polly computes the delay from BackoffType and UseJitter.
-            return ValueTask.FromResult(asked ?? backoff);
-        },
     })
     .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
     {

@@ -15,13 +15,7 @@ IntervalFunction backoff = attempt -> (long) (ThreadLocalRandom.current().nextDo
                 * Math.min(3600000, 2000 * Math.pow(2, attempt - 1)));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(4) // including the first call
-        .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, result) -> {
-            long computed = backoff.apply(attempt);
-            Long asked = result.isRight() ? result.getRight().headers().firstValue("Retry-After")
-                            .map(v -> v.matches("\\d+") ? Long.parseLong(v) * 1000 : null)
-                            .orElse(null) : null;
-            return asked == null ? computed : asked;
-        })
+        .intervalFunction(backoff)
         .retryOnResult(response -> retryableStatuses.contains(response.statusCode()))
         .retryExceptions(java.io.IOException.class, java.util.concurrent.TimeoutException.class)
         .build();
@@ -45,4 +39,3 @@ TimeLimiterConfig attemptTimeout = TimeLimiterConfig.custom()
 // Not expressed exactly in resilience4j:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
 // - resilience4j's IntervalFunction sees only the attempt number, so jitter that remembers the previous sleep (Polly v8 decorrelated jitter V2) is approximated by full jitter.
-// - The Retry-After reader handles delay-seconds; HTTP-date values fall back to the backoff.

@@ -21,11 +21,8 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
         DelayGenerator = args =>
         {
             var n = args.AttemptNumber; // 0 for the first retry
-            var asked = args.Outcome.Result?.Headers.RetryAfter is { } ra
-                ? ra.Delta ?? (ra.Date - DateTimeOffset.UtcNow)
-                : (TimeSpan?)null;
-            TimeSpan? backoff = TimeSpan.FromMilliseconds(Math.Min(3600000, 500 * Math.Pow(1.5, n)) * (1 + 0.5 * (2 * Random.Shared.NextDouble() - 1)));
-            return ValueTask.FromResult(asked ?? backoff);
+            TimeSpan? backoff = TimeSpan.FromMilliseconds(Math.Min(3600000, 500 * Math.Pow(1.5, n) * (1 + 0.5 * (2 * Random.Shared.NextDouble() - 1))));
+            return ValueTask.FromResult(backoff);
         },
     })
     .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
@@ -40,5 +37,6 @@ var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
 
 // Not expressed exactly in Polly:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+// - resilience4j truncates each interval to whole milliseconds; this expression does not.
 // - Polly samples over time, not over the last 100 calls; pick a SamplingDuration that holds about that many calls.
 // - Polly lets one probe through when half-open, not 10.

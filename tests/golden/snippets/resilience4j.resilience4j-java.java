@@ -14,13 +14,7 @@ Set<Integer> retryableStatuses = Set.of(408, 429, 500, 502, 503, 504);
 IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 1.5, 0.5, Duration.ofMillis(3600000));
 RetryConfig retry = RetryConfig.<HttpResponse<String>>custom()
         .maxAttempts(3) // including the first call
-        .intervalBiFunction((IntervalBiFunction<HttpResponse<String>>) (attempt, result) -> {
-            long computed = backoff.apply(attempt);
-            Long asked = result.isRight() ? result.getRight().headers().firstValue("Retry-After")
-                            .map(v -> v.matches("\\d+") ? Long.parseLong(v) * 1000 : null)
-                            .orElse(null) : null;
-            return asked == null ? computed : asked;
-        })
+        .intervalFunction(backoff)
         .retryOnResult(response -> retryableStatuses.contains(response.statusCode()))
         .retryExceptions(java.io.IOException.class, java.util.concurrent.TimeoutException.class)
         .build();
@@ -38,4 +32,3 @@ CircuitBreakerConfig breaker = CircuitBreakerConfig.custom()
 
 // Not expressed exactly in resilience4j:
 // - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
-// - The Retry-After reader handles delay-seconds; HTTP-date values fall back to the backoff.

@@ -1,0 +1,30 @@
+# Retry Lab policy "aws-sdk-standard-2.1" as urllib3 Retry (also for requests via HTTPAdapter).
+# For urllib3 2.x (backoff_max and backoff_jitter are 2.0 arguments; with 1.26 drop
+# them: 1.26 caps at Retry.DEFAULT_BACKOFF_MAX = 120 s and has no jitter).
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util import Retry, Timeout
+
+retry = Retry(
+    total=2,  # retries, not attempts
+    connect=2,
+    read=2,
+    status_forcelist=[500, 502, 503, 504],
+    backoff_factor=0.05,
+    backoff_max=20,
+    backoff_jitter=0.05,
+    respect_retry_after_header=False,
+    allowed_methods=Retry.DEFAULT_ALLOWED_METHODS,  # idempotent methods only
+    raise_on_status=False,
+)
+session = requests.Session()
+session.mount("http://", HTTPAdapter(max_retries=retry))
+session.mount("https://", HTTPAdapter(max_retries=retry))
+# Each attempt: pass timeout=60 to every call (or Timeout(total=60) to urllib3).
+
+# Not expressed exactly in urllib3:
+# - urllib3 has no retry budget: the aws-quota budget is not expressed here.
+# - Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; apply this policy to idempotent requests (or keyed ones) only.
+# - urllib3 adds a random 0..backoff_jitter to an exponential wait; Full jitter is approximated that way.
+# - urllib3 retries the first time without waiting; retry k ≥ 2 waits backoff_factor × 2^(k−1), which is base × 2^n from the second retry on, so backoff_factor is the base delay.
+# - The policy reads one library's own header (botocore x-amz-retry-after (within [t, t + 5 s])); urllib3 does not, and this snippet ignores it.

@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs the Debian 12 packages Retry Lab needs to build, run and test, and only those that
-# are missing. Idempotent and quiet when everything is there. Uses sudo when not root.
+# Installs the Debian packages Retry Lab needs to build, run and test, and only those that are
+# missing: Debian 12 (bookworm, Qt 6.4) or Debian 13 (trixie, Qt 6.8). Idempotent and quiet
+# when everything is there. Uses sudo when not root.
 set -euo pipefail
 
 packages=(
     cmake ninja-build g++
-    qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
-    qt6-svg-dev libqt6opengl6-dev qt6-qpa-plugins libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev
+    qt6-svg-dev qt6-qpa-plugins libgl-dev
     xvfb xauth
     dpkg-dev file desktop-file-utils appstream
     openssl
 )
+
+# The names that differ between releases. Debian 12 ships Qt OpenGL's development files in a
+# package of their own; Debian 13 has them in qt6-base-dev. An unknown release gets whichever
+# of the names its archive knows.
+version=""
+[ -r /etc/os-release ] && version=$(. /etc/os-release && echo "${VERSION_ID:-}")
+case "$version" in
+    12) packages+=(libqt6opengl6-dev) ;;
+    13) ;;
+    *)
+        if apt-cache policy libqt6opengl6-dev 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+            packages+=(libqt6opengl6-dev)
+        fi
+        ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

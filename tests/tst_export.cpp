@@ -28,7 +28,7 @@ Scenario payments()
     s.operationsPerClient = 10;
     s.method = "POST";
     s.path = u"/payments?currency=EUR"_s;
-    s.body = R"({"amount": 5})";
+    s.body = R"({"amount": 5, "currency": "EUR"})"; // what the server accepts
     s.headers = {
         {"Authorization", "Bearer s3cret"}, {"X-Api-Key", "k-123"}, {"Accept", "application/json"}};
     s.keys = KeyMode::PerOperation;
@@ -249,7 +249,8 @@ private Q_SLOTS:
                 QVERIFY2(req.contains(key), qPrintable(u"request."_s + key));
             QCOMPARE(req[u"url"_s].toString(), u"http://127.0.0.1:8080/payments?currency=EUR"_s);
             QCOMPARE(req[u"queryString"_s].toArray().first()[u"value"_s].toString(), u"EUR"_s);
-            QCOMPARE(req[u"postData"_s][u"text"_s].toString(), u"{\"amount\": 5}"_s);
+            QCOMPARE(req[u"postData"_s][u"text"_s].toString(),
+                     u"{\"amount\": 5, \"currency\": \"EUR\"}"_s);
             const QJsonObject res = e[u"response"_s].toObject();
             for (const QString &key :
                  {u"status"_s, u"statusText"_s, u"httpVersion"_s, u"cookies"_s, u"headers"_s,

@@ -57,7 +57,12 @@ private Q_SLOTS:
         QTest::addRow("not an object") << QByteArray("[1]") << u"must be a JSON object"_s;
         QTest::addRow("negative weight")
             << QByteArray(R"({"routes": [{"statuses": [{"status": 200, "weight": -1}]}]})")
-            << u"routes[0].statuses[0]: weight must be a number >= 0"_s;
+            << u"routes[0].statuses[0]: weight must be a number from 0 to 1e12"_s;
+        // Regression: 1e308 + 1e308 was accepted, and its sum is infinite.
+        QTest::addRow("weight past the limit")
+            << QByteArray(R"({"routes": [{"statuses": [{"status": 200, "weight": 1e308},)"
+                          R"( {"status": 503, "weight": 1e308}]}]})")
+            << u"routes[0].statuses[0]: weight must be a number from 0 to 1e12"_s;
         QTest::addRow("zero total weight")
             << QByteArray(R"({"routes": [{"statuses": [{"status": 200, "weight": 0}]}]})")
             << u"routes[0].statuses: needs at least one status"_s;

@@ -87,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(!r.header("Date").isEmpty());
         QCOMPARE(object(r.body).value(u"path"_s).toString(), u"/anything"_s);
         QCOMPARE(call("HEAD", u"/x"_s).status, 200);
-        QCOMPARE(m_server->stats().value(u"requests"_s).toInteger(), 2);
+        QCOMPARE(m_server->stats().requests, 2);
     }
 
     // Each connection fault, seen by a real client. The note lists the QNetworkReply error.
@@ -175,9 +175,9 @@ private Q_SLOTS:
         QHash<int, int> seen;
         for (int i = 0; i < 100; ++i)
             ++seen[call("GET", u"/x"_s, {{"X-Client-Id", "c" + QByteArray::number(i)}}).status];
-        const QJsonObject byStatus = m_server->stats().value(u"byStatus"_s).toObject();
+        const auto byStatus = m_server->stats().byStatus;
         for (const int s : {200, 503, 429})
-            QCOMPARE(byStatus.value(QString::number(s)).toInt(), seen.value(s));
+            QCOMPARE(byStatus.value(s), seen.value(s));
         QVERIFY(seen.value(200) > 50 && seen.value(503) > 5);
         // A 503 carries Retry-After in [1, 3] and a Date.
         FaultProfile only503 = *FaultProfile::ready(u"flaky-503"_s);
@@ -292,8 +292,7 @@ private Q_SLOTS:
         QCOMPARE(retry.status, 201);
         QCOMPARE(retry.header("Idempotent-Replayed"), QByteArray("true"));
         QCOMPARE(m_server->ledger().duplicates(), 1); // still only the unkeyed one
-        QCOMPARE(m_server->stats().value(u"payments"_s).toObject().value(u"duplicates"_s).toInt(),
-                 1);
+        QCOMPARE(m_server->stats().duplicates, 1);
     }
 
     // Clients that wait too little and enough, judged by the server's journal.
@@ -311,10 +310,10 @@ private Q_SLOTS:
         call("GET", u"/x"_s, early); // 0.2 s after being told 1 s
         QTest::qWait(1000);
         call("GET", u"/x"_s, patient); // 1.2 s after
-        const auto stats = m_server->stats().value(u"retryAfter"_s).toObject();
-        QCOMPARE(stats.value(u"judged"_s).toInt(), 2);
-        QCOMPARE(stats.value(u"violations"_s).toInt(), 1);
-        QCOMPARE(stats.value(u"compliancePercent"_s).toDouble(), 50.0);
+        const ServerStats stats = m_server->stats();
+        QCOMPARE(stats.retryAfterJudged, 2);
+        QCOMPARE(stats.retryAfterViolations, 1);
+        QCOMPARE(stats.compliancePercent(), 50.0);
         const auto journal = call("GET", u"/__admin/journal?since=0"_s);
         const QJsonArray entries = QJsonDocument::fromJson(journal.body).array();
         QCOMPARE(entries.size(), 4);
@@ -408,9 +407,12 @@ private Q_SLOTS:
             << QByteArray("HTTP/1.1 413");
         QTest::addRow("bad length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: -4\r\n\r\n")
                                     << QByteArray("HTTP/1.1 400");
-        QTest::addRow("chunked") << QByteArray(
-                                        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-                                 << QByteArray("HTTP/1.1 411");
+        // Chunked bodies are read; a coding the server cannot decode is not implemented.
+        QTest::addRow("gzip coding")
+            << QByteArray("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+            << QByteArray("HTTP/1.1 501");
+        QTest::addRow("HTTP/2") << QByteArray("GET / HTTP/2.0\r\nHost: x\r\n\r\n")
+                                << QByteArray("HTTP/1.1 505");
     }
     void malformedRequestsGetProperAnswers()
     {
@@ -422,7 +424,7 @@ private Q_SLOTS:
         QVERIFY(answer.contains("Connection: close"));
         // And the server goes on serving others.
         QCOMPARE(call("GET", u"/x"_s).status, 200);
-        QCOMPARE(m_server->stats().value(u"refused"_s).toInt(), 1);
+        QCOMPARE(m_server->stats().refused, 1);
     }
 
     void pipelinedAndSplitRequests()
@@ -475,7 +477,7 @@ private Q_SLOTS:
         }
         QTest::qWait(300); // the delayed answers find their sockets gone
         QCOMPARE(call("GET", u"/x"_s).status, 200);
-        QCOMPARE(m_server->stats().value(u"inFlight"_s).toInt(), 0);
+        QCOMPARE(m_server->stats().inFlight, 0);
     }
 
     // Many clients at once, in the server's own thread, while the profile changes under them.
@@ -517,9 +519,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished, total, 30000);
         QCOMPARE(failures, 0);
         QVERIFY(statuses.value(503) + statuses.value(429) > 0); // the flaky phases showed
-        const QJsonObject stats = host.stats();
-        QCOMPARE(stats.value(u"requests"_s).toInt(), total);
-        QCOMPARE(stats.value(u"inFlight"_s).toInt(), 0);
+        const ServerStats stats = host.stats();
+        QCOMPARE(stats.requests, total);
+        QCOMPARE(stats.inFlight, 0);
         QCOMPARE(host.profile().name, u"flaky-503"_s);
         host.stop();
         QVERIFY(!host.isRunning());

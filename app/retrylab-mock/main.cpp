@@ -35,7 +35,12 @@ int main(int argc, char *argv[])
                                   u"Address to listen on (default 127.0.0.1). Anything but "
                                   "loopback exposes the server to the network."_s,
                                   u"ADDR"_s);
-    parser.addOptions({port, profile, seed, bind});
+    const QCommandLineOption adminToken(
+        u"admin-token"_s,
+        u"Token the admin API asks for, as 'Authorization: Bearer TOKEN'. Without it, a server "
+        "bound beyond loopback makes one up and prints it; on loopback none is asked."_s,
+        u"TOKEN"_s);
+    parser.addOptions({port, profile, seed, bind, adminToken});
     parser.process(app);
 
     const auto fail = [](const QString &message) {
@@ -68,12 +73,18 @@ int main(int argc, char *argv[])
         return fail(error);
 
     retrylab::MockServer server(*faults, seedValue);
-    if (!server.listen(address, static_cast<quint16>(portNumber), &error))
+    const QByteArray token = parser.value(adminToken).toUtf8();
+    if (parser.isSet(adminToken) && token.size() < 8)
+        return fail(u"--admin-token: use at least 8 characters"_s);
+    if (!server.listen(address, static_cast<quint16>(portNumber), &error, token))
         return fail(error);
     std::printf("%s\n", qUtf8Printable(server.url().toString()));
     std::fprintf(stderr, "retrylab-mock: profile '%s', seed %llu; admin API at %s__admin/stats\n",
                  qUtf8Printable(faults->name), static_cast<unsigned long long>(seedValue),
                  qUtf8Printable(server.url().toString()));
+    if (!server.adminToken().isEmpty())
+        std::fprintf(stderr, "retrylab-mock: the admin API asks for 'Authorization: Bearer %s'\n",
+                     server.adminToken().constData());
     std::fflush(stdout);
 
     retrylab::TerminationWatcher watcher;

@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -47,15 +49,17 @@ void readRoute(const JsonReader &in, RouteProfile &r)
             const double weight = o.value(u"weight"_s).toDouble(-1);
             if (!v.isObject() || code != static_cast<int>(code) || code < 100 || code > 599)
                 return u"must be {\"status\": 100..599, \"weight\": >= 0}"_s;
-            if (!(weight >= 0.0))
-                return u"weight must be a number >= 0"_s;
+            if (!(weight >= 0.0) || !std::isfinite(weight) || weight > 1e12)
+                return u"weight must be a number from 0 to 1e12"_s;
             statuses.append({static_cast<int>(code), weight});
             return {};
         });
         double total = 0;
         for (const auto &s : statuses)
             total += s.weight;
-        if (statuses.isEmpty() || total <= 0.0)
+        if (!std::isfinite(total))
+            in.problem(u"statuses"_s, u"the weights add up past the largest number"_s);
+        else if (statuses.isEmpty() || total <= 0.0)
             in.problem(u"statuses"_s, u"needs at least one status with a weight above 0"_s);
         r.statuses = statuses;
     }
@@ -221,6 +225,8 @@ QJsonObject FaultProfile::toJson() const
                                   {u"maxBodyBytes"_s, static_cast<double>(limits.maxBodyBytes)},
                                   {u"idleTimeoutMs"_s, toMs(limits.idleTimeout)},
                                   {u"hangMaxMs"_s, toMs(limits.hangMax)},
+                                  {u"headerTimeoutMs"_s, toMs(limits.headerTimeout)},
+                                  {u"maxConnections"_s, limits.maxConnections},
                                   {u"journalCapacity"_s, limits.journalCapacity}}},
     };
 }
@@ -285,13 +291,15 @@ std::optional<FaultProfile> FaultProfile::fromJson(const QJsonObject &json, Fiel
     idem.readMs(u"retentionMs"_s, p.idempotency.retention);
     const JsonReader lim = root.child(u"limits"_s);
     lim.rejectUnknown({u"maxHeaderBytes"_s, u"maxBodyBytes"_s, u"idleTimeoutMs"_s, u"hangMaxMs"_s,
-                       u"journalCapacity"_s});
+                       u"headerTimeoutMs"_s, u"maxConnections"_s, u"journalCapacity"_s});
     lim.read(u"maxHeaderBytes"_s, p.limits.maxHeaderBytes, 256, 1 << 24);
     double maxBody = static_cast<double>(p.limits.maxBodyBytes);
     lim.read(u"maxBodyBytes"_s, maxBody, 0, 1 << 30);
     p.limits.maxBodyBytes = static_cast<qint64>(maxBody);
     lim.readMs(u"idleTimeoutMs"_s, p.limits.idleTimeout);
     lim.readMs(u"hangMaxMs"_s, p.limits.hangMax);
+    lim.readMs(u"headerTimeoutMs"_s, p.limits.headerTimeout);
+    lim.read(u"maxConnections"_s, p.limits.maxConnections, 1, 1'000'000);
     lim.read(u"journalCapacity"_s, p.limits.journalCapacity, 1, 10'000'000);
     if (out.size() != before)
         return std::nullopt;

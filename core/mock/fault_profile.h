@@ -108,6 +108,11 @@ struct ServerLimits {
     qint64 maxBodyBytes = 1024 * 1024;
     Duration idleTimeout = std::chrono::seconds(30);
     Duration hangMax = std::chrono::minutes(5);
+    // From a request's first byte to the end of its head; then 408 and close (slowloris).
+    Duration headerTimeout = std::chrono::seconds(10);
+    // Open connections; past it the longest-idle keep-alive connection is closed for a new
+    // one (and fewer when the process may not open that many descriptors).
+    int maxConnections = 10'000;
     int journalCapacity = 100'000;
     bool operator==(const ServerLimits &) const = default;
 };

@@ -1,35 +1,65 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "http_wire.h"
 
-#include "http/retry_after.h"
-#include "http/wire/message_writer.h"
-
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpSocket>
-
-#ifdef Q_OS_WIN
-#include <winsock2.h>
-#else
-#include <sys/socket.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
 namespace retrylab::wire {
 
-QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
-                const QDateTime &now, QByteArrayView contentType)
+namespace {
+
+// A JSON string's contents (RFC 8259 §7), for the hot path that skips QJsonDocument.
+void appendJsonString(QByteArray &out, QByteArrayView utf8)
 {
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-                     "\r\nDate: " + formatHttpDate(now) + "\r\nServer: retrylab-mock\r\n";
-    if (contentLength >= 0)
-        out += "Content-Type: " + contentType.toByteArray() +
-               "\r\nContent-Length: " + QByteArray::number(contentLength) + "\r\n";
+    out += '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[u >> 4];
+            out += "0123456789abcdef"[u & 15];
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
+                QByteArrayView date, QByteArrayView contentType)
+{
+    QByteArray out;
+    out.reserve(200);
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(status);
+    out += ' ';
+    out += reasonPhrase(status);
+    out += "\r\nDate: ";
+    out += date;
+    out += "\r\nServer: retrylab-mock\r\n";
+    if (contentLength >= 0) {
+        out += "Content-Type: ";
+        out += contentType;
+        out += "\r\nContent-Length: ";
+        out += QByteArray::number(contentLength);
+        out += "\r\n";
+    }
     out += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-    for (const auto &[name, value] : extra)
-        out += name + ": " + value + "\r\n";
-    return out + "\r\n";
+    for (const auto &[name, value] : extra) {
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
 }
 
 QByteArray json(const QJsonObject &o)
@@ -46,21 +76,18 @@ QByteArray errorBody(int status, const QString &detail)
            '\n';
 }
 
-void resetConnection(QTcpSocket *socket)
+QByteArray okBody(QByteArrayView method, const QString &path, qint64 request)
 {
-    const auto fd = socket->socketDescriptor();
-    if (fd != -1) {
-        linger l{};
-        l.l_onoff = 1;
-        l.l_linger = 0;
-#ifdef Q_OS_WIN
-        ::setsockopt(static_cast<SOCKET>(fd), SOL_SOCKET, SO_LINGER,
-                     reinterpret_cast<const char *>(&l), sizeof l);
-#else
-        ::setsockopt(static_cast<int>(fd), SOL_SOCKET, SO_LINGER, &l, sizeof l);
-#endif
-    }
-    socket->abort();
+    QByteArray out;
+    out.reserve(64 + path.size());
+    out += "{\"method\":";
+    appendJsonString(out, method);
+    out += ",\"ok\":true,\"path\":";
+    appendJsonString(out, path.toUtf8());
+    out += ",\"request\":";
+    out += QByteArray::number(request);
+    out += "}\n";
+    return out;
 }
 
 } // namespace retrylab::wire

@@ -5,28 +5,26 @@
 #include "http/wire/message_writer.h"
 
 #include <QByteArray>
-#include <QDateTime>
 #include <QJsonObject>
-
-class QTcpSocket;
 
 namespace retrylab::wire {
 
-// Hand-written HTTP/1.1 on the wire, for the mock server: faults need byte-level control that
-// a response object hides (a Content-Length that lies, two Retry-After fields, a dribble).
+// The built-in server's answers, byte for byte (faults need a Content-Length that lies, two
+// Retry-After fields, a dribble), on top of the shared writers in core/http/wire.
 
-// Status line and headers, ending in the blank line. Adds Date, Server, Content-Type,
-// Content-Length (as given) and Connection.
+// Status line and headers, ending in the blank line: Date (`date`, already formatted),
+// Server, Content-Type and Content-Length (when `contentLength` >= 0, as given, true or not),
+// Connection, then `extra`.
 QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
-                const QDateTime &now, QByteArrayView contentType = "application/json");
+                QByteArrayView date, QByteArrayView contentType = "application/json");
 
 // A compact JSON body with a final newline.
 QByteArray json(const QJsonObject &o);
 
-// A JSON error body: {"status": 431, "error": "...", "detail": "..."}.
+// A JSON error body: {"detail": "...", "error": "...", "status": 431}.
 QByteArray errorBody(int status, const QString &detail);
 
-// Sends a TCP reset instead of an orderly close (SO_LINGER with a zero timeout, then close).
-void resetConnection(QTcpSocket *socket);
+// The answer of a generic route: {"method": "GET", "ok": true, "path": "/x", "request": 7}.
+QByteArray okBody(QByteArrayView method, const QString &path, qint64 request);
 
 } // namespace retrylab::wire

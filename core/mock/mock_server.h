@@ -1,34 +1,31 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "base/clock.h"
-#include "fault_decider.h"
-#include "idempotency_store.h"
-#include "payment_ledger.h"
-#include "request_journal.h"
+#include "http/wire/message_parser.h"
+#include "mock_service.h"
+#include "mock_time.h"
 
-#include <QAbstractHttpServer>
 #include <QHostAddress>
-#include <QJsonObject>
-#include <QMap>
-#include <QPointer>
+#include <QObject>
+#include <QSet>
 #include <QUrl>
-#include <QUrlQuery>
 
-#include <deque>
-#include <functional>
+#include <memory>
 
-class QTcpSocket;
+class QTimer;
 
 namespace retrylab {
 
-class GuardedTcpServer;
+class MockAcceptor;
+class MockConnection;
 
-// The built-in flaky server: a real HTTP/1.1 server that fails the way services do (see
-// FaultProfile), keeps a journal that judges Retry-After compliance, a payments route with
-// idempotency keys and a ledger of duplicate charges, and an admin API under /__admin/.
-// It lives in one thread (see MockServerHost for running it in its own).
-class MockServer : public QAbstractHttpServer
+// The built-in flaky server on a socket: a plain QTcpServer that accepts connections, frames
+// requests with the HTTP/1.1 parser shared with the client (core/http/wire), asks MockService
+// what to do, and does it byte for byte after the latency (faults: RST, FIN, a Content-Length
+// that lies, a dribble, a hang). It also caps connections (the longest-idle keep-alive one
+// makes room for a new client), closes idle ones, and gives a request's head a deadline.
+// It lives in one thread (MockServerHost runs it in its own).
+class MockServer : public QObject
 {
     Q_OBJECT
 public:
@@ -36,73 +33,65 @@ public:
                         QObject *parent = nullptr);
     ~MockServer() override;
 
-    // Listens on `address`:`port` (0: a port the OS picks). Returns false with the reason.
-    bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr);
+    // Listens on `address`:`port` (0: a port the OS picks). The admin API asks for a token
+    // when `adminToken` is set, and always when bound beyond loopback (one is made up then:
+    // adminToken() says which). Returns false with the reason.
+    bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr,
+                const QByteArray &adminToken = {});
     QUrl url() const;
+    QByteArray adminToken() const { return m_service.adminAccess().token; }
 
-    const FaultProfile &profile() const { return m_decider.profile(); }
+    const FaultProfile &profile() const { return m_service.profile(); }
     void setProfile(const FaultProfile &profile);
     void takeDown(Duration length);
     void reset();
 
-    QJsonObject stats() const;
-    const RequestJournal &journal() const { return m_journal; }
-    void setArrivalFeed(std::shared_ptr<ArrivalFeed> feed) { m_journal.setFeed(std::move(feed)); }
-    const PaymentLedger &ledger() const { return m_ledger; }
+    ServerStats stats() const;
+    const RequestJournal &journal() const { return m_service.journal(); }
+    const PaymentLedger &ledger() const { return m_service.ledger(); }
+    void setArrivalFeed(std::shared_ptr<ArrivalFeed> feed)
+    {
+        m_service.setArrivalFeed(std::move(feed));
+    }
+    int openConnections() const { return static_cast<int>(m_connections.size()); }
+
+    // Tests: time that the test moves (the server does not own it; call before listen()).
+    void setTime(MockTime *time);
+
+    // For MockConnection.
+    Duration now() const { return m_time->now() - m_started; }
+    QByteArrayView httpDate();
+    wire::Limits parserLimits() const;
+    qint64 bodyLimit(QByteArrayView target) const;
+    void dispatch(MockConnection *connection, wire::Message request);
+    void refused(int status, const QString &reason);
+    void connectionClosed(MockConnection *connection);
 
 Q_SIGNALS:
     void profileChanged(const retrylab::FaultProfile &profile);
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
-    // What a handler needs of a request, copied out of QHttpServerRequest.
-    struct Incoming {
-        QString method;
-        QString path;
-        QUrlQuery query;
-        HeaderList headers;
-        QByteArray body;
-        QString clientId;
-        int attempt = 0;
-        QString key;
-        QString keyError;
-        QString operationId;
-        bool keepAlive = true;
-        Duration at{0};
-        QDateTime wall;
-    };
+    friend class MockAcceptor;
+    void accept(qintptr fd);
+    bool makeRoom();
+    void sweep();
+    void applyLimits();
+    // After the latency: the effect, the journal, then the answer or the fault on the wire.
+    void carry(MockConnection *connection, const std::shared_ptr<MockExchange> &x);
+    void slowBody(MockConnection *connection, const std::shared_ptr<MockExchange> &x);
 
-    // Journals a request's arrival (judging its Retry-After compliance); returns its id.
-    qint64 journalArrival(const Incoming &in);
-    void handleAdmin(const Incoming &in, QTcpSocket *socket);
-    void handlePayment(Incoming in, QTcpSocket *socket);
-    void handleGeneric(Incoming in, QTcpSocket *socket);
-    // Carries out a decision after its latency: a response, or a connection fault.
-    // `commit`, when given, runs when processing ends (after the latency, even if the client
-    // has gone) and may return the body to send instead of `body`.
-    void execute(const Incoming &in, QTcpSocket *socket, const FaultDecision &d, int status,
-                 QByteArray body, HeaderList extra, qint64 journalId,
-                 std::function<QByteArray()> commit = {});
-    void send(QTcpSocket *socket, const Incoming &in, int status, const QByteArray &body,
-              const HeaderList &extra = {});
-    void count(const QString &decision, int status);
-
-    SteadyClock m_clock;
-    std::uint64_t m_seed;
-    FaultDecider m_decider;
-    IdempotencyStore m_store;
-    PaymentLedger m_ledger;
-    RequestJournal m_journal;
-    GuardedTcpServer *m_tcp = nullptr;
-    QHostAddress m_address;
+    std::unique_ptr<MockTime> m_ownTime;
+    MockTime *m_time;
     Duration m_started{0};
-    QMap<int, qint64> m_byStatus;
-    QMap<QString, qint64> m_byDecision;
-    std::deque<Duration> m_recent; // arrivals in the last second
-    qint64 m_refused = 0;
+    MockService m_service;
+    MockAcceptor *m_acceptor = nullptr;
+    QHostAddress m_address;
+    QSet<MockConnection *> m_connections;
+    QTimer *m_sweep = nullptr;
+    int m_connectionCap = 0;
+    qint64 m_dateSecond = -1;
+    QByteArray m_date;
+    bool m_closing = false;
 };
 
 } // namespace retrylab

@@ -18,13 +18,29 @@ MockServerHost::~MockServerHost()
     stop();
 }
 
+template<typename F> void MockServerHost::onServer(F fn) const
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_server)
+        return;
+    MockServer *s = m_server;
+    if (QThread::currentThread() == &m_thread)
+        fn(s);
+    else
+        QMetaObject::invokeMethod(
+            s, [s, &fn] { fn(s); }, Qt::BlockingQueuedConnection);
+}
+
 bool MockServerHost::start(const FaultProfile &profile, std::uint64_t seed,
-                           const QHostAddress &address, quint16 port, QString *error)
+                           const QHostAddress &address, quint16 port, QString *error,
+                           const QByteArray &adminToken)
 {
     stop();
+    QMutexLocker lock(&m_mutex);
     bool ok = false;
     QString why;
     QUrl url;
+    QByteArray token;
     auto *server = new MockServer(profile, seed);
     m_arrivals = std::make_shared<ArrivalFeed>();
     server->setArrivalFeed(m_arrivals);
@@ -33,8 +49,9 @@ bool MockServerHost::start(const FaultProfile &profile, std::uint64_t seed,
     QMetaObject::invokeMethod(
         server,
         [&] {
-            ok = server->listen(address, port, &why);
+            ok = server->listen(address, port, &why, adminToken);
             url = server->url();
+            token = server->adminToken();
         },
         Qt::BlockingQueuedConnection);
     if (!ok) {
@@ -48,12 +65,14 @@ bool MockServerHost::start(const FaultProfile &profile, std::uint64_t seed,
     }
     m_server = server;
     m_url = url;
+    m_token = token;
     connect(server, &MockServer::profileChanged, this, &MockServerHost::profileChanged);
     return true;
 }
 
 void MockServerHost::stop()
 {
+    QMutexLocker lock(&m_mutex);
     if (m_server) {
         QMetaObject::invokeMethod(
             m_server, [s = m_server] { delete s; }, Qt::BlockingQueuedConnection);
@@ -65,51 +84,68 @@ void MockServerHost::stop()
     }
 }
 
+bool MockServerHost::isRunning() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_server != nullptr;
+}
+
+QUrl MockServerHost::url() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_url;
+}
+
+QByteArray MockServerHost::adminToken() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_token;
+}
+
+std::shared_ptr<const ArrivalFeed> MockServerHost::arrivals() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_arrivals;
+}
+
 void MockServerHost::setProfile(const FaultProfile &profile)
 {
+    QMutexLocker lock(&m_mutex);
     if (m_server)
         QMetaObject::invokeMethod(m_server, [s = m_server, profile] { s->setProfile(profile); });
 }
 
 void MockServerHost::takeDown(Duration length)
 {
+    QMutexLocker lock(&m_mutex);
     if (m_server)
         QMetaObject::invokeMethod(m_server, [s = m_server, length] { s->takeDown(length); });
 }
 
 void MockServerHost::reset()
 {
-    // Blocking, so that a run that resets the server first never meets the old journal.
-    if (m_server)
-        QMetaObject::invokeMethod(
-            m_server, [s = m_server] { s->reset(); }, Qt::BlockingQueuedConnection);
+    // Waits, so that a run that resets the server first never meets the old journal.
+    onServer([](MockServer *s) { s->reset(); });
 }
 
 FaultProfile MockServerHost::profile() const
 {
     FaultProfile p;
-    if (m_server)
-        QMetaObject::invokeMethod(
-            m_server, [&p, s = m_server] { p = s->profile(); }, Qt::BlockingQueuedConnection);
+    onServer([&p](MockServer *s) { p = s->profile(); });
     return p;
 }
 
-QJsonObject MockServerHost::stats() const
+ServerStats MockServerHost::stats() const
 {
-    QJsonObject o;
-    if (m_server)
-        QMetaObject::invokeMethod(
-            m_server, [&o, s = m_server] { o = s->stats(); }, Qt::BlockingQueuedConnection);
-    return o;
+    ServerStats out;
+    onServer([&out](MockServer *s) { out = s->stats(); });
+    return out;
 }
 
 std::vector<JournalEntry> MockServerHost::journal() const
 {
     std::vector<JournalEntry> entries;
-    if (m_server)
-        QMetaObject::invokeMethod(
-            m_server, [&entries, s = m_server] { entries = s->journal().since(0); },
-            Qt::BlockingQueuedConnection);
+    onServer([&entries](MockServer *s) { entries = s->journal().since(0); });
     return entries;
 }
 

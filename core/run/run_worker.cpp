@@ -190,11 +190,9 @@ void RunWorker::complete()
         summary.serverCompliancePercent =
             j.judged() ? 100.0 * double(j.judged() - j.violations()) / double(j.judged()) : 100.0;
     } else if (m_server) {
-        const QJsonObject stats = m_server->stats();
-        summary.duplicates =
-            stats.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger();
-        summary.serverCompliancePercent =
-            stats.value(u"retryAfter"_s).toObject().value(u"compliancePercent"_s).toDouble();
+        const ServerStats stats = m_server->stats();
+        summary.duplicates = stats.duplicates;
+        summary.serverCompliancePercent = stats.compliancePercent();
         if (m_ownServer)
             m_ownServer->stop();
     }

@@ -3,20 +3,17 @@
 
 #include "engine/scheduler.h"
 #include "engine/transport.h"
-#include "mock/fault_decider.h"
-#include "mock/idempotency_store.h"
-#include "mock/payment_ledger.h"
-#include "mock/request_journal.h"
+#include "mock/mock_service.h"
 
 #include <QSet>
 #include <QTimeZone>
 
 namespace retrylab {
 
-// The built-in server as an in-process model in virtual time. It decides each request with
-// the same FaultDecider as the real server, so a profile means the same in both clocks;
-// every message takes `networkDelay` each way. POST /payments keeps idempotency keys and a
-// ledger like the real server.
+// The built-in server in virtual time: the scheduler shell around the same MockService that
+// the socket server wraps, so every status, header, effect and journal entry is decided by one
+// code path in both clocks. Every message takes `networkDelay` each way; a fault that ends
+// the connection reaches the client as the failure a socket client would see.
 //
 // With contention on, the server is instead the single resource of the AWS Architecture
 // Blog's jitter study: each attempt reads the resource's version, then writes it
@@ -31,23 +28,27 @@ public:
     void send(const AttemptRequest &request, Done done) override;
     void cancel(std::uint64_t id) override { m_cancelled.insert(id); }
 
-    const PaymentLedger &ledger() const { return m_ledger; }
-    const RequestJournal &journal() const { return m_journal; }
-    FaultDecider &decider() { return m_decider; }
+    const MockService &service() const { return m_service; }
+    const PaymentLedger &ledger() const { return m_service.ledger(); }
+    const RequestJournal &journal() const { return m_service.journal(); }
 
     // Contention: the resource's version, and how many conditional writes failed.
     qint64 version() const { return m_version; }
     qint64 conflicts() const { return m_conflicts; }
 
+    // The wall clock the simulation pretends: a fixed day plus virtual time.
+    QDateTime wallAt(Duration t) const { return m_epoch.addMSecs(toMs(t)); }
+
 private:
     void sendContended(const AttemptRequest &request, Done done);
+    // After the latency: carries out the exchange as the socket server would.
+    void carry(const AttemptRequest &request, const std::shared_ptr<MockExchange> &x,
+               const Done &done);
     void deliver(std::uint64_t id, Duration at, AttemptResponse response, const Done &done);
 
     Scheduler &m_scheduler;
-    FaultDecider m_decider;
-    IdempotencyStore m_store;
-    PaymentLedger m_ledger;
-    RequestJournal m_journal;
+    MockService m_service;
+    FaultDecider m_contentionDecider; // latency of the contention model
     Duration m_delay;
     bool m_contention = false;
     qint64 m_version = 0;

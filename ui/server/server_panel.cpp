@@ -8,7 +8,6 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -293,22 +292,20 @@ void ServerPanel::refreshStats()
 {
     if (!m_server->isRunning() || !isVisible())
         return;
-    const QJsonObject s = m_server->stats();
-    const QJsonObject ra = s.value(u"retryAfter"_s).toObject();
-    const QJsonObject outage = s.value(u"outage"_s).toObject();
-    m_stats->setText(tr("<b>This server, live:</b> %1 requests, %2 in the last second, %3 in "
-                        "flight · Retry-After: %4 early of %5 · "
-                        "duplicate charges: %6%7")
-                         .arg(s.value(u"requests"_s).toInteger())
-                         .arg(s.value(u"requestsLastSecond"_s).toInteger())
-                         .arg(s.value(u"inFlight"_s).toInteger())
-                         .arg(ra.value(u"violations"_s).toInteger())
-                         .arg(ra.value(u"judged"_s).toInteger())
-                         .arg(s.value(u"payments"_s).toObject().value(u"duplicates"_s).toInteger())
-                         .arg(outage.value(u"active"_s).toBool()
-                                  ? tr(" · DOWN for %1 s more")
-                                        .arg(qRound(outage.value(u"endsInMs"_s).toDouble() / 1000))
-                                  : QString()));
+    const ServerStats s = m_server->stats();
+    m_stats->setText(
+        tr("<b>This server, live:</b> %1 requests, %2 in the last second, %3 in "
+           "flight · Retry-After: %4 early of %5 · "
+           "duplicate charges: %6%7")
+            .arg(s.requests)
+            .arg(s.requestsLastSecond)
+            .arg(s.inFlight)
+            .arg(s.retryAfterViolations)
+            .arg(s.retryAfterJudged)
+            .arg(s.duplicates)
+            .arg(s.outageActive
+                     ? tr(" · DOWN for %1 s more").arg(qRound(toMs(s.outageEndsIn) / 1000))
+                     : QString()));
 }
 
 } // namespace retrylab

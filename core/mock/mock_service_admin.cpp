@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MockServer's admin API, under /__admin/: for scripts that drive the server.
+// MockService's admin API, under /__admin/: for scripts that drive the server.
 #include "http_wire.h"
-#include "mock_server.h"
+#include "mock_service_parsed.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,12 +22,17 @@ QJsonArray problemsJson(const FieldProblems &problems)
 
 } // namespace
 
-void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
+void MockService::handleAdmin(const Parsed &in, MockExchange &x, Duration now)
 {
     const QString route = in.path.mid(QStringView(u"/__admin/").size());
     const auto reply = [&](int status, const QByteArray &body, const HeaderList &extra = {}) {
-        send(socket, in, status, body, extra);
+        answer(x, status, u"admin"_s, body, extra);
     };
+    QString why;
+    if (const int refusal = m_admin.check(in.request.headers, &why)) {
+        return reply(refusal, wire::errorBody(refusal, why),
+                     refusal == 401 ? HeaderList{{"WWW-Authenticate", "Bearer"}} : HeaderList{});
+    }
     const auto allow = [&](const char *methods) {
         reply(405, wire::errorBody(405, u"allowed: %1"_s.arg(QLatin1String(methods))),
               {{"Allow", methods}});
@@ -38,7 +43,7 @@ void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
         if (in.method != u"PUT"_s)
             return allow("GET, PUT");
         QJsonParseError parseError;
-        const auto doc = QJsonDocument::fromJson(in.body, &parseError);
+        const auto doc = QJsonDocument::fromJson(in.request.body, &parseError);
         if (parseError.error != QJsonParseError::NoError || !doc.isObject())
             return reply(400, wire::json(QJsonObject{
                                   {u"error"_s, u"the body is not a JSON object: %1 at byte %2"_s
@@ -51,6 +56,8 @@ void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
                 400, wire::json(QJsonObject{{u"error"_s, u"invalid profile; the old one is kept"_s},
                                             {u"problems"_s, problemsJson(problems)}}));
         setProfile(*next);
+        if (m_profileListener)
+            m_profileListener(*next);
         return reply(200, wire::json(profile().toJson()));
     }
     if (route == u"journal"_s) {
@@ -71,7 +78,7 @@ void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
             QByteArray lines;
             for (const auto &e : entries)
                 lines += QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) + '\n';
-            return reply(200, lines, {});
+            return reply(200, lines);
         }
         QJsonArray a;
         for (const auto &e : entries)
@@ -81,12 +88,13 @@ void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
     if (route == u"stats"_s) {
         if (in.method != u"GET"_s)
             return allow("GET");
-        return reply(200, wire::json(stats()));
+        return reply(200, wire::json(stats(now).toJson()));
     }
     if (route == u"reset"_s) {
         if (in.method != u"POST"_s)
             return allow("POST");
         reset();
+        x.resetClock = true;
         return reply(200, wire::json(QJsonObject{{u"reset"_s, true}}));
     }
     if (route == u"outage"_s) {
@@ -97,7 +105,7 @@ void MockServer::handleAdmin(const Incoming &in, QTcpSocket *socket)
         if (!ok || !(seconds > 0) || seconds > 86400)
             return reply(400, wire::errorBody(400, u"seconds must be a number from 0 to 86400, "
                                                    "e.g. /__admin/outage?seconds=10"_s));
-        takeDown(fromMs(seconds * 1000.0));
+        takeDown(now, fromMs(seconds * 1000.0));
         return reply(200, wire::json(QJsonObject{{u"outageSeconds"_s, seconds}}));
     }
     reply(404, wire::errorBody(404, u"admin routes: profile, journal, stats, reset, outage"_s));

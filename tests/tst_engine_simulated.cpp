@@ -52,6 +52,48 @@ private Q_SLOTS:
         QCOMPARE(s.attemptsSent, qint64(run.transport.journal().total()));
     }
 
+    void aHangWithoutTimeoutEndsAtTheServersHangLimit()
+    {
+        // No per-attempt timeout, no total budget, a server that never answers: as on a real
+        // socket, the server gives up at its hang limit and closes, and the run ends.
+        Scenario s = base();
+        s.clients = 3;
+        s.operationsPerClient = 2;
+        s.profile = FaultProfile{};
+        s.profile.routes.front().faults.hang = 1;
+        s.profile.limits.hangMax = 40s;
+        s.policy.retry.attemptTimeout = Duration::zero();
+        s.policy.retry.totalBudget = Duration::zero();
+        s.policy.retry.maxAttempts = 2;
+        SimRun run(s);
+        QVERIFY(run.engine.isFinished());
+        QCOMPARE(run.log.size(), std::size_t(3 * 2 * 2));
+        run.log.forEach([&](const AttemptRecord &r) {
+            QCOMPARE(r.outcome, OutcomeClass::ConnectionReset);
+            QVERIFY(r.finishedUs - r.startedUs >= 40'000'000);
+            QVERIFY(run.log.string(r.detail).contains(u"limits.hangMaxMs"_s));
+        });
+        QCOMPARE(run.summary().failedBy.value(u"max-attempts"_s), 6);
+    }
+
+    void aRedirectIsAFinalAnswerNotASuccess()
+    {
+        // A redirect loop: every answer a 302 that the client does not follow.
+        Scenario s = base();
+        s.clients = 3;
+        s.operationsPerClient = 1;
+        s.profile = FaultProfile{};
+        s.profile.routes.front().statuses = {{302, 1.0}};
+        SimRun run(s);
+        const RunSummary summary = run.summary();
+        QCOMPARE(summary.succeeded, 0);
+        QCOMPARE(summary.failedBy.value(u"final-answer"_s), 3);
+        QVERIFY(!summary.failedBy.contains(u"succeeded"_s));
+        QVERIFY2(!summary.toText().contains(u"succeeded:"_s), qPrintable(summary.toText()));
+        QVERIFY2(summary.toText().contains(u"failed, final-answer: 3"_s),
+                 qPrintable(summary.toText()));
+    }
+
     void logIsBoundedAndCountsWhatItDrops()
     {
         Scenario s = base();

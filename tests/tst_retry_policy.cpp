@@ -87,6 +87,17 @@ private Q_SLOTS:
         QCOMPARE(d.stop, StopReason::Succeeded);
     }
 
+    void redirectIsFinalButNotSuccess()
+    {
+        // Redirects are not followed: a 3xx ends the operation, and not as a success.
+        for (int code : {301, 302, 304, 308}) {
+            const auto d = decide(RetryPolicy{}, status(code));
+            QVERIFY(!d.retry);
+            QCOMPARE(d.stop, StopReason::FinalAnswer);
+            QCOMPARE(stopReasonId(d.stop), u"final-answer"_s);
+        }
+    }
+
     void configurableSets()
     {
         RetryPolicy p;

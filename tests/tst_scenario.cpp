@@ -170,6 +170,36 @@ private Q_SLOTS:
             << QByteArray(R"({"version": 1, "client": {"maxConnections": 3}})")
             << u"client.maxConnections: unknown field"_s;
         QTest::addRow("not JSON") << QByteArray("{\"version\": 1,") << u"not valid JSON at byte"_s;
+        // The limits of core/README.md ("Limits"): past them, an error naming the field
+        // instead of gigabytes allocated before anything runs.
+        QTest::addRow("a million clients")
+            << QByteArray(R"({"version": 1, "load": {"clients": 1e6}})")
+            << u"load.clients: must be a whole number from 1 to 100000"_s;
+        QTest::addRow("half a billion records")
+            << QByteArray(R"({"version": 1, "load": {"maxRecords": 500000000}})")
+            << u"load.maxRecords: must be a whole number from 1 to 20000000"_s;
+        QTest::addRow("open-loop rate")
+            << QByteArray(R"({"version": 1, "load": {"arrivalRatePerSecond": 1e7}})")
+            << u"load.arrivalRatePerSecond: must be a number from 0 to 100000"_s;
+        QByteArray headers = "{\"version\": 1, \"request\": {\"headers\": [";
+        for (int i = 0; i < 101; ++i)
+            headers += QByteArray(i ? "," : "") + "{\"name\": \"X-H" + QByteArray::number(i) +
+                       "\", \"value\": \"v\"}";
+        QTest::addRow("101 headers") << headers + "]}}" << u"request.headers: at most 100"_s;
+        QTest::addRow("a header of 20 KiB")
+            << "{\"version\": 1, \"request\": {\"headers\": [{\"name\": \"X-Big\", "
+               "\"value\": \"" +
+                   QByteArray(20 * 1024, 'a') + "\"}]}}"
+            << u"request.headers: at most 100 headers of 12288 bytes"_s;
+        QTest::addRow("a body of 2 MiB")
+            << "{\"version\": 1, \"request\": {\"method\": \"POST\", \"body\": \"" +
+                   QByteArray(2 * 1024 * 1024, 'b') + "\"}}"
+            << u"request.body: 2097152 bytes; at most 1048576"_s;
+        QTest::addRow("a journal of ten million")
+            << QByteArray(R"({"version": 1, "target": {"kind": "builtin", "profile": )"
+                          R"({"version": 1, "limits": {"journalCapacity": 10000000}}}})")
+            << u"target.profile.limits.journalCapacity: must be a whole number from 1 to "
+               "1000000"_s;
     }
     void errorsNameFileFieldAndProblem()
     {

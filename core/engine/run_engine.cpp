@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "run_engine.h"
 
+#include "base/limits.h"
 #include "http/idempotency.h"
 #include "http/request_headers.h"
 
@@ -315,7 +316,7 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         rec.detail = m_log.intern(r.error);
     // Response headers are kept for the first records only: a typed URL's headers (dates,
     // request ids) differ on every response, and the log must stay compact for long runs.
-    if (!r.headers.isEmpty() && m_log.size() < kResponseHeadersKept)
+    if (!r.headers.isEmpty() && m_log.size() < limits::kResponseHeadersKept)
         rec.responseHeaders = m_log.intern(formatHeaderBlock(r.headers));
     op.lastFinished = now;
     op.lastOutcome = r.outcome;
@@ -413,6 +414,24 @@ void RunEngine::stop()
     std::sort(waiting.begin(), waiting.end()); // the log's order does not depend on hashing
     for (std::uint64_t id : waiting)
         attempt(id);
+    checkFinished();
+}
+
+void RunEngine::abandonInFlight(const QString &why)
+{
+    stop();
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> inFlight; // operation, attempt
+    for (const auto &[id, op] : m_ops)
+        if (op->inflight != 0)
+            inFlight.emplace_back(id, op->inflight);
+    std::sort(inFlight.begin(), inFlight.end());
+    for (const auto &[opId, attemptId] : inFlight) {
+        m_transport.cancel(attemptId);
+        AttemptResponse abandoned;
+        abandoned.outcome = OutcomeClass::NetworkOther;
+        abandoned.error = why;
+        onResult(opId, attemptId, abandoned);
+    }
     checkFinished();
 }
 

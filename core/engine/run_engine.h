@@ -26,6 +26,9 @@ public:
     void start();
     // No new operations or retries; operations end at their current attempt.
     void stop();
+    // Also ends the attempts still in flight (a hung request would otherwise hold the run
+    // forever): each is cancelled and recorded as a network failure with `why` as its detail.
+    void abandonInFlight(const QString &why);
     bool isFinished() const { return m_finished; }
     std::function<void()> onFinished;
 
@@ -71,7 +74,6 @@ private:
     std::uint32_t m_methodIndex = 0;
     std::uint32_t m_urlIndex = 0;
     std::uint32_t m_headersIndex = 0;
-    static constexpr std::size_t kResponseHeadersKept = 200'000;
 };
 
 } // namespace retrylab

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "attempt_record.h"
+#include "base/limits.h"
 #include "mock/request_journal.h"
 
 #include <QDateTime>
@@ -26,7 +27,7 @@ class AttemptLog
 public:
     static constexpr std::size_t kChunk = 4096;
 
-    explicit AttemptLog(std::size_t cap = 10'000'000);
+    explicit AttemptLog(std::size_t cap = limits::kDefaultRecords);
 
     // Writer side.
     void append(const AttemptRecord &r);

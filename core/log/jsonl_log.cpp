@@ -278,13 +278,18 @@ std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *erro
 
 JsonlReadResult readJsonlLog(const QString &fileName, AttemptLog &log)
 {
-    JsonlReadResult result;
     QFile file(fileName);
     if (!file.open(QIODevice::ReadOnly)) {
+        JsonlReadResult result;
         result.error = u"%1: cannot read: %2"_s.arg(fileName, file.errorString());
         return result;
     }
-    const QByteArray all = file.readAll();
+    return readJsonlLog(file.readAll(), log, fileName);
+}
+
+JsonlReadResult readJsonlLog(const QByteArray &all, AttemptLog &log, const QString &fileName)
+{
+    JsonlReadResult result;
     const QList<QByteArray> lines = all.split('\n');
     std::vector<AttemptRecord> attempts;
     std::vector<BreakerRecord> breakers;
@@ -349,7 +354,9 @@ bool JsonlLogWriter::open(const QString &fileName, QString *error, const Redacto
     m_redactor = redactor;
     m_headerWritten = false;
     m_written = m_breakersWritten = m_journalWritten = 0;
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+    m_error.clear();
+    // Unbuffered: every batch reaches the kernel in flush(), where a failure is seen.
+    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
         if (error)
             *error = u"%1: cannot write: %2"_s.arg(fileName, m_file.errorString());
         return false;
@@ -396,11 +403,28 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
 
 qint64 JsonlLogWriter::flush(const AttemptLog &log)
 {
+    if (failed())
+        return -1;
     if (!m_file.isOpen())
         return 0;
     qint64 n = 0;
-    m_file.write(pending(log, &n));
-    m_file.flush();
+    const QByteArray batch = pending(log, &n);
+    // QFile returns a short count when the kernel took only part (a file-size limit, a disk
+    // that filled up); writing the rest then fails with the reason.
+    qint64 done = 0;
+    while (done < batch.size()) {
+        const qint64 w = m_file.write(batch.constData() + done, batch.size() - done);
+        if (w <= 0) {
+            const QString reason = m_file.error() != QFileDevice::NoError
+                                       ? m_file.errorString()
+                                       : u"the file took no more data"_s;
+            m_error = u"%1: cannot write: %2 (the log ends after %3 bytes)"_s.arg(
+                m_file.fileName(), reason, QString::number(m_file.pos()));
+            m_file.close();
+            return -1;
+        }
+        done += w;
+    }
     return n;
 }
 

@@ -40,20 +40,27 @@ struct JsonlReadResult {
     int truncatedLines = 0; // an unfinished last line (the process died mid-write)
 };
 JsonlReadResult readJsonlLog(const QString &fileName, AttemptLog &log);
+// The same from bytes already read; `fileName` names them in errors.
+JsonlReadResult readJsonlLog(const QByteArray &bytes, AttemptLog &log, const QString &fileName);
 
 // Streams a log to a JSON Lines file while the run goes on: the first line describes the run
 // (kind "run": scenario, target, start time), then each flush() appends what was added since
-// the last one and flushes the file, so a killed process loses at most the last batch.
-// Breaker transitions are records of kind "breaker", the server's journal entries (added at
-// the end of a run against the built-in server) of kind "server".
+// the last one straight to the file (no buffer in between), so a killed process loses at most
+// the last batch. Breaker transitions are records of kind "breaker", the server's journal
+// entries (added at the end of a run against the built-in server) of kind "server".
+// A write that fails or falls short (a full disk, a file-size limit, a file that takes no
+// data) is an error: flush() returns -1 from then on and error() says what happened, so the
+// caller can stop the run instead of losing records silently.
 class JsonlLogWriter
 {
 public:
     bool open(const QString &fileName, QString *error, const Redactor &redactor = Redactor());
-    // Writes new records; returns how many.
+    // Writes new records; returns how many, or -1 when this or an earlier write failed.
     qint64 flush(const AttemptLog &log);
     void close();
     bool isOpen() const { return m_file.isOpen(); }
+    bool failed() const { return !m_error.isEmpty(); }
+    QString error() const { return m_error; }
 
     // The whole log at once, written atomically.
     static bool write(const AttemptLog &log, const QString &fileName, const Redactor &redactor,
@@ -63,6 +70,7 @@ private:
     QByteArray pending(const AttemptLog &log, qint64 *count);
 
     QFile m_file;
+    QString m_error;
     Redactor m_redactor;
     bool m_headerWritten = false;
     std::size_t m_written = 0;

@@ -74,6 +74,8 @@ RunSummary RunSummary::compute(const AttemptLog &log)
         }
         if (r.lastOfOperation) {
             ++s.operations;
+            // Only a 2xx that ended the operation is a success; any other end (a 3xx that
+            // was not followed included) counts under its own stop reason.
             if (r.stop == StopReason::Succeeded && r.outcome == OutcomeClass::Success)
                 ++s.succeeded;
             else

@@ -292,15 +292,16 @@ std::optional<FaultProfile> FaultProfile::fromJson(const QJsonObject &json, Fiel
     const JsonReader lim = root.child(u"limits"_s);
     lim.rejectUnknown({u"maxHeaderBytes"_s, u"maxBodyBytes"_s, u"idleTimeoutMs"_s, u"hangMaxMs"_s,
                        u"headerTimeoutMs"_s, u"maxConnections"_s, u"journalCapacity"_s});
-    lim.read(u"maxHeaderBytes"_s, p.limits.maxHeaderBytes, 256, 1 << 24);
+    lim.read(u"maxHeaderBytes"_s, p.limits.maxHeaderBytes, limits::kMinServerHeaderBytes,
+             limits::kMaxServerHeaderBytes);
     double maxBody = static_cast<double>(p.limits.maxBodyBytes);
-    lim.read(u"maxBodyBytes"_s, maxBody, 0, 1 << 30);
+    lim.read(u"maxBodyBytes"_s, maxBody, 0, double(limits::kMaxServerBodyBytes));
     p.limits.maxBodyBytes = static_cast<qint64>(maxBody);
     lim.readMs(u"idleTimeoutMs"_s, p.limits.idleTimeout);
     lim.readMs(u"hangMaxMs"_s, p.limits.hangMax);
     lim.readMs(u"headerTimeoutMs"_s, p.limits.headerTimeout);
     lim.read(u"maxConnections"_s, p.limits.maxConnections, 1, 1'000'000);
-    lim.read(u"journalCapacity"_s, p.limits.journalCapacity, 1, 10'000'000);
+    lim.read(u"journalCapacity"_s, p.limits.journalCapacity, 1, limits::kMaxJournalCapacity);
     if (out.size() != before)
         return std::nullopt;
     return p;

@@ -3,6 +3,7 @@
 
 #include "base/duration.h"
 #include "base/field_problem.h"
+#include "base/limits.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -104,8 +105,8 @@ struct IdempotencySpec {
 };
 
 struct ServerLimits {
-    int maxHeaderBytes = 16 * 1024;
-    qint64 maxBodyBytes = 1024 * 1024;
+    int maxHeaderBytes = limits::kServerHeaderBytes;
+    qint64 maxBodyBytes = limits::kServerBodyBytes;
     Duration idleTimeout = std::chrono::seconds(30);
     Duration hangMax = std::chrono::minutes(5);
     // From a request's first byte to the end of its head; then 408 and close (slowloris).
@@ -113,7 +114,7 @@ struct ServerLimits {
     // Open connections; past it the longest-idle keep-alive connection is closed for a new
     // one (and fewer when the process may not open that many descriptors).
     int maxConnections = 10'000;
-    int journalCapacity = 100'000;
+    int journalCapacity = limits::kJournalCapacity;
     bool operator==(const ServerLimits &) const = default;
 };
 

@@ -3,6 +3,7 @@
 
 #include "arrival_feed.h"
 #include "base/duration.h"
+#include "base/limits.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -41,7 +42,7 @@ struct JournalEntry {
 class RequestJournal
 {
 public:
-    explicit RequestJournal(int capacity = 100'000)
+    explicit RequestJournal(int capacity = limits::kJournalCapacity)
         : m_capacity(std::max(1, capacity))
     {}
     void setCapacity(int capacity);

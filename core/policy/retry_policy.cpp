@@ -18,6 +18,7 @@ template<typename E> struct Named {
 constexpr std::array kStopReasons{
     Named<StopReason>{StopReason::None, u"retry"},
     Named<StopReason>{StopReason::Succeeded, u"succeeded"},
+    Named<StopReason>{StopReason::FinalAnswer, u"final-answer"},
     Named<StopReason>{StopReason::NotRetryable, u"not-retryable"},
     Named<StopReason>{StopReason::NonIdempotent, u"non-idempotent"},
     Named<StopReason>{StopReason::MaxAttempts, u"max-attempts"},
@@ -334,8 +335,14 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
     const bool failed = result.outcome != OutcomeClass::Success &&
                         result.outcome != OutcomeClass::Informational &&
                         result.outcome != OutcomeClass::Redirect;
-    if (!failed)
+    // A 3xx or 1xx is final too (redirects are not followed: each attempt is one exchange),
+    // but the operation did not get what it asked for: it ends, and not as a success.
+    if (result.outcome == OutcomeClass::Success)
         return stop(StopReason::Succeeded, u"final answer %1"_s.arg(result.httpStatus));
+    if (!failed)
+        return stop(StopReason::FinalAnswer,
+                    u"final answer %1 is not a success (redirects are not followed)"_s.arg(
+                        result.httpStatus));
 
     if (!isRetryable(result, ctx.hasIdempotencyKey)) {
         if (result.outcome == OutcomeClass::RejectedByBudget)

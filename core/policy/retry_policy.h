@@ -32,7 +32,8 @@ enum class OverrunMode {
 
 enum class StopReason {
     None,                 // not stopping: retry
-    Succeeded,            // a final answer that is not a failure
+    Succeeded,            // a 2xx answer
+    FinalAnswer,          // a final answer that is not a success: 3xx (not followed) or 1xx
     NotRetryable,         // the failure is not in the retryable set
     NonIdempotent,        // POST/PATCH without an idempotency key
     MaxAttempts,          // attempts used up

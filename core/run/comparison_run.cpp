@@ -47,6 +47,8 @@ void ComparisonRun::start(const Scenario &scenario, const QStringList &jsonlPath
             Q_EMIT summaryUpdated(i);
             ended(*r);
         });
+        connect(c, &RunController::logFailed, this,
+                [this, i](const QString &reason) { Q_EMIT logFailed(i, reason); });
         connect(c, &RunController::runFailed, this, [this, r](const QString &reason) {
             r->failure = reason;
             ended(*r);

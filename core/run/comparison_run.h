@@ -60,7 +60,9 @@ Q_SIGNALS:
     void progress(int run, quint64 operationsDone, quint64 operationsStarted);
     void summaryUpdated(int run);
     void runEnded(int run); // finished or failed
-    void finished();        // every run has ended
+    // Run `run`'s streamed log could not be written; that run stops, and runEnded follows.
+    void logFailed(int run, const QString &reason);
+    void finished(); // every run has ended
 
 private:
     struct Run;

@@ -6,6 +6,7 @@
 #include "json/json_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
+#include "run_worker.h"
 #include "system/termination_watcher.h"
 
 #include <QCoreApplication>
@@ -149,10 +150,17 @@ QString fileFor(const QString &name, const Scenario &scenario, int run)
     return info.dir().filePath(info.completeBaseName() + u'.' + tag + u'.' + info.suffix());
 }
 
+// How the runs ended besides their summaries: stopped by a signal, or a log not written.
+struct RunEnd {
+    bool interrupted = false;
+    QString logError;
+};
+
 // Runs every policy to its end (or until SIGINT/SIGTERM stops them), with progress on stderr
 // when that is a terminal.
-void runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario &scenario)
+RunEnd runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario &scenario)
 {
+    RunEnd end;
 #ifdef Q_OS_UNIX
     const bool terminal = ::isatty(2);
 #else
@@ -187,9 +195,17 @@ void runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario &
             err(u"retrylab: "_s + runs.failure(run));
     });
     QObject::connect(&runs, &ComparisonRun::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&runs, &ComparisonRun::logFailed, &loop, [&](int, const QString &reason) {
+        err(u"\nretrylab: "_s + reason + u"; stopping the run"_s);
+        end.logError = reason;
+    });
     TerminationWatcher watcher;
     QObject::connect(&watcher, &TerminationWatcher::terminationRequested, &loop, [&](int) {
-        err(u"\nretrylab: stopping; in-flight attempts finish and everything is written"_s);
+        err(end.interrupted
+                ? u"\nretrylab: stopping now; attempts in flight are abandoned"_s
+                : u"\nretrylab: stopping; attempts in flight get %1 s to finish, then everything "
+                  "is written (again to stop at once)"_s.arg(RunWorker::kStopGraceMs / 1000));
+        end.interrupted = true;
         runs.stop();
     });
     QStringList logs;
@@ -199,6 +215,7 @@ void runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario &
     loop.exec();
     if (terminal)
         std::fputs("\n", stderr);
+    return end;
 }
 
 // Prints each result; true when every one holds.
@@ -287,7 +304,7 @@ int runHeadless(const HeadlessOptions &o)
 
     ComparisonRun runs;
     runs.setRedactor(Redactor(o.redactHeaders, o.redact));
-    runToTheEnd(runs, o, *scenario);
+    const RunEnd end = runToTheEnd(runs, o, *scenario);
 
     const bool comparison = !scenario->compare.isEmpty();
     bool allHold = true;
@@ -329,6 +346,16 @@ int runHeadless(const HeadlessOptions &o)
         json.insert(u"clock"_s, scenario->simulated ? u"simulated"_s : u"real"_s);
         if (!writeJson(o.summaryFile, QJsonDocument(json)))
             return 2;
+    }
+    // After every file is written: a broken log is bad output (2), an interrupted run is not
+    // a pass (130, as a shell reports SIGINT), whatever the expectations say.
+    if (!end.logError.isEmpty()) {
+        err(u"retrylab: the attempt log is incomplete: "_s + end.logError);
+        return 2;
+    }
+    if (end.interrupted) {
+        err(u"retrylab: the run was interrupted"_s);
+        return kInterruptedExitCode;
     }
     return allHold ? 0 : 1;
 }

@@ -44,10 +44,13 @@ struct HeadlessOptions {
 // writes what was asked. A comparison scenario runs every policy at the same time (a
 // ComparisonRun), prints one summary per policy and a side-by-side table, checks each
 // policy's expectations, and writes each policy's files with its number and name in the
-// file name (the summary file holds them all). SIGINT/SIGTERM stop the run cleanly and still write
-// what was collected. Returns the exit code: 0 for a completed run whose expectations all hold, 1
-// when any expectation fails (each printed with its measured value), 2 for bad input or a run that
-// could not start or whose files could not be written.
+// file name (the summary file holds them all). SIGINT/SIGTERM stop the run (attempts in flight
+// get a short grace, a second signal abandons them at once) and still write what was collected.
+// Returns the exit code: 0 for a completed run whose expectations all hold, 1 when any
+// expectation fails (each printed with its measured value), 2 for bad input, a run that could
+// not start or whose files (the streamed log included) could not be written, 130 for a run
+// stopped by a signal.
+constexpr int kInterruptedExitCode = 130;
 int runHeadless(const HeadlessOptions &options);
 
 } // namespace retrylab

@@ -27,6 +27,7 @@ void RunController::start(const Scenario &scenario, const QString &jsonlPath,
     connect(m_worker, &RunWorker::recordsAppended, this, &RunController::recordsAppended);
     connect(m_worker, &RunWorker::progress, this, &RunController::progress);
     connect(m_worker, &RunWorker::summaryUpdated, this, &RunController::summaryUpdated);
+    connect(m_worker, &RunWorker::logFailed, this, &RunController::logFailed);
     connect(m_worker, &RunWorker::finished, this, [this](const RunSummary &s) {
         m_running = false;
         Q_EMIT runFinished(s);

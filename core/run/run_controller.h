@@ -49,6 +49,8 @@ Q_SIGNALS:
     void summaryUpdated(const retrylab::RunSummary &summary);
     void runFinished(const retrylab::RunSummary &summary);
     void runFailed(const QString &reason);
+    // The streamed log could not be written; the run stops and runFinished follows.
+    void logFailed(const QString &reason);
 
 private:
     void finish();

@@ -94,8 +94,11 @@ void RunWorker::simulateSlice()
         return;
     // A slice of events, then back to the event loop so pause, stop and ticks get through.
     m_virtual->runSome(200'000);
-    if (m_virtual->pending() == 0 && !m_engine->isFinished())
-        m_engine->stop();
+    if (m_virtual->pending() == 0 && !m_engine->isFinished()) {
+        // Nothing is left to happen in simulated time: an attempt still in flight now can
+        // never land, so it is abandoned rather than waited for at full speed forever.
+        m_engine->abandonInFlight(u"no answer and nothing left to happen in simulated time"_s);
+    }
     if (!m_done)
         QTimer::singleShot(0, this, &RunWorker::simulateSlice);
 }
@@ -103,7 +106,11 @@ void RunWorker::simulateSlice()
 void RunWorker::tick()
 {
     followServer();
-    m_writer.flush(*m_log);
+    if (m_writer.flush(*m_log) < 0 && !m_logFailed) {
+        m_logFailed = true;
+        Q_EMIT logFailed(m_writer.error());
+        stop();
+    }
     Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
     if (m_engine)
         Q_EMIT progress(m_engine->operationsDone(), m_engine->operationsStarted());
@@ -158,7 +165,20 @@ void RunWorker::stop()
     if (!m_engine || m_done)
         return;
     resume();
+    if (m_stopping) {
+        m_engine->abandonInFlight(u"abandoned: the run was stopped again"_s);
+        return;
+    }
+    m_stopping = true;
     m_engine->stop();
+    // An attempt that hangs (no per-attempt timeout, a server that never answers) would hold
+    // a stopped run forever: those still in flight after the grace period are abandoned.
+    QTimer::singleShot(kStopGraceMs, this, [this] {
+        if (!m_done && m_engine)
+            m_engine->abandonInFlight(
+                u"abandoned: still in flight %1 s after the run was stopped"_s.arg(kStopGraceMs /
+                                                                                   1000));
+    });
 }
 
 void RunWorker::complete()

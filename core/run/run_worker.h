@@ -35,7 +35,10 @@ public:
     void followServer(); // the built-in server's new arrivals, for the live load chart
     void pause();
     void resume();
+    // Ends the run: no new operations or retries; attempts in flight get kStopGrace to land,
+    // then are abandoned. A second stop() abandons them at once.
     void stop();
+    static constexpr int kStopGraceMs = 2000;
 
 Q_SIGNALS:
     void started(const QUrl &target);
@@ -44,6 +47,9 @@ Q_SIGNALS:
     void summaryUpdated(const retrylab::RunSummary &summary);
     void finished(const retrylab::RunSummary &summary);
     void failed(const QString &reason);
+    // The streamed log could not be written (a full disk, a file-size limit): the run stops,
+    // and finished() follows with what was collected.
+    void logFailed(const QString &reason);
 
 private:
     void tick();
@@ -67,6 +73,8 @@ private:
     bool m_paused = false;
     int m_ticks = 0;
     bool m_done = false;
+    bool m_stopping = false;
+    bool m_logFailed = false;
 };
 
 } // namespace retrylab

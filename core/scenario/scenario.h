@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/limits.h"
 #include "client_options.h"
 #include "expectations.h"
 #include "mock/fault_profile.h"
@@ -55,8 +56,8 @@ struct Scenario {
     int operationsPerClient = 10;
     double arrivalRatePerSecond = 0;              // > 0: operations arrive at this rate instead
     Duration duration = std::chrono::seconds(10); // with an arrival rate
-    Duration stagger{0};         // first operations spread over this window (0: all at once)
-    int maxRecords = 10'000'000; // the attempt log's cap; past it records are counted as dropped
+    Duration stagger{0}; // first operations spread over this window (0: all at once)
+    int maxRecords = limits::kDefaultRecords; // the attempt log's cap; past it, counted as dropped
 
     ClientPolicy policy;
     ClientOptions client; // which HTTP stack, how it uses connections (real time only)

@@ -2,6 +2,8 @@
 // Scenario::fromJson: one reader per section of the scenario file. A new section gets a reader
 // here and a line in fromJson; each reader reports through the JsonReader it is given, so every
 // problem names its full path.
+#include "base/limits.h"
+#include "http/pushback.h"
 #include "json/json_reader.h"
 #include "scenario.h"
 
@@ -126,9 +128,18 @@ void readRequest(const JsonReader &request, Scenario &s)
         s.headers.append({name.toLatin1(), value.toLatin1()});
         return {};
     });
+    if (s.headers.size() > limits::kMaxRequestHeaders ||
+        formatHeaderBlock(s.headers).size() > limits::kMaxRequestHeaderBytes)
+        request.problem(u"headers"_s,
+                        u"at most %1 headers of %2 bytes in all"_s.arg(limits::kMaxRequestHeaders)
+                            .arg(limits::kMaxRequestHeaderBytes));
     QString body;
     request.read(u"body"_s, body);
     s.body = body.toUtf8();
+    if (s.body.size() > limits::kMaxRequestBodyBytes)
+        request.problem(
+            u"body"_s,
+            u"%1 bytes; at most %2"_s.arg(s.body.size()).arg(limits::kMaxRequestBodyBytes));
     request.readId<KeyMode>(u"idempotencyKeys"_s, s.keys, &keyModeFromId,
                             {u"none"_s, u"per-operation"_s, u"per-attempt"_s});
 }
@@ -137,12 +148,13 @@ void readLoad(const JsonReader &load, Scenario &s)
 {
     load.rejectUnknown({u"clients"_s, u"operationsPerClient"_s, u"arrivalRatePerSecond"_s,
                         u"durationMs"_s, u"staggerMs"_s, u"maxRecords"_s});
-    load.read(u"clients"_s, s.clients, 1, 1'000'000);
-    load.read(u"operationsPerClient"_s, s.operationsPerClient, 1, 100'000'000);
-    load.read(u"arrivalRatePerSecond"_s, s.arrivalRatePerSecond, 0, 1e7);
+    load.read(u"clients"_s, s.clients, 1, limits::kMaxClients);
+    load.read(u"operationsPerClient"_s, s.operationsPerClient, 1, limits::kMaxOperationsPerClient);
+    load.read(u"arrivalRatePerSecond"_s, s.arrivalRatePerSecond, 0,
+              limits::kMaxArrivalRatePerSecond);
     load.readMs(u"durationMs"_s, s.duration);
     load.readMs(u"staggerMs"_s, s.stagger);
-    load.read(u"maxRecords"_s, s.maxRecords, 1, 500'000'000);
+    load.read(u"maxRecords"_s, s.maxRecords, 1, limits::kMaxRecords);
 }
 
 void readPolicy(const JsonReader &root, Scenario &s)

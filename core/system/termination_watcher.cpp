@@ -42,6 +42,9 @@ TerminationWatcher::TerminationWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    // Past a file-size limit (ulimit -f) a write then fails with EFBIG, which the writers
+    // report with the file's name and exit code 2, instead of the process dying unexplained.
+    ::signal(SIGXFSZ, SIG_IGN);
 #endif
 }
 
@@ -50,6 +53,7 @@ TerminationWatcher::~TerminationWatcher()
 #ifdef Q_OS_UNIX
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGXFSZ, SIG_DFL);
 #endif
 }
 

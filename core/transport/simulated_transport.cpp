@@ -102,7 +102,8 @@ void SimulatedTransport::carry(const AttemptRequest &req, const std::shared_ptr<
         m_scheduler.at(now + limit, [this, x] { m_service.finish(*x); });
         deliver(
             req.id, now + limit + m_delay,
-            failure(u"the server closed the connection after hanging for %1 ms"_s.arg(toMs(limit))),
+            failure(u"the server hung for %1 (limits.hangMaxMs) and closed the connection"_s.arg(
+                formatDuration(limit))),
             done);
         return;
     }

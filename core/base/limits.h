@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtGlobal>
+
+#include <cstddef>
+
+// Every size limit of Retry Lab in one place, each with the reason for its value; the table
+// in core/README.md ("Limits") says the same for people. Readers refuse a value past a limit
+// with an error that names the field; the engine, the log and the server never hold more.
+namespace retrylab::limits {
+
+// --- A scenario's load (scenario.cpp) ---
+
+// load.clients. Each client holds its own random source, circuit breaker and retry budget,
+// and in real time a connection (a file descriptor, two against the built-in server).
+inline constexpr int kMaxClients = 100'000;
+// load.operationsPerClient. Operations stream: a client starts its next one when its last
+// has ended, so only the attempt log grows with them, and it has its own cap below.
+inline constexpr int kMaxOperationsPerClient = 100'000'000;
+// load.arrivalRatePerSecond (open loop).
+inline constexpr double kMaxArrivalRatePerSecond = 100'000;
+// load.maxRecords: the attempt log's cap, past which records are counted as dropped. A record
+// is about 100 bytes, plus about 100 bytes per distinct idempotency key: ~2 GB at the limit.
+inline constexpr int kDefaultRecords = 10'000'000;
+inline constexpr int kMaxRecords = 20'000'000;
+
+// --- A scenario's request (scenario.cpp) ---
+
+// request.headers: how many, and the bytes of them all ("Name: value" lines). Servers
+// commonly refuse a request head over 8 to 16 KiB; this leaves room for the headers Retry Lab
+// adds.
+inline constexpr int kMaxRequestHeaders = 100;
+inline constexpr int kMaxRequestHeaderBytes = 12 * 1024;
+// request.body, sent with every attempt.
+inline constexpr int kMaxRequestBodyBytes = 1024 * 1024;
+
+// --- What the client keeps of a response ---
+
+// The attempt log keeps the response headers of the first records only: a typed URL's
+// headers (dates, request ids) differ on every response.
+inline constexpr std::size_t kResponseHeadersKept = 200'000;
+// A response head (status line and headers) larger than this ends the attempt as a failure.
+inline constexpr int kMaxResponseHeaderBytes = 64 * 1024;
+// Of a response body, the client keeps at most this much; the rest is read and counted.
+inline constexpr qint64 kResponseBodyKept = 64 * 1024;
+
+// --- The built-in server (a fault profile's "limits", fault_profile.cpp) ---
+
+// limits.maxHeaderBytes: a request head; default, and the range a profile may set.
+inline constexpr int kServerHeaderBytes = 16 * 1024;
+inline constexpr int kMinServerHeaderBytes = 256;
+inline constexpr int kMaxServerHeaderBytes = 1024 * 1024;
+// limits.maxBodyBytes: a request body; default and largest.
+inline constexpr qint64 kServerBodyBytes = 1024 * 1024;
+inline constexpr qint64 kMaxServerBodyBytes = 64 * 1024 * 1024;
+// limits.journalCapacity: the journal is a ring of this many entries (about 300 bytes each).
+inline constexpr int kJournalCapacity = 100'000;
+inline constexpr int kMaxJournalCapacity = 1'000'000;
+
+} // namespace retrylab::limits

@@ -40,15 +40,19 @@ inline constexpr int kMaxRequestBodyBytes = 1024 * 1024;
 // The attempt log keeps the response headers of the first records only: a typed URL's
 // headers (dates, request ids) differ on every response.
 inline constexpr std::size_t kResponseHeadersKept = 200'000;
-// A response head (status line and headers) larger than this ends the attempt as a failure.
-inline constexpr int kMaxResponseHeaderBytes = 64 * 1024;
-// Of a response body, the client keeps at most this much; the rest is read and counted.
-inline constexpr qint64 kResponseBodyKept = 64 * 1024;
+
+// --- HTTP messages on the wire, client and server alike (http/wire/, wire::Limits) ---
+
+// A message head: the start line and the fields. Servers commonly refuse 8 to 16 KiB.
+inline constexpr int kHeadBytes = 16 * 1024;
+inline constexpr int kHeaderFields = 100;
+// Of a body, this much is kept in memory; the rest is read and counted, never held.
+inline constexpr qint64 kBodyKeptBytes = 1024 * 1024;
 
 // --- The built-in server (a fault profile's "limits", fault_profile.cpp) ---
 
 // limits.maxHeaderBytes: a request head; default, and the range a profile may set.
-inline constexpr int kServerHeaderBytes = 16 * 1024;
+inline constexpr int kServerHeaderBytes = kHeadBytes;
 inline constexpr int kMinServerHeaderBytes = 256;
 inline constexpr int kMaxServerHeaderBytes = 1024 * 1024;
 // limits.maxBodyBytes: a request body; default and largest.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/limits.h"
 #include "http/pushback.h"
 
 #include <QByteArray>
@@ -67,11 +68,13 @@ struct ParseError {
 };
 
 struct Limits {
-    int maxHeaderBytes = 16 * 1024; // the start line and the fields (and, apart, the trailers)
-    int maxHeaderCount = 100;
-    qint64 maxBodyBytes = -1;           // above this the message is refused (413); -1: no limit
-    qint64 bodyKeepBytes = 1024 * 1024; // bytes kept in Message::body; the rest is counted
-    bool requireContentLength = false;  // request mode: refuse a chunked body with 411
+    // The defaults are those of core/base/limits.h.
+    int maxHeaderBytes = limits::kHeadBytes; // the start line and the fields (and, apart, the
+                                             // trailers)
+    int maxHeaderCount = limits::kHeaderFields;
+    qint64 maxBodyBytes = -1; // above this the message is refused (413); -1: no limit
+    qint64 bodyKeepBytes = limits::kBodyKeptBytes; // kept in Message::body; the rest is counted
+    bool requireContentLength = false;             // request mode: refuse a chunked body with 411
     // Request mode: the methods accepted; any other token gets 501. Empty: every token.
     QList<QByteArray> methods{"GET",     "HEAD",  "POST",  "PUT",    "DELETE",
                               "OPTIONS", "PATCH", "TRACE", "CONNECT"};

@@ -12,6 +12,7 @@ packages=(
     xvfb xauth
     dpkg-dev file desktop-file-utils appstream
     openssl
+    clang                   # the libFuzzer targets (the fuzz preset, tests/fuzz/)
 )
 
 # The names that differ between releases. Debian 12 ships Qt OpenGL's development files in a
@@ -29,15 +30,30 @@ case "$version" in
         ;;
 esac
 
-missing=()
-for p in "${packages[@]}"; do
-    status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-    [ "$status" = "installed" ] || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "Installing: ${missing[*]}" >&2
 run() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 export DEBIAN_FRONTEND=noninteractive
-run apt-get update -qq
-run apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+updated=0
+install_missing() {
+    local missing=() p status
+    for p in "$@"; do
+        status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+        [ "$status" = "installed" ] || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing: ${missing[*]}" >&2
+    [ $updated -eq 1 ] || run apt-get update -qq
+    updated=1
+    run apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_missing "${packages[@]}"
+
+# libFuzzer and the sanitizer runtimes for the clang that is installed: libclang-rt-14-dev on
+# Debian 12, libclang-rt-19-dev on Debian 13. Derived from `clang --version` so that the two
+# always match, whichever clang the release (or the admin) made the default.
+clang_major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)
+if [ -z "$clang_major" ]; then
+    echo "install-deps: cannot tell the version of clang (clang --version)" >&2
+    exit 1
+fi
+install_missing "libclang-rt-${clang_major}-dev"

@@ -83,6 +83,10 @@ private Q_SLOTS:
         QTest::addRow("bad status in list")
             << QByteArray(R"({"retry": {"retryableStatuses": [503, 1000]}})")
             << u"retry.retryableStatuses[1]"_s << u"status code"_s;
+        // Past int's range: refused, not cast first (undefined behaviour; the asan preset stops).
+        QTest::addRow("status past int")
+            << QByteArray(R"({"retry": {"retryableStatuses": [4e12]}})")
+            << u"retry.retryableStatuses[0]"_s << u"status code"_s;
         QTest::addRow("bad failure class")
             << QByteArray(R"({"retry": {"retryableFailures": ["success"]}})")
             << u"retry.retryableFailures[0]"_s << u"timeout"_s;

@@ -64,6 +64,15 @@ private Q_SLOTS:
         QTest::addRow("bad header") << u"curl -H nonsense http://h.test/"_s << u"Name: value"_s;
         QTest::addRow("ftp") << u"curl ftp://h.test/f"_s << u"not an http"_s;
         QTest::addRow("-G") << u"curl -G -d a=1 http://h.test/"_s << u"-G"_s;
+        // Found by tests/fuzz/fuzz_curl: a line break inside quotes went into the header as it
+        // was, and on the wire it would have split into a second header line.
+        QTest::addRow("line break in a quoted header")
+            << u"curl -H \"X-A: 1\nX-Injected: 2\" http://h.test/"_s << u"control character"_s;
+        QTest::addRow("CR in a header name")
+            << u"curl -H 'X\rY: 1' http://h.test/"_s << u"not a valid header name"_s;
+        QTest::addRow("method with a space")
+            << u"curl -X 'GET /admin HTTP/1.1' http://h.test/"_s << u"needs a method, got"_s;
+        QTest::addRow("empty method") << u"curl -X '' http://h.test/"_s << u"needs a method"_s;
     }
     void errors()
     {

@@ -78,6 +78,17 @@ private Q_SLOTS:
             << QByteArray(R"({"outages": [{"startMs": 10, "endMs": 5}]})") << u"outages[0]"_s;
         QTest::addRow("bad path") << QByteArray(R"({"routes": [{"path": "payments"}]})")
                                   << u"routes[0].path: must start with /"_s;
+        // Found by tests/fuzz/fuzz_profile: a status past int's range was cast to int before
+        // its range was checked (undefined behaviour; the asan preset stops on it).
+        QTest::addRow("status past int")
+            << QByteArray(R"({"routes": [{"statuses": [{"status": 3e10, "weight": 1}]}]})")
+            << u"routes[0].statuses[0]: must be {\"status\": 100..599"_s;
+        QTest::addRow("Retry-After status past int")
+            << QByteArray(R"({"routes": [{"retryAfter": {"on": [-1e300]}}]})")
+            << u"routes[0].retryAfter.on[0]: must be a status code"_s;
+        QTest::addRow("outage status past int")
+            << QByteArray(R"({"outages": [{"startMs": 0, "endMs": 5, "status": 1e19}]})")
+            << u"outages[0]: status must be a status code"_s;
     }
     void loadErrorsNameFileAndField()
     {

@@ -122,6 +122,15 @@ private Q_SLOTS:
             << QByteArray("{\"version\": 1, \"request\": {\"headers\": [{\"name\": \"A\", "
                           "\"value\": \"x\\ny\"}]}}")
             << u"request.headers[0]: a header value cannot hold a line break"_s;
+        QTest::addRow("header value with a control character")
+            << QByteArray("{\"version\": 1, \"request\": {\"headers\": [{\"name\": \"A\", "
+                          "\"value\": \"x\\u0000y\"}]}}")
+            << u"request.headers[0]: a header value cannot hold a line break or another"_s;
+        // A name with a line break went on the wire as given: a second header line.
+        QTest::addRow("header name with newline")
+            << QByteArray("{\"version\": 1, \"request\": {\"headers\": [{\"name\": "
+                          "\"X-A\\r\\nX-B\", \"value\": \"1\"}]}}")
+            << u"request.headers[0]: must be {\"name\": a header name"_s;
         QTest::addRow("zero clients") << QByteArray(R"({"version": 1, "load": {"clients": 0}})")
                                       << u"load.clients: must be a whole number"_s;
         QTest::addRow("bad policy")

@@ -61,7 +61,7 @@ void JsonReader::read(const QString &key, int &out, int min, int max) const
         return;
     const auto v = m_object.value(key);
     const double d = v.toDouble(std::nan(""));
-    if (!v.isDouble() || d != std::floor(d) || d < min || d > max) {
+    if (!v.isDouble() || !isWholeNumber(d, min, max)) {
         problem(key, u"must be a whole number from %1 to %2"_s.arg(min).arg(max));
         return;
     }

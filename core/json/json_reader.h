@@ -8,10 +8,18 @@
 #include <QJsonObject>
 #include <QSet>
 
+#include <cmath>
 #include <functional>
 #include <optional>
 
 namespace retrylab {
+
+// Whether a JSON number is a whole number from `min` to `max`. Check this before casting to
+// int: casting a double out of int's range (a status of 3e10) is undefined behaviour.
+inline bool isWholeNumber(double d, int min, int max)
+{
+    return d >= min && d <= max && d == std::floor(d); // false for NaN too
+}
 
 // Reads fields of one JSON object into C++ values, collecting a FieldProblem with the full
 // path ("policy.retry.maxAttempts") for every field of the wrong type, out of range, or

@@ -47,7 +47,7 @@ void readRoute(const JsonReader &in, RouteProfile &r)
             const QJsonObject o = v.toObject();
             const double code = o.value(u"status"_s).toDouble(-1);
             const double weight = o.value(u"weight"_s).toDouble(-1);
-            if (!v.isObject() || code != static_cast<int>(code) || code < 100 || code > 599)
+            if (!v.isObject() || !isWholeNumber(code, 100, 599))
                 return u"must be {\"status\": 100..599, \"weight\": >= 0}"_s;
             if (!(weight >= 0.0) || !std::isfinite(weight) || weight > 1e12)
                 return u"weight must be a number from 0 to 1e12"_s;
@@ -70,7 +70,7 @@ void readRoute(const JsonReader &in, RouteProfile &r)
         QList<int> on;
         ra.readArray(u"on"_s, [&on](const QJsonValue &v, int) -> QString {
             const double d = v.toDouble(-1);
-            if (d != static_cast<int>(d) || d < 100 || d > 599)
+            if (!isWholeNumber(d, 100, 599))
                 return u"must be a status code"_s;
             on << static_cast<int>(d);
             return {};
@@ -270,7 +270,7 @@ std::optional<FaultProfile> FaultProfile::fromJson(const QJsonObject &json, Fiel
             const double status = o.value(u"status"_s).toDouble(503);
             if (!v.isObject() || !(start >= 0) || !(end > start))
                 return u"must be {\"startMs\": >= 0, \"endMs\": > startMs}"_s;
-            if (status != static_cast<int>(status) || status < 100 || status > 599)
+            if (!isWholeNumber(status, 100, 599))
                 return u"status must be a status code"_s;
             p.outages << OutageWindow{fromMs(start), fromMs(end), static_cast<int>(status)};
             return {};

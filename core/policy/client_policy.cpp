@@ -96,7 +96,7 @@ void retryFromJson(const JsonReader &in, RetryPolicy &r)
     QList<int> statuses;
     in.readArray(u"retryableStatuses"_s, [&](const QJsonValue &v, int) {
         const double d = v.toDouble(-1);
-        if (!v.isDouble() || d != static_cast<int>(d) || d < 100 || d > 599)
+        if (!v.isDouble() || !isWholeNumber(d, 100, 599))
             return u"must be an HTTP status code from 100 to 599"_s;
         statuses << static_cast<int>(d);
         return QString();

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "curl_import.h"
 
+#include "http/wire/message_writer.h"
+#include "http/wire/wire_syntax.h"
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -97,6 +100,10 @@ CurlImport importCurl(const QString &command)
                 return r;
             }
             r.method = v->toUpper().toLatin1();
+            if (!wire::isToken(r.method)) { // it goes into the request line as given
+                r.error = u"%1 needs a method, got '%2'"_s.arg(name, *v);
+                return r;
+            }
             methodGiven = true;
         } else if (name == u"-H"_s || name == u"--header"_s) {
             const auto v = value(i);
@@ -105,8 +112,15 @@ CurlImport importCurl(const QString &command)
                 r.error = u"%1 needs 'Name: value', got '%2'"_s.arg(name, v.value_or(QString()));
                 return r;
             }
-            r.headers.append(
-                {v->left(colon).trimmed().toLatin1(), v->mid(colon + 1).trimmed().toUtf8()});
+            const HeaderList::value_type header{v->left(colon).trimmed().toLatin1(),
+                                                v->mid(colon + 1).trimmed().toUtf8()};
+            // A line break inside quotes would put a second header (or a request) on the wire.
+            QString why;
+            if (!wire::validField(header.first, header.second, &why)) {
+                r.error = u"%1: %2"_s.arg(name, why);
+                return r;
+            }
+            r.headers.append(header);
         } else if (name == u"-d"_s || name == u"--data"_s || name == u"--data-raw"_s ||
                    name == u"--data-binary"_s || name == u"--json"_s || name == u"--data-ascii"_s) {
             const auto v = value(i);

@@ -4,6 +4,7 @@
 // problem names its full path.
 #include "base/limits.h"
 #include "http/pushback.h"
+#include "http/wire/wire_syntax.h"
 #include "json/json_reader.h"
 #include "scenario.h"
 
@@ -121,11 +122,15 @@ void readRequest(const JsonReader &request, Scenario &s)
     request.readArray(u"headers"_s, [&s](const QJsonValue &v, int) -> QString {
         const QString name = v.toObject().value(u"name"_s).toString();
         const QString value = v.toObject().value(u"value"_s).toString();
-        if (name.isEmpty() || name.contains(u':') || name.contains(u' '))
+        // What goes on the wire as given: a name that is not a token or a value with a control
+        // character would let one header smuggle another (or a second request) in.
+        const QByteArray n = name.toLatin1();
+        const QByteArray val = value.toLatin1();
+        if (!wire::isToken(n))
             return u"must be {\"name\": a header name, \"value\": text}"_s;
-        if (value.contains(u'\n') || value.contains(u'\r'))
-            return u"a header value cannot hold a line break"_s;
-        s.headers.append({name.toLatin1(), value.toLatin1()});
+        if (!wire::validFieldValue(val))
+            return u"a header value cannot hold a line break or another control character"_s;
+        s.headers.append({n, val});
         return {};
     });
     if (s.headers.size() > limits::kMaxRequestHeaders ||

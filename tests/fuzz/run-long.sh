@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs every libFuzzer target long: RUNS executions each (10 million by default), one after
+# another, at low priority, from its seed corpus plus what earlier runs found. Prints each
+# target's execution count and whether it crashed; a crash leaves its input in
+# BUILD/fuzz-artifacts/ (reproduce with `BUILD/bin/TARGET FILE`).
+# Usage: tests/fuzz/run-long.sh [BUILD_DIR=build/fuzz] [RUNS=10000000] [TARGET...]
+# Build first: cmake --preset fuzz && cmake --build build/fuzz
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+build=${1:-build/fuzz}
+runs=${2:-10000000}
+shift $(( $# > 2 ? 2 : $# ))
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    for t in "$build"/bin/fuzz_*; do targets+=("$(basename "$t")"); done
+fi
+mkdir -p "$build/fuzz-artifacts" "$build/fuzz-logs"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+failed=0
+for t in "${targets[@]}"; do
+    mkdir -p "$build/fuzz-corpus/$t"
+    log="$build/fuzz-logs/$t.log"
+    start=$(date +%s)
+    nice -n 19 "$build/bin/$t" -runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$build/fuzz-artifacts/$t-" "$build/fuzz-corpus/$t" \
+        "tests/fuzz/corpus/$t" > "$log" 2>&1
+    code=$?
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    echo "$t: ${execs:-?} executions in $(( $(date +%s) - start )) s, exit $code$( [ $code -ne 0 ] && echo ' (CRASH: see '"$log"')')"
+    [ $code -eq 0 ] || failed=1
+done
+exit $failed

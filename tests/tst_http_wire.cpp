@@ -286,7 +286,7 @@ void TestHttpWire::writersRoundTrip()
     QCOMPARE(run(Mode::Response, {resp}, false).messages,
              QList<QByteArray>{"503 Service Unavailable 1.1 [Retry-After=2] "
                                "[Transfer-Encoding=chunked] chunked body=abcde/5 ka"});
-    QCOMPARE(reasonPhrase(505), QByteArray("HTTP Version Not Supported"));
+    QCOMPARE(reasonPhrase(505).toByteArray(), QByteArray("HTTP Version Not Supported"));
 }
 
 void TestHttpWire::validField()

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The server's bookkeeping without sockets: the idempotency store and the journal.
+// The server's bookkeeping without sockets: the idempotency store and the journal; and the
+// bodies it writes by hand, byte for byte as QJsonDocument would.
+#include "mock/http_wire.h"
 #include "mock/idempotency_store.h"
 #include "mock/payment_ledger.h"
 #include "mock/request_journal.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace retrylab;
@@ -133,6 +137,73 @@ private Q_SLOTS:
         QCOMPARE(next, ArrivalFeed::kLimit + 10);
         QCOMPARE(got.size(), ArrivalFeed::kLimit / 2 + 10);
         QCOMPARE(got.front().atUs, qint64(ArrivalFeed::kLimit / 2));
+    }
+
+    // errorBody() writes printable ASCII itself and leaves the rest to QJsonDocument: either
+    // way the bytes are QJsonDocument's.
+    void errorBodyIsQJsonDocumentsOwn_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("detail");
+        QTest::newRow("plain") << 503 << u"status-mix"_s;
+        QTest::newRow("empty") << 400 << QString();
+        QTest::newRow("quote and backslash") << 400 << u"the body must be {\"a\": \\d}"_s;
+        QTest::newRow("control characters") << 408 << u"tab\there, line\nfeed, \x01 bell"_s;
+        QTest::newRow("DEL") << 400 << u"x\x7fy"_s;
+        QTest::newRow("not ASCII") << 429 << u"wait… größer 🙂"_s;
+        QTest::newRow("unknown status") << 599 << u"x"_s;
+    }
+    void errorBodyIsQJsonDocumentsOwn()
+    {
+        QFETCH(int, status);
+        QFETCH(QString, detail);
+        const QByteArray expected =
+            QJsonDocument(QJsonObject{{u"status"_s, status},
+                                      {u"error"_s, QString::fromLatin1(wire::reasonPhrase(status))},
+                                      {u"detail"_s, detail}})
+                .toJson(QJsonDocument::Compact) +
+            '\n';
+        QCOMPARE(wire::errorBody(status, detail), expected);
+    }
+
+    void okBodyReadsBack_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("plain") << u"/orders/7"_s;
+        QTest::newRow("quote and backslash") << u"/a\"b\\c"_s;
+        QTest::newRow("decoded control character") << u"/a\nb"_s;
+        QTest::newRow("not ASCII") << u"/größe"_s;
+    }
+    void okBodyReadsBack()
+    {
+        QFETCH(QString, path);
+        const QByteArray body = wire::okBody("GET", path, 42);
+        QVERIFY(body.endsWith("}\n"));
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(body, &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(o.value(u"path"_s).toString(), path);
+        QCOMPARE(o.value(u"method"_s).toString(), u"GET"_s);
+        QCOMPARE(o.value(u"request"_s).toInteger(), 42);
+        if (path == u"/orders/7"_s)
+            QCOMPARE(body, QByteArray("{\"method\":\"GET\",\"ok\":true,\"path\":\"/orders/7\","
+                                      "\"request\":42}\n"));
+    }
+
+    // One buffer for the head and the body: the same bytes as the head, then the body.
+    void responseIsHeadThenBody()
+    {
+        const HeaderList extra{{"Retry-After", "2"}, {"Retry-After", "3"}};
+        const QByteArray date = "Mon, 30 Nov 2026 17:00:00 GMT";
+        const QByteArray head = wire::head(503, extra, 99, true, date);
+        QCOMPARE(head, QByteArray("HTTP/1.1 503 Service Unavailable\r\nDate: " + date +
+                                  "\r\nServer: retrylab-mock\r\nContent-Type: application/json"
+                                  "\r\nContent-Length: 99\r\nConnection: keep-alive\r\n"
+                                  "Retry-After: 2\r\nRetry-After: 3\r\n\r\n"));
+        QCOMPARE(wire::response(503, extra, 99, true, date, "half"), head + "half");
+        QCOMPARE(wire::head(200, {}, -1, false, date, "text/plain"),
+                 QByteArray("HTTP/1.1 200 OK\r\nDate: " + date +
+                            "\r\nServer: retrylab-mock\r\nConnection: close\r\n\r\n"));
     }
 };
 

@@ -4,11 +4,31 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <charconv>
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab::wire {
 
 namespace {
+
+// Room for a decimal qint64 with its sign.
+constexpr qsizetype kNumberRoom = 20;
+
+// Writes into room the caller sized beforehand: every answer goes through here, and
+// QByteArray's general append (aliasing checks, growth) cost more than the bytes themselves.
+struct Cursor {
+    char *at;
+    void put(QByteArrayView v)
+    {
+        if (!v.isEmpty())
+            std::memcpy(at, v.data(), static_cast<std::size_t>(v.size()));
+        at += v.size();
+    }
+    void put(char c) { *at++ = c; }
+    void number(qint64 n) { at = std::to_chars(at, at + kNumberRoom, n).ptr; }
+};
 
 // A JSON string's contents (RFC 8259 §7), for the hot path that skips QJsonDocument.
 void appendJsonString(QByteArray &out, QByteArrayView utf8)
@@ -30,36 +50,80 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
     out += '"';
 }
 
+// The same for text that is printable ASCII, which is written as it is apart from '"' and '\'
+// (QJsonDocument writes it so too). False, with nothing written, for any other text.
+bool putPlainJsonString(Cursor &c, QStringView s)
+{
+    for (const QChar ch : s)
+        if (ch.unicode() < 0x20 || ch.unicode() > 0x7e)
+            return false;
+    c.put('"');
+    for (const QChar ch : s) {
+        const char a = static_cast<char>(ch.unicode());
+        if (a == '"' || a == '\\')
+            c.put('\\');
+        c.put(a);
+    }
+    c.put('"');
+    return true;
+}
+
+// The head, then `body`, into one buffer sized once.
+QByteArray message(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
+                   QByteArrayView date, QByteArrayView contentType, QByteArrayView body)
+{
+    static constexpr QByteArrayView kServer = "\r\nServer: retrylab-mock\r\n";
+    static constexpr QByteArrayView kType = "Content-Type: ";
+    static constexpr QByteArrayView kLength = "\r\nContent-Length: ";
+    static constexpr QByteArrayView kKeepAlive = "Connection: keep-alive\r\n";
+    static constexpr QByteArrayView kClose = "Connection: close\r\n";
+    const QByteArrayView reason = reasonPhrase(status);
+    qsizetype room = 9 + kNumberRoom + 1 + reason.size() + 8 + date.size() + kServer.size() +
+                     kType.size() + contentType.size() + kLength.size() + kNumberRoom + 2 +
+                     kKeepAlive.size() + 2 + body.size();
+    for (const auto &[name, value] : extra)
+        room += name.size() + 2 + value.size() + 2;
+    QByteArray out(room, Qt::Uninitialized);
+    Cursor c{out.data()};
+    c.put("HTTP/1.1 ");
+    c.number(status);
+    c.put(' ');
+    c.put(reason);
+    c.put("\r\nDate: ");
+    c.put(date);
+    c.put(kServer);
+    if (contentLength >= 0) {
+        c.put(kType);
+        c.put(contentType);
+        c.put(kLength);
+        c.number(contentLength);
+        c.put("\r\n");
+    }
+    c.put(keepAlive ? kKeepAlive : kClose);
+    for (const auto &[name, value] : extra) {
+        c.put(name);
+        c.put(": ");
+        c.put(value);
+        c.put("\r\n");
+    }
+    c.put("\r\n");
+    c.put(body);
+    out.resize(c.at - out.constData());
+    return out;
+}
+
 } // namespace
 
 QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
                 QByteArrayView date, QByteArrayView contentType)
 {
-    QByteArray out;
-    out.reserve(200);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += reasonPhrase(status);
-    out += "\r\nDate: ";
-    out += date;
-    out += "\r\nServer: retrylab-mock\r\n";
-    if (contentLength >= 0) {
-        out += "Content-Type: ";
-        out += contentType;
-        out += "\r\nContent-Length: ";
-        out += QByteArray::number(contentLength);
-        out += "\r\n";
-    }
-    out += keepAlive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-    for (const auto &[name, value] : extra) {
-        out += name;
-        out += ": ";
-        out += value;
-        out += "\r\n";
-    }
-    out += "\r\n";
-    return out;
+    return message(status, extra, contentLength, keepAlive, date, contentType, {});
+}
+
+QByteArray response(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
+                    QByteArrayView date, QByteArrayView body, QByteArrayView contentType)
+{
+    return message(status, extra, contentLength, keepAlive, date, contentType, body);
 }
 
 QByteArray json(const QJsonObject &o)
@@ -69,21 +133,44 @@ QByteArray json(const QJsonObject &o)
 
 QByteArray errorBody(int status, const QString &detail)
 {
-    return QJsonDocument(QJsonObject{{u"status"_s, status},
-                                     {u"error"_s, QString::fromLatin1(reasonPhrase(status))},
-                                     {u"detail"_s, detail}})
-               .toJson(QJsonDocument::Compact) +
-           '\n';
+    const QByteArrayView reason = reasonPhrase(status);
+    // {"detail":"...","error":"...","status":503}: the keys in QJsonObject's (sorted) order.
+    QByteArray out(48 + 2 * detail.size() + reason.size() + kNumberRoom, Qt::Uninitialized);
+    Cursor c{out.data()};
+    c.put("{\"detail\":");
+    if (!putPlainJsonString(c, detail)) {
+        // Text beyond printable ASCII: QJsonDocument's own escapes and UTF-8, as they are.
+        return QJsonDocument(QJsonObject{{u"status"_s, status},
+                                         {u"error"_s, QString::fromLatin1(reason)},
+                                         {u"detail"_s, detail}})
+                   .toJson(QJsonDocument::Compact) +
+               '\n';
+    }
+    c.put(",\"error\":\"");
+    c.put(reason); // printable ASCII without '"' or '\' (reasonPhrase())
+    c.put("\",\"status\":");
+    c.number(status);
+    c.put("}\n");
+    out.resize(c.at - out.constData());
+    return out;
 }
 
 QByteArray okBody(QByteArrayView method, const QString &path, qint64 request)
 {
     QByteArray out;
-    out.reserve(64 + path.size());
+    out.reserve(64 + method.size() + 2 * path.size());
     out += "{\"method\":";
     appendJsonString(out, method);
     out += ",\"ok\":true,\"path\":";
-    appendJsonString(out, path.toUtf8());
+    const qsizetype at = out.size();
+    out.resize(at + 2 * path.size() + 2);
+    Cursor c{out.data() + at};
+    if (putPlainJsonString(c, path)) {
+        out.resize(c.at - out.constData());
+    } else {
+        out.resize(at);
+        appendJsonString(out, path.toUtf8());
+    }
     out += ",\"request\":";
     out += QByteArray::number(request);
     out += "}\n";

@@ -18,10 +18,16 @@ namespace retrylab::wire {
 QByteArray head(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
                 QByteArrayView date, QByteArrayView contentType = "application/json");
 
+// head(), then `body`, in one buffer: one write for the whole answer.
+QByteArray response(int status, const HeaderList &extra, qint64 contentLength, bool keepAlive,
+                    QByteArrayView date, QByteArrayView body,
+                    QByteArrayView contentType = "application/json");
+
 // A compact JSON body with a final newline.
 QByteArray json(const QJsonObject &o);
 
-// A JSON error body: {"detail": "...", "error": "...", "status": 431}.
+// A JSON error body: {"detail": "...", "error": "...", "status": 431}, as QJsonDocument writes it
+// (compact, keys in order).
 QByteArray errorBody(int status, const QString &detail);
 
 // The answer of a generic route: {"method": "GET", "ok": true, "path": "/x", "request": 7}.

@@ -116,6 +116,8 @@ void MockConnection::onReadable()
         m_lastActivity = m_server->now();
         if (!m_draining)
             consume(QByteArrayView(buffer, n));
+        if (n < kReadChunk)
+            return; // the kernel had no more: the notifier says when it has (saves a recv)
     }
 }
 
@@ -204,7 +206,7 @@ void MockConnection::refuse(int status, const QString &reason)
         return;
     m_server->refused(status, reason);
     const QByteArray body = wire::errorBody(status, reason);
-    write(QByteArray(wire::head(status, {}, body.size(), false, m_server->httpDate()) + body));
+    write(wire::response(status, {}, body.size(), false, m_server->httpDate(), body));
     m_in.clear();
     closeAfterWrite();
 }

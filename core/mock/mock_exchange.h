@@ -27,7 +27,7 @@ struct MockExchange {
     int status = 200;   // the status sent (Respond, Truncate, SlowBody)
     HeaderList headers; // Retry-After, Idempotent-Replayed, Allow, ...: beyond the framing ones
     QByteArray body;
-    QByteArray contentType = "application/json";
+    QByteArray contentType = QByteArrayLiteral("application/json"); // static: no allocation
     Duration latency{0};
     int slowBodyChunks = 1;
     Duration slowBodyOver{0};

@@ -291,16 +291,16 @@ void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x
         c = nullptr;
     if (c && c->peerClosed())
         x->keepAlive = false; // a half-close while the answer was prepared: say it closes
-    const auto headFor = [&](qint64 length, bool keepAlive) {
-        return wire::head(x->status, x->headers, length, keepAlive, httpDate(), x->contentType);
+    // The head and what is sent of the body, in one buffer and one write.
+    const auto answer = [&](qint64 length, bool keepAlive, QByteArrayView body) {
+        return wire::response(x->status, x->headers, length, keepAlive, httpDate(), body,
+                              x->contentType);
     };
     switch (x->kind) {
     case FaultKind::Respond:
         if (c) {
-            QByteArray bytes = headFor(x->body.size(), x->keepAlive);
-            if (!x->headRequest)
-                bytes += x->body;
-            c->write(bytes);
+            c->write(answer(x->body.size(), x->keepAlive,
+                            x->headRequest ? QByteArrayView() : QByteArrayView(x->body)));
             c->requestDone(x->keepAlive);
         }
         break;
@@ -326,8 +326,8 @@ void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x
         break;
     case FaultKind::Truncate:
         if (c) {
-            c->write(QByteArray(headFor(x->body.size() + 100, false) +
-                                x->body.left(x->body.size() / 2)));
+            c->write(answer(x->body.size() + 100, false,
+                            QByteArrayView(x->body).first(x->body.size() / 2)));
             c->closeAfterWrite();
         }
         break;

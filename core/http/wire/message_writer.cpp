@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab::wire {
 
-QByteArray reasonPhrase(int status)
+QByteArrayView reasonPhrase(int status)
 {
     switch (status) {
     case 100:

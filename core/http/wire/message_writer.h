@@ -11,7 +11,8 @@
 // here adds or checks a field behind the caller's back; validField() is there to check).
 namespace retrylab::wire {
 
-QByteArray reasonPhrase(int status);
+// The reason phrase of `status` (printable ASCII without '"' or '\'), "Status" when unknown.
+QByteArrayView reasonPhrase(int status);
 
 // "HTTP/1.1 <status> <reason>\r\n", the fields, and the blank line.
 QByteArray responseHead(int status, const HeaderList &fields);

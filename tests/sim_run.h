@@ -4,6 +4,7 @@
 // A scenario run to the end in virtual time against the model of the built-in server, with
 // the server's journal added to the log as the run worker adds it: what the core's analysis
 // and export tests read.
+#include "analysis/summary_tally.h"
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
 #include "log/run_summary.h"
@@ -21,7 +22,7 @@ struct SimRun {
         scheduler.run();
         log.appendJournal(transport.journal().since(0));
     }
-    retrylab::RunSummary summary() const { return retrylab::RunSummary::compute(log); }
+    retrylab::RunSummary summary() const { return retrylab::SummaryTally::of(log); }
     // The log for readers that share ownership (it lives as long as this run).
     std::shared_ptr<const retrylab::AttemptLog> shared() const
     {

@@ -2,6 +2,7 @@
 // What the charts show, computed by the core from a run's log: each view must agree with the
 // log and with the run summary.
 #include "analysis/run_analysis.h"
+#include "analysis/summary_tally.h"
 #include "log/run_summary.h"
 #include "sim_run.h"
 
@@ -84,7 +85,7 @@ private Q_SLOTS:
         SimRun run(s);
         RunAnalysis a(run.shared(), s);
         a.update();
-        const RunSummary summary = RunSummary::compute(run.log);
+        const RunSummary summary = SummaryTally::of(run.log);
         QCOMPARE(a.delays().total(), summary.retries);
         const Backoff backoff(s.policy.retry.backoff);
         const DelayHistogram all = DelayHistogram::build(a.delays(), backoff, 0);
@@ -144,7 +145,7 @@ private Q_SLOTS:
         SimRun run(rateLimited());
         RunAnalysis a(run.shared(), rateLimited());
         a.update();
-        const RunSummary summary = RunSummary::compute(run.log);
+        const RunSummary summary = SummaryTally::of(run.log);
         QVERIFY(summary.retryAfterJudged > 0);
         QCOMPARE(qint64(a.verdicts().size()), summary.retryAfterJudged);
         QCOMPARE(a.violations(), summary.retryAfterViolations);
@@ -162,7 +163,7 @@ private Q_SLOTS:
         SimRun run(flaky());
         RunAnalysis a(run.shared(), flaky());
         a.update();
-        const RunSummary summary = RunSummary::compute(run.log);
+        const RunSummary summary = SummaryTally::of(run.log);
         QCOMPARE(a.sentLoad().count(), summary.attemptsSent);
         QCOMPARE(a.load().source(), LoadSeries::Source::Arrived);
         QCOMPARE(a.load().count(), run.transport.journal().total());
@@ -190,7 +191,7 @@ private Q_SLOTS:
         RunAnalysis a(run.shared(), s);
         a.update();
         const auto transitions = run.log.breakerRecords();
-        QVERIFY2(!transitions.empty(), qPrintable(RunSummary::compute(run.log).toText()));
+        QVERIFY2(!transitions.empty(), qPrintable(SummaryTally::of(run.log).toText()));
         qsizetype steps = 0;
         for (std::uint32_t id : a.breakers().active()) {
             const auto st = a.breakers().steps(id);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine in virtual time, against the in-process model of the built-in server.
+#include "analysis/summary_tally.h"
 #include "run/contention_grid.h"
 #include "sim_run.h"
 
@@ -106,7 +107,7 @@ private Q_SLOTS:
         scheduler.run();
         QCOMPARE(log.size(), std::size_t(100));
         QVERIFY(log.dropped() > 300);
-        QCOMPARE(RunSummary::compute(log).dropped, qint64(log.dropped()));
+        QCOMPARE(SummaryTally::of(log).dropped, qint64(log.dropped()));
         QVERIFY(sizeof(AttemptRecord) < 200); // DESIGN: under 200 bytes per attempt
     }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What leaves Retry Lab: JSON Lines (and back), CSV, HAR, with secrets redacted.
+#include "analysis/summary_tally.h"
 #include "base/atomic_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
@@ -130,12 +131,12 @@ private Q_SLOTS:
             QCOMPARE(requestHeadersOf(b, back), requestHeadersOf(a, run.log));
         }
         QCOMPARE(back.breakerCount(), run.log.breakerCount());
-        QVERIFY2(run.log.breakerCount() > 0, qPrintable(RunSummary::compute(run.log).toText()));
+        QVERIFY2(run.log.breakerCount() > 0, qPrintable(SummaryTally::of(run.log).toText()));
         QCOMPARE(back.journalSize(), run.log.journalSize());
         QCOMPARE(back.runInfo().scenario, run.log.runInfo().scenario);
         QCOMPARE(back.runInfo().startedAt, run.log.runInfo().startedAt);
         // The summary of the read-back log is the summary of the run.
-        QCOMPARE(RunSummary::compute(back).toJson(), RunSummary::compute(run.log).toJson());
+        QCOMPARE(SummaryTally::of(back).toJson(), SummaryTally::of(run.log).toJson());
     }
 
     void badJsonlLinesAreNamed()

@@ -3,6 +3,7 @@
 // advice that depends on the whole scenario, exports and re-opening a recorded run, the
 // attempt's headers, recent endpoints.
 #include "analysis/run_analysis.h"
+#include "analysis/summary_tally.h"
 #include "charts/charts_view.h"
 #include "gui_test_utils.h"
 #include "log/attempt_log_view.h"
@@ -121,7 +122,7 @@ private Q_SLOTS:
         const auto log = w.exports()->open(dir.filePath(u"run.jsonl"_s), &recorded, &error);
         QVERIFY2(log, qPrintable(error));
         QCOMPARE(recorded.name, w.scenarioEditor()->draft(*w.policyEditor()->policy()).name);
-        w.showRecordedRun(log, recorded, RunSummary::compute(*log));
+        w.showRecordedRun(log, recorded, SummaryTally::of(*log));
         QCOMPARE(std::size_t(w.attemptLog()->model()->rowCount()), records);
         QCOMPARE(std::size_t(w.charts()->analysis()->timeline().bars()), records);
         QVERIFY(w.windowTitle().contains(u"recorded"_s));

@@ -24,6 +24,8 @@ bool wants(int argc, char *argv[], const char *flag)
 }
 } // namespace
 
+// Over 80 lines on purpose: a flat list of the options, each declared, registered and read
+// once, in the order --help prints them.
 int runHeadlessCommand(int argc, char *argv[])
 {
     // Charts for the report are drawn offscreen; everything else needs no GUI at all.

@@ -42,6 +42,7 @@ void LoadSeries::add(qint64 atUs, bool retry)
     }
     ++(retry ? m_retries : m_first)[i];
     m_peak = std::max(m_peak, total(i));
+    m_peakRetries = std::max(m_peakRetries, m_retries[i]);
     ++m_count;
 }
 

@@ -32,7 +32,8 @@ public:
     qint64 first(std::size_t i) const { return m_first[i]; }
     qint64 retries(std::size_t i) const { return m_retries[i]; }
     qint64 total(std::size_t i) const { return m_first[i] + m_retries[i]; }
-    qint64 peak() const { return m_peak; }
+    qint64 peak() const { return m_peak; }               // the busiest bucket's requests
+    qint64 peakRetries() const { return m_peakRetries; } // the most retries in one bucket
     qint64 count() const { return m_count; }
 
 private:
@@ -43,6 +44,7 @@ private:
     std::vector<qint64> m_first;
     std::vector<qint64> m_retries;
     qint64 m_peak = 0;
+    qint64 m_peakRetries = 0;
     qint64 m_count = 0;
 };
 

@@ -20,8 +20,7 @@ bool RunAnalysis::update()
             m_clientTimeline.add(r, static_cast<std::uint32_t>(index++));
             m_delays.add(r);
             m_breakers.add(r);
-            m_sentLoad.addSent(r);
-            if (const auto verdict = m_judge.observe(r)) {
+            if (const auto verdict = m_tally.add(r)) {
                 m_verdicts.push_back(*verdict);
                 m_violations += verdict->violated() ? 1 : 0;
             }
@@ -43,7 +42,7 @@ bool RunAnalysis::update()
         changed = true;
     }
     if (!m_journalLoad && m_log->journalSize() > 0) {
-        m_journalLoad = LoadSeries::fromJournal(m_log->journalRecords(), m_sentLoad.bucketUs());
+        m_journalLoad = LoadSeries::fromJournal(m_log->journalRecords(), sentLoad().bucketUs());
         changed = true;
     }
     return changed;
@@ -51,8 +50,7 @@ bool RunAnalysis::update()
 
 double RunAnalysis::compliancePercent() const
 {
-    const auto judged = static_cast<qint64>(m_verdicts.size());
-    return judged ? 100.0 * double(judged - m_violations) / double(judged) : 100.0;
+    return retrylab::compliancePercent(qint64(m_verdicts.size()), m_violations);
 }
 
 double RunAnalysis::capacityPerBucket() const
@@ -60,7 +58,7 @@ double RunAnalysis::capacityPerBucket() const
     if (!m_scenario.builtinServer)
         return 0;
     const CapacitySpec &c = m_scenario.profile.capacity;
-    return c.ratePerSecond > 0 ? c.ratePerSecond * double(m_sentLoad.bucketUs()) / 1e6 : 0;
+    return c.ratePerSecond > 0 ? c.ratePerSecond * double(sentLoad().bucketUs()) / 1e6 : 0;
 }
 
 } // namespace retrylab

@@ -4,9 +4,9 @@
 #include "analysis/breaker_series.h"
 #include "analysis/delay_samples.h"
 #include "analysis/load_series.h"
+#include "analysis/summary_tally.h"
 #include "analysis/timeline_lanes.h"
 #include "log/attempt_log.h"
-#include "log/retry_after_judge.h"
 #include "scenario/scenario.h"
 
 #include <memory>
@@ -16,7 +16,7 @@ namespace retrylab {
 // Everything the charts show, kept up to date from a run's log: each update() reads only the
 // records appended since the last one, so a chart refresh costs what arrived, not the whole
 // run. The server-load series switches from "sent" to "arrived" once the built-in server's
-// journal is in the log.
+// journal is in the log. The same pass counts the run's summary (SummaryTally).
 class RunAnalysis
 {
 public:
@@ -38,9 +38,11 @@ public:
     // server); what the clients sent otherwise.
     const LoadSeries &load() const
     {
-        return m_journalLoad ? *m_journalLoad : m_liveLoad.count() ? m_liveLoad : m_sentLoad;
+        return m_journalLoad ? *m_journalLoad : m_liveLoad.count() ? m_liveLoad : sentLoad();
     }
-    const LoadSeries &sentLoad() const { return m_sentLoad; }
+    const LoadSeries &sentLoad() const { return m_tally.sent(); }
+    // The client-side summary of what has been read (no server numbers).
+    RunSummary summary() const { return m_tally.summary(*m_log); }
     const std::vector<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
     qint64 violations() const { return m_violations; }
     double compliancePercent() const;
@@ -57,11 +59,10 @@ private:
     TimelineLanes m_clientTimeline{TimelineLanes::By::Client};
     DelaySamples m_delays;
     BreakerSeries m_breakers;
-    LoadSeries m_sentLoad;
     std::optional<LoadSeries> m_journalLoad;
     LoadSeries m_liveLoad;
     std::size_t m_arrivalsRead = 0;
-    RetryAfterJudge m_judge;
+    SummaryTally m_tally;
     std::vector<RetryAfterJudge::Verdict> m_verdicts;
     qint64 m_violations = 0;
 };

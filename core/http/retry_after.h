@@ -28,6 +28,14 @@ std::optional<HttpDate> parseHttpDate(QByteArrayView text, const QDateTime &now,
 // IMF-fixdate, the form a server sends: "Sun, 06 Nov 1994 08:49:37 GMT".
 QByteArray formatHttpDate(const QDateTime &time);
 
+// The share of judged retries that waited at least the Retry-After they were given, in percent
+// (100 when none was judged). The one definition the client's summary, the charts and the
+// built-in server's statistics all use.
+inline double compliancePercent(qint64 judged, qint64 violations)
+{
+    return judged > 0 ? 100.0 * double(judged - violations) / double(judged) : 100.0;
+}
+
 enum class RetryAfterForm { DelaySeconds, ImfFixdate, Rfc850, Asctime };
 
 // The result of reading a Retry-After field (RFC 9110 §10.2.3).

@@ -2,15 +2,18 @@
 #pragma once
 
 #include "attempt_log.h"
+#include "http/retry_after.h"
 
 #include <QJsonObject>
 #include <QMap>
 
 namespace retrylab {
 
-// What a run came to, computed from the attempt log alone (plus the server's own numbers
-// when the target was the built-in server). The status bar, the headless report and the
-// expectations all read this one summary.
+// What a run came to, counted from the attempt log by SummaryTally (analysis/summary_tally.h)
+// alone, plus the server's own numbers when the target was the built-in server. The status
+// bar, the comparison, the headless report and the expectations all read this one summary.
+// "Per 100 ms" is always a fixed 100 ms slot counted from the run's start, as the load chart
+// draws it: the busiest slot, not the busiest sliding window.
 struct RunSummary {
     qint64 operations = 0;
     qint64 succeeded = 0;
@@ -28,8 +31,8 @@ struct RunSummary {
     double worstEarlyMs = 0;
     qint64 breakerTransitions = 0;
     qint64 breakersNotClosed = 0;   // breakers whose last transition left them open or half-open
-    qint64 peakPer100ms = 0;        // attempts sent in the busiest 100 ms
-    qint64 peakRetriesPer100ms = 0; // retries sent in the busiest 100 ms: where herds show
+    qint64 peakPer100ms = 0;        // attempts sent in the busiest 100 ms slot
+    qint64 peakRetriesPer100ms = 0; // retries sent in the busiest slot: where herds show
     qint64 dropped = 0;             // records past the log's cap
     // From the server, when it is the built-in one (-1: unknown).
     qint64 duplicates = -1;
@@ -37,18 +40,15 @@ struct RunSummary {
     // its own (Qt re-sends once when a connection dies before any answer).
     qint64 serverRequests = -1;
     double serverCompliancePercent = -1;
-    qint64 peakServerPer100ms = -1; // requests arriving in the server's busiest 100 ms bucket
+    qint64 peakServerPer100ms = -1; // requests arriving in the server's busiest 100 ms slot
 
     double attemptsPerSecond() const { return runMs > 0 ? attemptsSent / (runMs / 1000.0) : 0; }
     double successRate() const { return operations ? double(succeeded) / operations : 1.0; }
     double compliancePercent() const
     {
-        return retryAfterJudged ? 100.0 * double(retryAfterJudged - retryAfterViolations) /
-                                      double(retryAfterJudged)
-                                : 100.0;
+        return retrylab::compliancePercent(retryAfterJudged, retryAfterViolations);
     }
 
-    static RunSummary compute(const AttemptLog &log);
     QJsonObject toJson() const;
     QString toText() const; // a few lines for a terminal
 };

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server_stats.h"
 
+#include "http/retry_after.h"
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
 double ServerStats::compliancePercent() const
 {
-    if (retryAfterJudged <= 0)
-        return 100.0;
-    return 100.0 * static_cast<double>(retryAfterJudged - retryAfterViolations) /
-           static_cast<double>(retryAfterJudged);
+    return retrylab::compliancePercent(retryAfterJudged, retryAfterViolations);
 }
 
 QJsonObject ServerStats::toJson() const

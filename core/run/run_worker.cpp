@@ -114,10 +114,10 @@ void RunWorker::tick()
     Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
     if (m_engine)
         Q_EMIT progress(m_engine->operationsDone(), m_engine->operationsStarted());
-    // The live summary is a pass over the whole log: here in the engine's thread, twice a
-    // second, not on the GUI thread.
+    // The live summary reads only what arrived since the last tick, in the engine's thread.
+    m_tally.update(*m_log);
     if (++m_ticks % 5 == 0)
-        Q_EMIT summaryUpdated(RunSummary::compute(*m_log));
+        Q_EMIT summaryUpdated(m_tally.summary(*m_log));
 }
 
 void RunWorker::followServer()
@@ -199,7 +199,7 @@ void RunWorker::complete()
     m_log->appendJournal(std::move(journal));
     tick();
     m_writer.close();
-    RunSummary summary = RunSummary::compute(*m_log);
+    RunSummary summary = m_tally.summary(*m_log); // tick() has counted the last records
     if (m_simulated || m_server) {
         summary.serverRequests = serverRequests;
         summary.peakServerPer100ms = peakServer;
@@ -207,8 +207,7 @@ void RunWorker::complete()
     if (m_simulated) {
         summary.duplicates = m_simulated->ledger().duplicates();
         const auto &j = m_simulated->journal();
-        summary.serverCompliancePercent =
-            j.judged() ? 100.0 * double(j.judged() - j.violations()) / double(j.judged()) : 100.0;
+        summary.serverCompliancePercent = compliancePercent(j.judged(), j.violations());
     } else if (m_server) {
         const ServerStats stats = m_server->stats();
         summary.duplicates = stats.duplicates;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/summary_tally.h"
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
 #include "scenario/scenario.h"
@@ -62,6 +63,7 @@ private:
     Redactor m_redactor;
     qint64 m_journalSeen = 0; // how far the server's arrivals have been followed
     JsonlLogWriter m_writer;
+    SummaryTally m_tally; // counts each record once, as it arrives
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI
     std::unique_ptr<VirtualScheduler> m_virtual;

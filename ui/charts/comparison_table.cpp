@@ -20,13 +20,14 @@ ComparisonTable::ComparisonTable(QWidget *parent)
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     horizontalHeaderItem(3)->setToolTip(tr("Attempts sent per operation"));
     horizontalHeaderItem(4)->setToolTip(
-        tr("Retries the clients sent in their busiest 100 ms: where a herd shows"));
+        tr("Retries the clients sent in their busiest 100 ms slot (slots counted from the "
+           "run's start, as the load chart draws them): where a herd shows"));
     horizontalHeaderItem(5)->setToolTip(
         tr("Payments the server's ledger counted twice for one operation"));
     horizontalHeaderItem(6)->setToolTip(
         tr("Retries that came back before the Retry-After they were given, of those judged"));
     horizontalHeaderItem(9)->setToolTip(
-        tr("Requests that arrived at the server in its busiest 100 ms, the opening burst "
+        tr("Requests that arrived at the server in its busiest 100 ms slot, the opening burst "
            "included"));
     setMinimumHeight(horizontalHeader()->sizeHint().height() +
                      4 * verticalHeader()->defaultSectionSize() + 6);

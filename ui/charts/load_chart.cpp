@@ -110,9 +110,9 @@ void LoadChart::refresh(const RunAnalysis *analysis)
     setCountRange(m_y, std::max({5.0, double(load.peak()) * 1.05, capacity * 1.1}));
     const QString what =
         load.source() == LoadSeries::Source::Arrived
-            ? tr("requests that arrived at the built-in server (peak %1 per 100 ms)")
+            ? tr("requests that arrived at the built-in server (peak %1 in a 100 ms slot)")
                   .arg(load.peak())
-            : tr("requests sent by the clients (peak %1 per 100 ms)").arg(load.peak());
+            : tr("requests sent by the clients (peak %1 in a 100 ms slot)").arg(load.peak());
     m_chart->setTitle((m_heading.isEmpty() ? tr("Server load") : m_heading) + u": "_s + what);
 }
 

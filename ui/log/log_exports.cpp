@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "log_exports.h"
 
+#include "analysis/summary_tally.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
@@ -38,7 +39,7 @@ void LogExports::addTo(QMenu *menu)
             QMessageBox::warning(m_window, tr("Cannot open the log"), error);
             return;
         }
-        Q_EMIT logOpened(log, scenario, RunSummary::compute(*log));
+        Q_EMIT logOpened(log, scenario, SummaryTally::of(*log));
     });
     openLog->setObjectName(u"openLog"_s);
     QMenu *exports = menu->addMenu(tr("&Export the run"));
@@ -74,7 +75,7 @@ void LogExports::setRun(std::shared_ptr<const AttemptLog> log, const Scenario &s
 {
     m_log = std::move(log);
     m_scenario = scenario;
-    m_summary = m_log ? RunSummary::compute(*m_log) : RunSummary();
+    m_summary = m_log ? SummaryTally::of(*m_log) : RunSummary();
 }
 
 QStringList LogExports::extraRedactedHeaders()

@@ -35,6 +35,8 @@ QDoubleSpinBox *number(double max, int decimals, double step)
 
 } // namespace
 
+// Over 80 lines on purpose: one row per field of the breaker and the budget, in the order the
+// form shows them.
 BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
     : QWidget(parent)
 {

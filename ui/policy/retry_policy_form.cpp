@@ -39,6 +39,8 @@ const QList<OutcomeClass> kFailureClasses{OutcomeClass::Timeout,
 
 } // namespace
 
+// Over 80 lines on purpose: one row per field of the policy, in the order the form shows them;
+// split up, the form's order would no longer read top to bottom.
 RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     : QWidget(parent)
 {

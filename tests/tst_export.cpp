@@ -157,6 +157,29 @@ private Q_SLOTS:
         QCOMPARE(log.size(), std::size_t(0)); // nothing half-read
     }
 
+    // Found by tests/fuzz/fuzz_jsonl: a time of 1e108 ms was rounded into a qint64 (undefined
+    // behaviour; the asan preset stops on it), and a status of 99999 wrapped around in 16 bits.
+    void hostileNumbersInJsonl()
+    {
+        const QByteArray line = "{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,"
+                                "\"startedMs\":0,\"finishedMs\":1e300,\"retryAfterMs\":-1e108,"
+                                "\"status\":503,\"outcome\":\"server-error\"}\n";
+        AttemptLog log;
+        JsonlReadResult r = readJsonlLog(line, log, u"huge.jsonl"_s);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(log.at(0).finishedUs, kMaxDuration.count());
+        QCOMPARE(log.at(0).retryAfterUs, -kMaxDuration.count());
+
+        AttemptLog wrapped;
+        QByteArray bad = line;
+        bad.replace("\"status\":503", "\"status\":99999");
+        r = readJsonlLog(bad, wrapped, u"status.jsonl"_s);
+        QVERIFY(!r.ok);
+        QVERIFY2(r.error.contains(u"status.jsonl, line 1: status: must be an HTTP status code"_s),
+                 qPrintable(r.error));
+        QCOMPARE(wrapped.size(), std::size_t(0));
+    }
+
     void aLastLineCutShortIsSkipped()
     {
         QTemporaryDir dir;

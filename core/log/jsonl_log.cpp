@@ -3,10 +3,12 @@
 
 #include "base/atomic_file.h"
 #include "http/request_headers.h"
+#include "json/json_reader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -19,9 +21,14 @@ double ms(qint64 us)
     return static_cast<double>(us) / 1000.0;
 }
 
+// A time in the file, in milliseconds, as microseconds: clamped to ±kMaxDuration, since a
+// hand-edited 1e100 does not fit a qint64 (casting it would be undefined behaviour).
 qint64 us(const QJsonValue &v, qint64 fallback)
 {
-    return v.isDouble() ? qRound64(v.toDouble() * 1000.0) : fallback;
+    if (!v.isDouble())
+        return fallback;
+    const double max = static_cast<double>(kMaxDuration.count());
+    return qRound64(std::clamp(v.toDouble() * 1000.0, -max, max));
 }
 
 HeaderList headersFromJson(const QJsonValue &v)
@@ -205,7 +212,13 @@ std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &l
     r.scheduledUs = us(o.value(u"scheduledMs"_s), 0);
     r.startedUs = us(o.value(u"startedMs"_s), 0);
     r.finishedUs = us(o.value(u"finishedMs"_s), 0);
-    r.status = static_cast<qint16>(o.value(u"status"_s).toInt());
+    const double status = o.value(u"status"_s).toDouble(0); // 0: no response
+    if (!isWholeNumber(status, 0, 999)) { // past qint16 it would wrap around to another status
+        if (error)
+            *error = u"status: must be an HTTP status code (0 for none), not %1"_s.arg(status);
+        return std::nullopt;
+    }
+    r.status = static_cast<qint16>(status);
     r.retryAfterUs = us(o.value(u"retryAfterMs"_s), -1);
     r.plannedDelayUs = us(o.value(u"plannedDelayMs"_s), -1);
     r.actualDelayUs = us(o.value(u"actualDelayMs"_s), -1);

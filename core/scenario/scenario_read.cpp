@@ -229,12 +229,19 @@ void readSeed(const JsonReader &root, Scenario &s)
         return;
     const QJsonValue seed = root.value(u"seed"_s);
     bool ok = false;
-    const quint64 n = seed.isString() ? seed.toString().toULongLong(&ok)
-                                      : static_cast<quint64>(seed.toDouble(-1));
-    ok = ok ||
-         (seed.isDouble() && seed.toDouble() >= 0 && seed.toDouble() == static_cast<double>(n));
+    quint64 n = 0;
+    if (seed.isString()) {
+        n = seed.toString().toULongLong(&ok);
+    } else if (seed.isDouble()) {
+        // Only what a double holds exactly, checked before the cast: casting a negative or a
+        // too large double to quint64 is undefined behaviour.
+        const double d = seed.toDouble();
+        ok = d >= 0 && d <= 9007199254740992.0 && d == std::floor(d); // 2^53
+        n = ok ? static_cast<quint64>(d) : 0;
+    }
     if (!ok)
-        root.problem(u"seed"_s, u"must be a whole number (as a number or a string)"_s);
+        root.problem(u"seed"_s,
+                     u"must be a whole number (as a string, or as a number up to 2^53)"_s);
     else
         s.seed = n;
 }

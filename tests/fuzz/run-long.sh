@@ -5,6 +5,8 @@
 # target's execution count and whether it crashed; a crash leaves its input in
 # BUILD/fuzz-artifacts/ (reproduce with `BUILD/bin/TARGET FILE`).
 # Usage: tests/fuzz/run-long.sh [BUILD_DIR=build/fuzz] [RUNS=10000000] [TARGET...]
+# MAX_SECONDS=N also stops each target after N seconds (a time budget on a shared machine);
+# the count printed is then what it reached.
 # Build first: cmake --preset fuzz && cmake --build build/fuzz
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,12 +24,13 @@ for t in "${targets[@]}"; do
     mkdir -p "$build/fuzz-corpus/$t"
     log="$build/fuzz-logs/$t.log"
     start=$(date +%s)
-    nice -n 19 "$build/bin/$t" -runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    nice -n 19 "$build/bin/$t" -runs="$runs" -max_total_time="${MAX_SECONDS:-0}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/fuzz-artifacts/$t-" "$build/fuzz-corpus/$t" \
         "tests/fuzz/corpus/$t" > "$log" 2>&1
     code=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-    echo "$t: ${execs:-?} executions in $(( $(date +%s) - start )) s, exit $code$( [ $code -ne 0 ] && echo ' (CRASH: see '"$log"')')"
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
+    echo "$t: ${execs:-?} executions in $(( $(date +%s) - start )) s, ${cov:-cov: ?}, exit $code$( [ $code -ne 0 ] && echo ' (CRASH: see '"$log"')')"
     [ $code -eq 0 ] || failed=1
 done
 exit $failed

@@ -13,6 +13,7 @@ packages=(
     dpkg-dev file desktop-file-utils appstream
     openssl
     clang                   # the libFuzzer targets (the fuzz preset, tests/fuzz/)
+    python3 python3-locust  # tst_locust_parity and tst_locust_run (Debian's Python, by full path)
 )
 
 # The names that differ between releases. Debian 12 ships Qt OpenGL's development files in a

@@ -45,7 +45,8 @@ private Q_SLOTS:
         // The order of core/README.md, lowest first.
         static const QStringList order = {u"base"_s,     u"system"_s, u"http"_s,      u"json"_s,
                                           u"policy"_s,   u"mock"_s,   u"log"_s,       u"scenario"_s,
-                                          u"analysis"_s, u"engine"_s, u"transport"_s, u"run"_s};
+                                          u"analysis"_s, u"engine"_s, u"transport"_s, u"export"_s,
+                                          u"run"_s};
         static const QRegularExpression include(u"#\\s*include\\s*\"([a-z_]+)/"_s);
         const QString core = QStringLiteral(RETRYLAB_SOURCE_DIR) + u"/core/"_s;
         QStringList bad;

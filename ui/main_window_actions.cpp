@@ -2,6 +2,7 @@
 // The main window's menus, toolbar and recent-scenario list: actions wired to the pages.
 #include "demos/demo_runner.h"
 #include "help/help_page.h"
+#include "log/locust_export_action.h"
 #include "log/log_exports.h"
 #include "main_window.h"
 #include "run/run_controller.h"
@@ -120,6 +121,7 @@ void MainWindow::createMenusAndToolBar()
     bar->addWidget(m_serverLabel);
     file->addSeparator();
     m_exports->addTo(file);
+    addLocustExport(file, this, [this] { return currentScenario(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -80,8 +80,12 @@ int runHeadlessCommand(int argc, char *argv[])
         u"HEADER"_s);
     const QCommandLineOption noRedact(
         u"no-redact"_s, u"Write secret headers (Authorization, Cookie...) as they are."_s);
+    const QCommandLineOption merge(
+        u"merge"_s, u"Merge the JSON Lines logs given as arguments (Locust's workers write one "
+                    "each) into one run and report on it."_s);
+    parser.addPositionalArgument(u"LOG"_s, u"With --merge: the logs to merge."_s, u"[LOG...]"_s);
     parser.addOptions({headless, scenario, policy, seed, simulated, log, summary, csv, har, report,
-                       charts, redact, noRedact, gridClients, gridStrategies, trials});
+                       charts, redact, noRedact, gridClients, gridStrategies, trials, merge});
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
         return 2;
@@ -91,6 +95,13 @@ int runHeadlessCommand(int argc, char *argv[])
     retrylab::HeadlessOptions o;
     o.scenarioFile = parser.value(scenario);
     o.policy = parser.value(policy);
+    if (parser.isSet(merge)) {
+        o.mergeLogs = parser.positionalArguments();
+        if (o.mergeLogs.isEmpty()) {
+            std::fprintf(stderr, "retrylab: --merge needs at least one log file\n");
+            return 2;
+        }
+    }
     if (parser.isSet(seed)) {
         bool ok = false;
         o.seed = parser.value(seed).toULongLong(&ok);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "headless_command.h"
+#include "locust_command.h"
 #include "main_window.h"
 
 #include <QApplication>
@@ -46,6 +47,8 @@ int main(int argc, char *argv[])
     // The headless mode needs no display and no widgets.
     if (wants(argc, argv, {"--headless"}))
         return runHeadlessCommand(argc, argv);
+    if (wants(argc, argv, {"--export-locust"}))
+        return runExportLocustCommand(argc, argv);
 
     // --help and --version must work without a display too.
     if (!haveDisplay() && wants(argc, argv, {"--version", "-v", "--help", "-h"}))

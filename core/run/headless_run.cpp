@@ -296,6 +296,8 @@ bool writeRunFiles(const HeadlessOptions &o, const ComparisonRun &runs, const Sc
 
 int runHeadless(const HeadlessOptions &o)
 {
+    if (!o.mergeLogs.isEmpty())
+        return runMerged(o);
     const auto scenario = loadScenario(o);
     if (!scenario)
         return 2;

@@ -37,6 +37,9 @@ struct HeadlessOptions {
     QString gridClients;    // "10,50,100"
     QString gridStrategies; // "exponential,full-jitter,..."; empty: the four of the study
     int trials = 1;
+    // Merge these JSON Lines logs (Locust's workers write one each) into one run and report
+    // on it instead of running the scenario.
+    QStringList mergeLogs;
 };
 
 // Runs a scenario without a display: loads it (exit 2 with the file, field and problem when it
@@ -52,5 +55,9 @@ struct HeadlessOptions {
 // stopped by a signal.
 constexpr int kInterruptedExitCode = 130;
 int runHeadless(const HeadlessOptions &options);
+
+// `--merge LOG...`: merges the logs (log/log_merge.h), takes the scenario from their run line,
+// and reports as after a run (headless_merge.cpp).
+int runMerged(const HeadlessOptions &options);
 
 } // namespace retrylab

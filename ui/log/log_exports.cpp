@@ -5,6 +5,7 @@
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
+#include "log/log_merge.h"
 #include "report/chart_pictures.h"
 #include "report/html_report.h"
 
@@ -27,14 +28,16 @@ LogExports::LogExports(QWidget *window)
 void LogExports::addTo(QMenu *menu)
 {
     QAction *openLog = menu->addAction(tr("Open attempt &log…"), this, [this] {
-        const QString name =
-            QFileDialog::getOpenFileName(m_window, tr("Open an attempt log"), {},
-                                         tr("JSON Lines logs (*.jsonl);;All files (*)"));
-        if (name.isEmpty())
+        // Several files are one run's worker logs (Locust's workers write one each): merged.
+        const QStringList names =
+            QFileDialog::getOpenFileNames(m_window, tr("Open an attempt log (or several)"), {},
+                                          tr("JSON Lines logs (*.jsonl);;All files (*)"));
+        if (names.isEmpty())
             return;
         Scenario scenario;
         QString error;
-        const auto log = this->open(name, &scenario, &error);
+        const auto log = names.size() == 1 ? this->open(names.front(), &scenario, &error)
+                                           : this->openMerged(names, &scenario, &error);
         if (!log) {
             QMessageBox::warning(m_window, tr("Cannot open the log"), error);
             return;
@@ -170,6 +173,24 @@ std::shared_ptr<AttemptLog> LogExports::open(const QString &fileName, Scenario *
                   .arg(QFileInfo(fileName).fileName())
                   .arg(log->size())
             : tr("Opened %1 (%2 attempts)").arg(QFileInfo(fileName).fileName()).arg(log->size()));
+    return log;
+}
+
+std::shared_ptr<AttemptLog> LogExports::openMerged(const QStringList &fileNames, Scenario *scenario,
+                                                   QString *error)
+{
+    auto log = std::make_shared<AttemptLog>();
+    const LogMergeResult r = mergeJsonlLogs(fileNames, *log);
+    if (!r.ok) {
+        *error = r.error;
+        return nullptr;
+    }
+    const auto recorded = Scenario::fromJson(log->runInfo().scenario, nullptr);
+    *scenario = recorded.value_or(Scenario());
+    if (!recorded)
+        scenario->name = tr("Merged logs");
+    scenario->simulated = false; // worker logs are real time
+    Q_EMIT message(tr("Merged %1 logs (%2 attempts)").arg(fileNames.size()).arg(log->size()));
     return log;
 }
 

@@ -32,6 +32,9 @@ public:
     bool exportTo(const QString &fileName, QString *error); // by suffix: csv, jsonl, har, html
     bool exportCharts(const QString &dir, QString *error);  // every chart, PNG and SVG
     std::shared_ptr<AttemptLog> open(const QString &fileName, Scenario *scenario, QString *error);
+    // Several logs of one run (Locust's workers) merged on one time line (log/log_merge.h).
+    std::shared_ptr<AttemptLog> openMerged(const QStringList &fileNames, Scenario *scenario,
+                                           QString *error);
     Redactor redactor() const;
     static QStringList extraRedactedHeaders(); // from QSettings
     static void setExtraRedactedHeaders(const QStringList &names);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "locust_export.h"
 
+#include "base/atomic_file.h"
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 #include <cmath>
 
@@ -24,16 +25,6 @@ QString pythonString(const QString &s)
     return QString::fromUtf8(QJsonDocument(QJsonArray{s}).toJson(QJsonDocument::Compact))
         .mid(1)
         .chopped(1);
-}
-
-bool saveFile(const QString &path, const QByteArray &bytes, QString *error)
-{
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size() || !f.commit()) {
-        *error = u"%1: cannot write: %2"_s.arg(path, f.errorString());
-        return false;
-    }
-    return true;
 }
 
 } // namespace
@@ -212,7 +203,7 @@ QStringList LocustExport::write(const QString &dir, QString *error) const
     }
     QStringList written;
     for (const auto &[name, bytes] : files) {
-        if (!saveFile(d.filePath(name), bytes, &why))
+        if (!writeFileAtomically(d.filePath(name), bytes, &why))
             return {};
         written << d.filePath(name);
     }

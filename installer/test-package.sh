@@ -34,6 +34,7 @@ for f in usr/bin/retrylab usr/bin/retrylab-mock \
          usr/share/icons/hicolor/256x256/apps/org.retrylab.RetryLab.png \
          usr/share/retrylab/scenarios/flaky-demo.json \
          usr/share/retrylab/profiles/flaky-503.json \
+         usr/share/retrylab/locust/retrylab_locust/retry_policy.py \
          usr/share/man/man1/retrylab.1 usr/share/man/man1/retrylab-mock.1 \
          usr/share/doc/RetryLab/LICENSE; do
     [ -e "$root/$f" ] || fail "missing /$f"

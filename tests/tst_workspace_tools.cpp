@@ -19,6 +19,8 @@
 #include <QClipboard>
 #include <QCompleter>
 #include <QDir>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
@@ -160,6 +162,81 @@ private Q_SLOTS:
         QCOMPARE(again.recentEndpoints().first(), u"https://api.example.com/v1"_s);
         auto *url = again.findChild<QLineEdit *>(u"target.url"_s);
         QVERIFY(url && url->completer());
+    }
+
+    void opensWorkerLogsAsOneRun()
+    {
+        // Locust's workers write one log each; File > Open attempt log takes them together.
+        // RETRYLAB_LOCUST_LOGS may name a folder of real ones (tst_locust_run keeps them in
+        // its output folder) for the screenshot of a merged run.
+        QTemporaryDir dir;
+        QStringList files;
+        const QString real = qEnvironmentVariable("RETRYLAB_LOCUST_LOGS");
+        for (const QString &f : QDir(real).entryList({u"*.jsonl"_s}, QDir::Files))
+            files << real + u'/' + f;
+        if (real.isEmpty()) {
+            const auto line = [](const QJsonObject &o) {
+                QByteArray out = QJsonDocument(o).toJson(QJsonDocument::Compact);
+                out.append('\n');
+                return out;
+            };
+            for (int worker = 0; worker < 2; ++worker) {
+                QByteArray text =
+                    line({{u"kind"_s, u"run"_s},
+                          {u"scenario"_s, QJsonObject{{u"name"_s, u"Flaky service"_s}}},
+                          {u"target"_s, u"http://127.0.0.1:8080/orders"_s},
+                          {u"startedAt"_s, u"2026-11-30T12:00:0%1.250Z"_s.arg(worker)}});
+                for (int client = 0; client < 6; ++client) {
+                    for (int op = 0; op < 5; ++op) {
+                        const double t = op * 900.0 + client * 40.0;
+                        QJsonObject a{{u"kind"_s, u"attempt"_s},
+                                      {u"client"_s, worker * 6 + client},
+                                      {u"operation"_s, op},
+                                      {u"method"_s, u"GET"_s},
+                                      {u"url"_s, u"/orders"_s},
+                                      {u"attempt"_s, 1},
+                                      {u"startedMs"_s, t},
+                                      {u"finishedMs"_s, t + 30},
+                                      {u"outcome"_s, u"server-error"_s},
+                                      {u"status"_s, 503},
+                                      {u"retryAfterMs"_s, 500}};
+                        text += line(a);
+                        a.insert(u"attempt"_s, 2);
+                        a.insert(u"startedMs"_s, t + 540);
+                        a.insert(u"finishedMs"_s, t + 560);
+                        a.insert(u"outcome"_s, u"success"_s);
+                        a.insert(u"status"_s, 200);
+                        a.remove(u"retryAfterMs"_s);
+                        a.insert(u"plannedDelayMs"_s, 500);
+                        a.insert(u"delayReason"_s, u"retry-after"_s);
+                        a.insert(u"actualDelayMs"_s, 510);
+                        a.insert(u"stop"_s, u"succeeded"_s);
+                        text += line(a);
+                    }
+                }
+                QFile f(dir.filePath(u"worker%1.jsonl"_s.arg(worker)));
+                QVERIFY(f.open(QIODevice::WriteOnly));
+                f.write(text);
+                files << f.fileName();
+            }
+        }
+        MainWindow w;
+        w.resize(1280, 860);
+        w.show();
+        Scenario scenario;
+        QString error;
+        const auto log = w.exports()->openMerged(files, &scenario, &error);
+        QVERIFY2(log, qPrintable(error));
+        if (real.isEmpty()) {
+            QCOMPARE(log->size(), std::size_t(120));
+            // The first worker started a second before the second: its times come first.
+            QCOMPARE(log->at(0).finishedUs, qint64(30'000));
+            QVERIFY(log->at(log->size() - 1).finishedUs > 4'000'000);
+        }
+        w.showRecordedRun(log, scenario, SummaryTally::of(*log));
+        QCOMPARE(std::size_t(w.attemptLog()->model()->rowCount()), log->size());
+        QCOMPARE(std::size_t(w.charts()->analysis()->timeline().bars()), log->size());
+        saveScreenshot(&w, u"workspace-merged-worker-logs"_s);
     }
 };
 

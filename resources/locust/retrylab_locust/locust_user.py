@@ -19,13 +19,13 @@ from gevent import GreenletExit
 from locust import User, events, task
 from locust.exception import StopUser
 
-from .backoff import BackoffState, from_ms
+from .backoff import BackoffState
 from .breaker import BreakerConfig, CircuitBreaker, RetryBudget
 from .client import generated_headers, make_idempotency_key
 from .jsonl import JsonlLog
 from .pushback import read_pushback
 from .random_source import RandomSource, client_seed, splitmix
-from .retry_policy import RetryPolicy, is_idempotent_method, is_network_failure, outcome_from_status
+from .retry_policy import RetryPolicy, is_idempotent_method, outcome_from_status
 
 # Response headers are kept in the log for the first attempts only, as the engine does.
 RESPONSE_HEADERS_KEPT = 200
@@ -299,8 +299,10 @@ class _Operation:
                                       data=body.encode("utf-8") if body else None,
                                       allow_redirects=False, timeout=seconds)
                 status, length = r.status_code, len(r.content)
-                response_headers = list(r.raw.headers.items()) if r.raw is not None else \
-                    list(r.headers.items())
+                # Each field line on its own (two Retry-After lines are an ambiguity to see).
+                raw = getattr(r.raw, "headers", None)
+                response_headers = list(raw.iteritems()) if hasattr(raw, "iteritems") \
+                    else list(r.headers.items())
                 outcome = outcome_from_status(status)
         except GreenletExit:
             rec["outcome"] = "cancelled"
@@ -379,4 +381,4 @@ def client_class(scenario, url, relative, name="RetryLabClient"):
     return type(name, (RetryLabUser,), {"abstract": False, "settings": settings})
 
 
-__all__ = ["agree_on_version", "client_class", "from_ms", "is_network_failure"]
+__all__ = ["agree_on_version", "client_class"]

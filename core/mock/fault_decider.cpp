@@ -9,6 +9,13 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
+namespace {
+
+// Shared, not allocated per answer.
+const QByteArray kRetryAfter = QByteArrayLiteral("Retry-After");
+
+} // namespace
+
 QString faultKindId(FaultKind k)
 {
     switch (k) {
@@ -137,7 +144,8 @@ HeaderList FaultDecider::pushbackHeaders(const RetryAfterSpec &spec, int seconds
             static const QStringList forms{u"seconds"_s, u"http-date"_s, u"rfc850"_s, u"asctime"_s};
             form = forms[static_cast<int>(m_rng.uniform() * forms.size()) % forms.size()];
         }
-        const QDateTime at = wallNow.toUTC().addSecs(seconds);
+        // Dates only for the forms that write one (most answers say seconds).
+        const QDateTime at = form == u"seconds"_s ? QDateTime() : wallNow.toUTC().addSecs(seconds);
         QByteArray value = QByteArray::number(seconds);
         if (form == u"http-date"_s) {
             value = formatHttpDate(at);
@@ -177,9 +185,9 @@ HeaderList FaultDecider::pushbackHeaders(const RetryAfterSpec &spec, int seconds
             value = "99999999999";
             asked.reset(); // no client should wait 3000 years; compliance is not judged
         }
-        h.emplaceBack("Retry-After", value);
+        h.emplaceBack(kRetryAfter, value);
         if (spec.awkward == u"two-headers"_s) {
-            h.emplaceBack("Retry-After", QByteArray::number(seconds + 1));
+            h.emplaceBack(kRetryAfter, QByteArray::number(seconds + 1));
             asked.reset();
         }
     }
@@ -220,7 +228,7 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
         d.admitted = false;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(outage->end - now);
         const int seconds = static_cast<int>((left.count() + 999) / 1000);
-        d.headers.emplaceBack("Retry-After", QByteArray::number(std::max(1, seconds)));
+        d.headers.emplaceBack(kRetryAfter, QByteArray::number(std::max(1, seconds)));
         d.askedWait = std::chrono::seconds(std::max(1, seconds));
         return d;
     }
@@ -231,7 +239,7 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
         d.label = u"overload"_s;
         d.status = cap.status;
         d.admitted = false;
-        d.headers.emplaceBack("Retry-After", QByteArray::number(cap.retryAfterSeconds));
+        d.headers.emplaceBack(kRetryAfter, QByteArray::number(cap.retryAfterSeconds));
         d.askedWait = std::chrono::seconds(cap.retryAfterSeconds);
         return d;
     }

@@ -30,24 +30,25 @@ struct Cursor {
     void number(qint64 n) { at = std::to_chars(at, at + kNumberRoom, n).ptr; }
 };
 
-// A JSON string's contents (RFC 8259 §7), for the hot path that skips QJsonDocument.
-void appendJsonString(QByteArray &out, QByteArrayView utf8)
+// A JSON string's contents (RFC 8259 §7), for the hot path that skips QJsonDocument: UTF-8
+// as it is, '"' and '\' escaped, control characters as \u00XX.
+void putJsonString(Cursor &c, QByteArrayView utf8)
 {
-    out += '"';
-    for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
+    c.put('"');
+    for (const char ch : utf8) {
+        const auto u = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            c.put('\\');
+            c.put(ch);
         } else if (u < 0x20) {
-            out += "\\u00";
-            out += "0123456789abcdef"[u >> 4];
-            out += "0123456789abcdef"[u & 15];
+            c.put("\\u00");
+            c.put("0123456789abcdef"[u >> 4]);
+            c.put("0123456789abcdef"[u & 15]);
         } else {
-            out += c;
+            c.put(ch);
         }
     }
-    out += '"';
+    c.put('"');
 }
 
 // The same for text that is printable ASCII, which is written as it is apart from '"' and '\'
@@ -157,23 +158,24 @@ QByteArray errorBody(int status, const QString &detail)
 
 QByteArray okBody(QByteArrayView method, const QString &path, qint64 request)
 {
-    QByteArray out;
-    out.reserve(64 + method.size() + 2 * path.size());
-    out += "{\"method\":";
-    appendJsonString(out, method);
-    out += ",\"ok\":true,\"path\":";
-    const qsizetype at = out.size();
-    out.resize(at + 2 * path.size() + 2);
-    Cursor c{out.data() + at};
-    if (putPlainJsonString(c, path)) {
-        out.resize(c.at - out.constData());
-    } else {
-        out.resize(at);
-        appendJsonString(out, path.toUtf8());
-    }
-    out += ",\"request\":";
-    out += QByteArray::number(request);
-    out += "}\n";
+    static constexpr QByteArrayView kMethod = "{\"method\":";
+    static constexpr QByteArrayView kPath = ",\"ok\":true,\"path\":";
+    static constexpr QByteArrayView kRequest = ",\"request\":";
+    // Escaped, a byte takes at most 6 (\u00XX) and a UTF-16 unit at most 6 in UTF-8 (3 bytes,
+    // each of them at most 2 escaped): room enough for either path below.
+    QByteArray out(kMethod.size() + 6 * method.size() + 2 + kPath.size() + 6 * path.size() + 2 +
+                       kRequest.size() + kNumberRoom + 2,
+                   Qt::Uninitialized);
+    Cursor c{out.data()};
+    c.put(kMethod);
+    putJsonString(c, method);
+    c.put(kPath);
+    if (!putPlainJsonString(c, path))
+        putJsonString(c, path.toUtf8());
+    c.put(kRequest);
+    c.number(request);
+    c.put("}\n");
+    out.resize(c.at - out.constData());
     return out;
 }
 

@@ -159,7 +159,11 @@ qint64 MockServer::bodyLimit(QByteArrayView target) const
 
 QByteArrayView MockServer::httpDate()
 {
-    const QDateTime wall = m_time->wall();
+    return httpDate(m_time->wall());
+}
+
+QByteArrayView MockServer::httpDate(const QDateTime &wall)
+{
     const qint64 second = wall.toSecsSinceEpoch();
     if (second != m_dateSecond) {
         m_dateSecond = second;
@@ -269,23 +273,26 @@ void MockServer::refused(int status, const QString &reason)
 void MockServer::dispatch(MockConnection *connection, wire::Message request)
 {
     const bool keepAlive = request.keepAlive && !connection->peerClosed();
+    const QDateTime wall = m_time->wall();
     auto x = std::make_shared<MockExchange>(
         m_service.arrive({std::move(request.method), std::move(request.target),
                           std::move(request.headers), std::move(request.body)},
-                         now(), m_time->wall()));
+                         now(), wall));
     if (x->resetClock)
         m_started = m_time->now();
     x->keepAlive = keepAlive;
     if (x->latency <= Duration::zero()) {
-        carry(connection, x);
+        carry(connection, x, wall); // answered now: one reading of the clock for both
         return;
     }
     m_time->after(x->latency, this,
                   [this, c = QPointer<MockConnection>(connection), x] { carry(c.data(), x); });
 }
 
-void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x)
+void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x,
+                       const QDateTime &wallNow)
 {
+    const QDateTime wall = wallNow.isValid() ? wallNow : m_time->wall();
     m_service.process(*x, now());
     if (c && c->isDead())
         c = nullptr;
@@ -293,7 +300,7 @@ void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x
         x->keepAlive = false; // a half-close while the answer was prepared: say it closes
     // The head and what is sent of the body, in one buffer and one write.
     const auto answer = [&](qint64 length, bool keepAlive, QByteArrayView body) {
-        return wire::response(x->status, x->headers, length, keepAlive, httpDate(), body,
+        return wire::response(x->status, x->headers, length, keepAlive, httpDate(wall), body,
                               x->contentType);
     };
     switch (x->kind) {

@@ -61,6 +61,7 @@ public:
     // For MockConnection.
     Duration now() const { return m_time->now() - m_started; }
     QByteArrayView httpDate();
+    QByteArrayView httpDate(const QDateTime &wall);
     wire::Limits parserLimits() const;
     qint64 bodyLimit(QByteArrayView target) const;
     void dispatch(MockConnection *connection, wire::Message request);
@@ -77,7 +78,8 @@ private:
     void sweep();
     void applyLimits();
     // After the latency: the effect, the journal, then the answer or the fault on the wire.
-    void carry(MockConnection *connection, const std::shared_ptr<MockExchange> &x);
+    void carry(MockConnection *connection, const std::shared_ptr<MockExchange> &x,
+               const QDateTime &wall = {});
     void slowBody(MockConnection *connection, const std::shared_ptr<MockExchange> &x);
 
     std::unique_ptr<MockTime> m_ownTime;

@@ -60,13 +60,28 @@ void MockService::refused(int status, const QString &reason, Duration now, const
     m_journal.arrive(std::move(e));
 }
 
+namespace {
+
+// The method as text: the usual ones without an allocation per request.
+QString methodText(QByteArrayView method)
+{
+    static const QString known[] = {u"GET"_s,    u"POST"_s,    u"HEAD"_s, u"PUT"_s,
+                                    u"DELETE"_s, u"OPTIONS"_s, u"PATCH"_s};
+    for (const QString &k : known)
+        if (QLatin1String(method.data(), method.size()) == k)
+            return k;
+    return QString::fromLatin1(method);
+}
+
+} // namespace
+
 MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration now,
                                               const QDateTime &wall)
 {
     Parsed in{r, {}, {}, {}, {}, 0, {}, {}, {}, Duration(0), {}};
     in.at = now;
     in.wall = wall;
-    in.method = QString::fromLatin1(r.method);
+    in.method = methodText(r.method);
     const qsizetype q = r.target.indexOf('?');
     const QByteArrayView path = QByteArrayView(r.target).first(q < 0 ? r.target.size() : q);
     if (path.startsWith('/') && !path.contains('%')) {
@@ -77,14 +92,32 @@ MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration 
     }
     if (q >= 0)
         in.query = QUrlQuery(QString::fromLatin1(QByteArrayView(r.target).sliced(q + 1)));
-    in.clientId = QString::fromLatin1(headerValues(r.headers, "x-client-id").value(0));
-    in.attempt = headerValues(r.headers, "x-attempt").value(0).toInt();
-    in.operationId = QString::fromLatin1(headerValues(r.headers, "x-operation-id").value(0));
-    const auto keys = headerValues(r.headers, "idempotency-key");
-    if (keys.size() > 1) {
+    // One pass over the fields; the first of each name counts.
+    const QByteArray *clientId = nullptr;
+    const QByteArray *attempt = nullptr;
+    const QByteArray *operationId = nullptr;
+    const QByteArray *key = nullptr;
+    int keys = 0;
+    for (const auto &[name, value] : r.headers) {
+        const QByteArrayView n(name);
+        if (n.compare("x-client-id", Qt::CaseInsensitive) == 0) {
+            clientId = clientId ? clientId : &value;
+        } else if (n.compare("x-attempt", Qt::CaseInsensitive) == 0) {
+            attempt = attempt ? attempt : &value;
+        } else if (n.compare("x-operation-id", Qt::CaseInsensitive) == 0) {
+            operationId = operationId ? operationId : &value;
+        } else if (n.compare("idempotency-key", Qt::CaseInsensitive) == 0) {
+            key = key ? key : &value;
+            ++keys;
+        }
+    }
+    in.clientId = QString::fromLatin1(clientId ? *clientId : QByteArray());
+    in.attempt = attempt ? attempt->toInt() : 0;
+    in.operationId = QString::fromLatin1(operationId ? *operationId : QByteArray());
+    if (keys > 1) {
         in.keyError = u"more than one Idempotency-Key field"_s;
-    } else if (keys.size() == 1) {
-        const auto reading = parseIdempotencyKey(keys.front());
+    } else if (keys == 1) {
+        const auto reading = parseIdempotencyKey(*key);
         if (reading.key)
             in.key = *reading.key;
         else

@@ -14,9 +14,12 @@ enum class LineResult { Partial, Line, TooLong, BareLf };
 // One line, possibly joined with the partial line of an earlier call. `budget` is how many more
 // bytes the caller allows (the partial line's bytes were counted when they were consumed).
 // Lines end in CRLF; in response mode a bare LF is accepted too (RFC 9112 §2.2 allows it), in
-// request mode it is refused.
-inline LineResult takeLine(QByteArray &partial, QByteArrayView data, qsizetype budget,
-                           bool bareLfOk, QByteArray *line, qsizetype *consumed)
+// request mode it is refused. `line` points into `data`, or into `joined` when the line began
+// in an earlier call: valid until the next call (a line is rarely split, so it is rarely
+// copied).
+inline LineResult takeLine(QByteArray &partial, QByteArray &joined, QByteArrayView data,
+                           qsizetype budget, bool bareLfOk, QByteArrayView *line,
+                           qsizetype *consumed)
 {
     *consumed = 0;
     if (data.isEmpty())
@@ -34,11 +37,12 @@ inline LineResult takeLine(QByteArray &partial, QByteArrayView data, qsizetype b
     if (*consumed > budget)
         return LineResult::TooLong;
     if (partial.isEmpty()) {
-        *line = data.first(at).toByteArray();
+        *line = data.first(at);
     } else {
-        *line = std::move(partial);
-        line->append(data.first(at));
+        joined = std::move(partial);
+        joined.append(data.first(at));
         partial = QByteArray();
+        *line = joined;
     }
     if (line->endsWith('\r'))
         line->chop(1);

@@ -109,14 +109,15 @@ qsizetype MessageParser::feedHead(QByteArrayView data)
             }
             m_state = State::Head;
             m_message = {};
-            m_message.minorVersion = -1; // no start line yet
+            m_message.minorVersion = -1;  // no start line yet
+            m_message.headers.reserve(8); // what clients usually send, in one allocation
             m_budget = m_limits.maxHeaderBytes;
             m_wireBytes = 0;
         }
-        QByteArray line;
+        QByteArrayView line;
         qsizetype n = 0;
-        const LineResult r =
-            takeLine(m_line, data.sliced(used), m_budget, m_mode == Mode::Response, &line, &n);
+        const LineResult r = takeLine(m_line, m_joined, data.sliced(used), m_budget,
+                                      m_mode == Mode::Response, &line, &n);
         used += n;
         m_wireBytes += n;
         m_budget -= n;
@@ -137,7 +138,7 @@ qsizetype MessageParser::feedHead(QByteArrayView data)
     return used;
 }
 
-bool MessageParser::headLine(const QByteArray &line)
+bool MessageParser::headLine(QByteArrayView line)
 {
     if (m_message.minorVersion < 0)
         return startLine(line);
@@ -158,12 +159,12 @@ bool MessageParser::headLine(const QByteArray &line)
     return fieldLine(line, &m_message.headers);
 }
 
-bool MessageParser::startLine(const QByteArray &line)
+bool MessageParser::startLine(QByteArrayView line)
 {
     return m_mode == Mode::Request ? requestLine(line) : statusLine(line);
 }
 
-bool MessageParser::requestLine(const QByteArray &line)
+bool MessageParser::requestLine(QByteArrayView line)
 {
     const qsizetype sp1 = line.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
@@ -193,16 +194,18 @@ bool MessageParser::requestLine(const QByteArray &line)
         return fail(ErrorKind::Version, 505,
                     u"HTTP version %1 is not supported; this server speaks HTTP/1.1"_s.arg(
                         escapeBytes(version)));
-    if (!m_limits.methods.isEmpty() && !m_limits.methods.contains(method))
+    const qsizetype known = m_limits.methods.indexOf(method);
+    if (!m_limits.methods.isEmpty() && known < 0)
         return fail(ErrorKind::Method, 501,
                     u"method %1 is not implemented"_s.arg(escapeBytes(method)));
-    m_message.method = method.toByteArray();
+    // A listed method shares the list's bytes: no allocation for it.
+    m_message.method = known >= 0 ? m_limits.methods.at(known) : method.toByteArray();
     m_message.target = target.toByteArray();
     m_message.minorVersion = minor;
     return true;
 }
 
-bool MessageParser::statusLine(const QByteArray &line)
+bool MessageParser::statusLine(QByteArrayView line)
 {
     const auto malformed = [&] {
         return fail(ErrorKind::StartLine, 0,
@@ -238,7 +241,7 @@ bool MessageParser::statusLine(const QByteArray &line)
     return true;
 }
 
-bool MessageParser::fieldLine(const QByteArray &line, HeaderList *into)
+bool MessageParser::fieldLine(QByteArrayView line, HeaderList *into)
 {
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0 || !isToken(QByteArrayView(line).first(colon)))
@@ -251,7 +254,7 @@ bool MessageParser::fieldLine(const QByteArray &line, HeaderList *into)
     if (into->size() >= m_limits.maxHeaderCount)
         return fail(ErrorKind::TooManyHeaders, 431,
                     u"more than %1 fields"_s.arg(m_limits.maxHeaderCount));
-    into->append({line.first(colon), value});
+    into->emplaceBack(line.first(colon).toByteArray(), value);
     return true;
 }
 

@@ -65,14 +65,14 @@ private:
 
     qsizetype feedHead(QByteArrayView data);
     qsizetype feedBody(QByteArrayView data);
-    bool headLine(const QByteArray &line);
-    bool startLine(const QByteArray &line);
-    bool requestLine(const QByteArray &line);
-    bool statusLine(const QByteArray &line);
-    bool fieldLine(const QByteArray &line, HeaderList *into);
+    bool headLine(QByteArrayView line);
+    bool startLine(QByteArrayView line);
+    bool requestLine(QByteArrayView line);
+    bool statusLine(QByteArrayView line);
+    bool fieldLine(QByteArrayView line, HeaderList *into);
     bool headDone();
     bool chooseFraming();
-    bool chunkSizeLine(const QByteArray &line);
+    bool chunkSizeLine(QByteArrayView line);
     void keep(QByteArrayView bytes);
     void complete();
     bool fail(ErrorKind kind, int status, const QString &reason);
@@ -84,6 +84,7 @@ private:
     Message m_message;
     ParseError m_error;
     QByteArray m_line;      // a partial line carried between feed() calls
+    QByteArray m_joined;    // a line that began in an earlier feed() call, joined
     qsizetype m_budget = 0; // head (or trailer) bytes still allowed
     bool m_lineEndedInCr = false;
     BodyStep m_step = BodyStep::Length;

@@ -180,7 +180,7 @@ void MessageParser::keep(QByteArrayView bytes)
     m.body.append(bytes.first(take));
 }
 
-bool MessageParser::chunkSizeLine(const QByteArray &line)
+bool MessageParser::chunkSizeLine(QByteArrayView line)
 {
     qsizetype i = 0;
     qint64 size = 0;
@@ -245,9 +245,10 @@ qsizetype MessageParser::feedBody(QByteArrayView data)
             }
             continue;
         }
-        QByteArray line;
+        QByteArrayView line;
         qsizetype n = 0;
-        const LineResult r = takeLine(m_line, rest, m_budget, m_mode == Mode::Response, &line, &n);
+        const LineResult r =
+            takeLine(m_line, m_joined, rest, m_budget, m_mode == Mode::Response, &line, &n);
         used += n;
         m_wireBytes += n;
         m_budget -= n;

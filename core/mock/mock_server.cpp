@@ -274,41 +274,42 @@ void MockServer::dispatch(MockConnection *connection, wire::Message request)
 {
     const bool keepAlive = request.keepAlive && !connection->peerClosed();
     const QDateTime wall = m_time->wall();
-    auto x = std::make_shared<MockExchange>(
-        m_service.arrive({std::move(request.method), std::move(request.target),
-                          std::move(request.headers), std::move(request.body)},
-                         now(), wall));
-    if (x->resetClock)
+    MockExchange x = m_service.arrive({std::move(request.method), std::move(request.target),
+                                       std::move(request.headers), std::move(request.body)},
+                                      now(), wall);
+    if (x.resetClock)
         m_started = m_time->now();
-    x->keepAlive = keepAlive;
-    if (x->latency <= Duration::zero()) {
+    x.keepAlive = keepAlive;
+    if (x.latency <= Duration::zero()) {
         carry(connection, x, wall); // answered now: one reading of the clock for both
         return;
     }
-    m_time->after(x->latency, this,
-                  [this, c = QPointer<MockConnection>(connection), x] { carry(c.data(), x); });
+    const Duration latency = x.latency;
+    m_time->after(
+        latency, this,
+        [this, c = QPointer<MockConnection>(connection),
+         held = std::make_shared<MockExchange>(std::move(x))] { carry(c.data(), *held); });
 }
 
-void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x,
-                       const QDateTime &wallNow)
+void MockServer::carry(MockConnection *c, MockExchange &x, const QDateTime &wallNow)
 {
     const QDateTime wall = wallNow.isValid() ? wallNow : m_time->wall();
-    m_service.process(*x, now());
+    m_service.process(x, now());
     if (c && c->isDead())
         c = nullptr;
     if (c && c->peerClosed())
-        x->keepAlive = false; // a half-close while the answer was prepared: say it closes
+        x.keepAlive = false; // a half-close while the answer was prepared: say it closes
     // The head and what is sent of the body, in one buffer and one write.
     const auto answer = [&](qint64 length, bool keepAlive, QByteArrayView body) {
-        return wire::response(x->status, x->headers, length, keepAlive, httpDate(wall), body,
-                              x->contentType);
+        return wire::response(x.status, x.headers, length, keepAlive, httpDate(wall), body,
+                              x.contentType);
     };
-    switch (x->kind) {
+    switch (x.kind) {
     case FaultKind::Respond:
         if (c) {
-            c->write(answer(x->body.size(), x->keepAlive,
-                            x->headRequest ? QByteArrayView() : QByteArrayView(x->body)));
-            c->requestDone(x->keepAlive);
+            c->write(answer(x.body.size(), x.keepAlive,
+                            x.headRequest ? QByteArrayView() : QByteArrayView(x.body)));
+            c->requestDone(x.keepAlive);
         }
         break;
     case FaultKind::Reset:
@@ -333,25 +334,27 @@ void MockServer::carry(MockConnection *c, const std::shared_ptr<MockExchange> &x
         break;
     case FaultKind::Truncate:
         if (c) {
-            c->write(answer(x->body.size() + 100, false,
-                            QByteArrayView(x->body).first(x->body.size() / 2)));
+            c->write(answer(x.body.size() + 100, false,
+                            QByteArrayView(x.body).first(x.body.size() / 2)));
             c->closeAfterWrite();
         }
         break;
     case FaultKind::Hang:
         // Nothing is sent; after the profile's limit the connection is closed. The capacity
         // slot is held until then whether or not the client waits (as in the simulation).
-        m_time->after(profile().limits.hangMax, this, [this, cp = QPointer<MockConnection>(c), x] {
-            if (cp)
-                cp->closeNow();
-            m_service.finish(*x);
-        });
+        m_time->after(profile().limits.hangMax, this,
+                      [this, cp = QPointer<MockConnection>(c),
+                       held = std::make_shared<MockExchange>(std::move(x))] {
+                          if (cp)
+                              cp->closeNow();
+                          m_service.finish(*held);
+                      });
         return;
     case FaultKind::SlowBody:
-        slowBody(c, x);
+        slowBody(c, std::make_shared<MockExchange>(std::move(x)));
         return;
     }
-    m_service.finish(*x);
+    m_service.finish(x);
 }
 
 void MockServer::slowBody(MockConnection *c, const std::shared_ptr<MockExchange> &x)

@@ -78,8 +78,9 @@ private:
     void sweep();
     void applyLimits();
     // After the latency: the effect, the journal, then the answer or the fault on the wire.
-    void carry(MockConnection *connection, const std::shared_ptr<MockExchange> &x,
-               const QDateTime &wall = {});
+    // `x` lives on the stack when answered at once; what must outlive the call (a hang, a
+    // dribble) moves it to the heap.
+    void carry(MockConnection *connection, MockExchange &x, const QDateTime &wall = {});
     void slowBody(MockConnection *connection, const std::shared_ptr<MockExchange> &x);
 
     std::unique_ptr<MockTime> m_ownTime;

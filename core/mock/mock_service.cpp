@@ -76,7 +76,7 @@ QString methodText(QByteArrayView method)
 } // namespace
 
 MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration now,
-                                              const QDateTime &wall)
+                                              const QDateTime &wall, PathCache *paths)
 {
     Parsed in{r, {}, {}, {}, {}, 0, {}, {}, {}, Duration(0), {}};
     in.at = now;
@@ -85,7 +85,17 @@ MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration 
     const qsizetype q = r.target.indexOf('?');
     const QByteArrayView path = QByteArrayView(r.target).first(q < 0 ? r.target.size() : q);
     if (path.startsWith('/') && !path.contains('%')) {
-        in.path = QString::fromLatin1(path);
+        for (const auto &[bytes, text] : paths->entries) {
+            if (bytes == path) {
+                in.path = text;
+                break;
+            }
+        }
+        if (in.path.isNull()) {
+            in.path = QString::fromLatin1(path);
+            paths->entries[paths->next] = {path.toByteArray(), in.path};
+            paths->next = (paths->next + 1) % PathCache::kSize;
+        }
     } else {
         // absolute-form or percent-encoded: the decoded path, as routes are written
         in.path = QUrl(QString::fromLatin1(r.target)).path();
@@ -128,7 +138,7 @@ MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration 
 
 MockExchange MockService::arrive(const ServiceRequest &request, Duration now, const QDateTime &wall)
 {
-    const Parsed in = Parsed::read(request, now, wall);
+    const Parsed in = Parsed::read(request, now, wall, &m_paths);
     MockExchange x;
     x.headRequest = request.method == "HEAD";
     m_recent.push_back(now);

@@ -9,6 +9,7 @@
 #include "request_journal.h"
 #include "server_stats.h"
 
+#include <array>
 #include <deque>
 
 namespace retrylab {
@@ -60,6 +61,12 @@ public:
 
 private:
     struct Parsed; // what the handlers read of a request
+    // The last few paths (as sent, and as text) for Parsed::read().
+    struct PathCache {
+        static constexpr int kSize = 8;
+        std::array<std::pair<QByteArray, QString>, kSize> entries;
+        int next = 0;
+    };
     void handleAdmin(const Parsed &in, MockExchange &x, Duration now);
     void handlePayment(const Parsed &in, MockExchange &x);
     void handleGeneric(const Parsed &in, MockExchange &x);
@@ -80,6 +87,7 @@ private:
     QMap<int, qint64> m_byStatus;
     QHash<QString, qint64> m_byDecision;
     std::deque<Duration> m_recent; // arrivals in the last second
+    PathCache m_paths;
     qint64 m_refused = 0;
     int m_openConnections = 0;
 };

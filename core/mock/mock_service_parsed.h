@@ -21,7 +21,10 @@ struct MockService::Parsed {
     Duration at{0};
     QDateTime wall;
 
-    static Parsed read(const ServiceRequest &r, Duration now, const QDateTime &wall);
+    // `paths`: recent paths as text, so that a path asked for again shares the text (and the
+    // journal entries that keep it share it too) instead of allocating it per request.
+    static Parsed read(const ServiceRequest &r, Duration now, const QDateTime &wall,
+                       PathCache *paths);
 };
 
 } // namespace retrylab

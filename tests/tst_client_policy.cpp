@@ -83,7 +83,7 @@ private Q_SLOTS:
         QTest::addRow("bad status in list")
             << QByteArray(R"({"retry": {"retryableStatuses": [503, 1000]}})")
             << u"retry.retryableStatuses[1]"_s << u"status code"_s;
-        // Past int's range: refused, not cast first (undefined behaviour; the asan preset stops).
+        // Past int's range: refused, not cast first (undefined behaviour; UBSan stops on it).
         QTest::addRow("status past int")
             << QByteArray(R"({"retry": {"retryableStatuses": [4e12]}})")
             << u"retry.retryableStatuses[0]"_s << u"status code"_s;

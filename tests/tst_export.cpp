@@ -158,7 +158,7 @@ private Q_SLOTS:
     }
 
     // Found by tests/fuzz/fuzz_jsonl: a time of 1e108 ms was rounded into a qint64 (undefined
-    // behaviour; the asan preset stops on it), and a status of 99999 wrapped around in 16 bits.
+    // behaviour; UBSan stops on it), and a status of 99999 wrapped around in 16 bits.
     void hostileNumbersInJsonl()
     {
         const QByteArray line = "{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,"

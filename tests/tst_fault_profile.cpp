@@ -79,7 +79,7 @@ private Q_SLOTS:
         QTest::addRow("bad path") << QByteArray(R"({"routes": [{"path": "payments"}]})")
                                   << u"routes[0].path: must start with /"_s;
         // Found by tests/fuzz/fuzz_profile: a status past int's range was cast to int before
-        // its range was checked (undefined behaviour; the asan preset stops on it).
+        // its range was checked (undefined behaviour; UBSan stops on it).
         QTest::addRow("status past int")
             << QByteArray(R"({"routes": [{"statuses": [{"status": 3e10, "weight": 1}]}]})")
             << u"routes[0].statuses[0]: must be {\"status\": 100..599"_s;

@@ -159,7 +159,7 @@ private Q_SLOTS:
         QTest::addRow("bad seed") << QByteArray(R"({"version": 1, "seed": -3})")
                                   << u"seed: must be"_s;
         // Found by tests/fuzz/fuzz_scenario: cast to quint64 before the check (undefined
-        // behaviour; the asan preset stops on it).
+        // behaviour; UBSan stops on it).
         QTest::addRow("seed past 64 bits")
             << QByteArray(R"({"version": 1, "seed": 5.5e119})") << u"seed: must be"_s;
         QTest::addRow("seed past 2^53")

@@ -53,6 +53,34 @@ private Q_SLOTS:
         QVERIFY(!r.value);
         QVERIFY(!r.error.isEmpty());
     }
+    void negativeSaysSo()
+    {
+        const auto r = parseDuration(u" -5 ms"_s);
+        QVERIFY(!r.value);
+        QVERIFY2(r.error.contains(u"must not be negative"_s), qPrintable(r.error));
+        QVERIFY2(!r.error.contains(u"not a duration"_s), qPrintable(r.error));
+    }
+    void readable_data()
+    {
+        QTest::addColumn<qint64>("micros");
+        QTest::addColumn<QString>("text");
+        QTest::addRow("zero") << qint64(0) << u"0 ms"_s;
+        QTest::addRow("micro") << qint64(250) << u"250 us"_s;
+        QTest::addRow("rounds to ms") << qint64(999'700) << u"1 s"_s;
+        QTest::addRow("three digits") << qint64(237'974) << u"238 ms"_s;
+        QTest::addRow("one decimal") << qint64(12'345) << u"12.3 ms"_s;
+        QTest::addRow("two decimals") << qint64(1'236) << u"1.24 ms"_s;
+        QTest::addRow("trailing zeros") << qint64(2'500'000) << u"2.5 s"_s;
+        QTest::addRow("whole seconds") << qint64(3'000'000) << u"3 s"_s;
+        QTest::addRow("minutes") << qint64(150'000'000) << u"2.5 min"_s;
+        QTest::addRow("hours") << qint64(3 * 3'600'000'000LL) << u"3 h"_s;
+    }
+    void readable()
+    {
+        QFETCH(qint64, micros);
+        QFETCH(QString, text);
+        QCOMPARE(formatDurationReadable(Duration(micros)), text);
+    }
     void clamps()
     {
         QCOMPARE(clampMicros(-1.0), Duration::zero());

@@ -218,6 +218,26 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(nowhere));
     }
 
+    void exportNamesAreSafeEverywhere_data()
+    {
+        QTest::addColumn<QString>("title");
+        QTest::addColumn<QString>("name");
+        QTest::addRow("colon") << u"Waits in this run: Full jitter"_s
+                               << u"Waits in this run - Full jitter"_s;
+        QTest::addRow("slashes") << u"GET /orders\\a"_s << u"GET -orders-a"_s;
+        QTest::addRow("shell and windows") << u"a*b?c\"d<e>f|g"_s << u"a-b-c-d-e-f-g"_s;
+        QTest::addRow("control") << u"line\nbreak\ttab"_s << u"line-break-tab"_s;
+        QTest::addRow("ends") << u" ..:report:.. "_s << u"report"_s;
+        QTest::addRow("nothing left") << u"::"_s << u"untitled"_s;
+        QTest::addRow("unicode kept") << u"Wartezeit über 2 s"_s << u"Wartezeit über 2 s"_s;
+    }
+    void exportNamesAreSafeEverywhere()
+    {
+        QFETCH(QString, title);
+        QFETCH(QString, name);
+        QCOMPARE(fileNameFromTitle(title), name);
+    }
+
     void csvFollowsRfc4180()
     {
         SimRun run(payments(), runInfo(payments()));

@@ -109,6 +109,9 @@ private Q_SLOTS:
             << QByteArray("{\"version\": 1, \"target\": {\"kind\": \"url\", \"url\": \"ftp:/"
                           "/x\"}}")
             << u"target.url: 'ftp://x' is not an http:// or https:// URL"_s;
+        QTest::addRow("URL without a scheme")
+            << QByteArray(R"({"version": 1, "target": {"kind": "url", "url": "localhost:8080/x"}})")
+            << u"target.url: 'localhost:8080/x' has no scheme: write http"_s;
         QTest::addRow("unknown profile")
             << QByteArray(R"({"version": 1, "target": {"profile": "nope"}})")
             << u"target.profile: no ready profile is called 'nope'"_s;

@@ -68,6 +68,29 @@ private Q_SLOTS:
         QCOMPARE(s->url.port(), 9);
     }
 
+    void aProblemShowsWhileTyping()
+    {
+        MainWindow w;
+        w.show();
+        ScenarioEditor *e = w.scenarioEditor();
+        child<QRadioButton>(e, u"target.isUrl"_s)->setChecked(true);
+        auto *url = child<QLineEdit>(e, u"target.url"_s);
+        url->clear();
+        // No Run, no Save: the message and the red outline come with the keystrokes.
+        QTest::keyClicks(url, u"example.com/orders"_s);
+        auto *error = child<QLabel>(e, u"target.url.error"_s);
+        QVERIFY(!error->isHidden());
+        QVERIFY2(error->text().contains(u"write http://example.com/orders"_s),
+                 qPrintable(error->text()));
+        QVERIFY(url->property("fieldProblem").toBool());
+        QVERIFY(url->styleSheet().contains(u"#c62828"_s));
+        url->clear();
+        QTest::keyClicks(url, u"http://example.com/orders"_s);
+        QVERIFY(error->isHidden());
+        QVERIFY(!url->property("fieldProblem").toBool());
+        QVERIFY(url->styleSheet().isEmpty());
+    }
+
     void curlImportFillsTheRequest()
     {
         MainWindow w;

@@ -123,8 +123,10 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_scenarioEditor, &ScenarioEditor::edited, this, [this] {
         m_clock->setCurrentIndex(m_scenarioEditor->draft({}).simulated ? 1 : 0);
-        if (const auto p = m_policyEditor->policy())
+        if (const auto p = m_policyEditor->policy()) {
             m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(*p).advise());
+            m_scenarioEditor->scenario(*p); // each problem shows under its field as it is typed
+        }
         updateModified();
     });
     connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The main window's menus, toolbar and recent-scenario list: actions wired to the pages.
+#include "base/atomic_file.h"
 #include "demos/demo_runner.h"
 #include "help/help_page.h"
 #include "log/locust_export_action.h"
@@ -63,7 +64,8 @@ void MainWindow::createMenusAndToolBar()
     open->setShortcut(QKeySequence::Open);
     QAction *save = file->addAction(tr("&Save scenario…"), this, [this] {
         const QString name = QFileDialog::getSaveFileName(
-            this, tr("Save the scenario"), m_scenario.name + u".json"_s, tr("Scenarios (*.json)"));
+            this, tr("Save the scenario"), fileNameFromTitle(m_scenario.name) + u".json"_s,
+            tr("Scenarios (*.json)"));
         if (!name.isEmpty())
             saveScenario(name);
     });
@@ -199,7 +201,8 @@ bool MainWindow::maySaveBeforeClosing()
     if (answer != QMessageBox::Save)
         return false;
     const QString name = QFileDialog::getSaveFileName(
-        this, tr("Save the scenario"), m_scenario.name + u".json"_s, tr("Scenarios (*.json)"));
+        this, tr("Save the scenario"), fileNameFromTitle(m_scenario.name) + u".json"_s,
+        tr("Scenarios (*.json)"));
     return !name.isEmpty() && saveScenario(name);
 }
 

@@ -11,4 +11,10 @@ namespace retrylab {
 // failure `error` names the path and the reason: "FILE: cannot write: No space left on device".
 bool writeFileAtomically(const QString &fileName, const QByteArray &bytes, QString *error);
 
+// A file name made from a title that every file system takes: the characters Windows, macOS or
+// a shell would refuse or misread (: / \ * ? " < > | and control characters) become '-' and a
+// colon " - "; runs of them and of spaces shrink to one, and nothing is left at the ends.
+// "Waits: Full jitter" becomes "Waits - Full jitter"; an empty result becomes "untitled".
+QString fileNameFromTitle(const QString &title);
+
 } // namespace retrylab

@@ -28,7 +28,12 @@ struct DurationParse {
 // Parses "250ms", "1.5 s", "2m", "100us" or a bare number of milliseconds ("250").
 DurationParse parseDuration(const QString &text);
 
-// Short human form that parseDuration reads back: "250 ms", "1.5 s", "2 min".
+// The exact form that parseDuration reads back to the same microsecond: "237.974 ms", "1.5 s",
+// "2 min". For fields a person edits.
 QString formatDuration(Duration d);
+
+// The form for reading, three significant digits at most: "238 ms", "1.24 s", "12.5 ms",
+// "2 min". For reasons, previews, hovers and reports.
+QString formatDurationReadable(Duration d);
 
 } // namespace retrylab

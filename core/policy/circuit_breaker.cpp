@@ -141,11 +141,11 @@ void CircuitBreaker::trip(QString reason)
 void CircuitBreaker::poll()
 {
     if (m_state == BreakerState::Open && m_clock.now() >= m_openUntil)
-        transition(
-            BreakerState::HalfOpen,
-            u"open for %1: letting %2 probe call(s) through"_s.arg(formatDuration(m_lastOpenFor))
-                .arg(m_config.halfOpenProbes),
-            m_openUntil);
+        transition(BreakerState::HalfOpen,
+                   u"open for %1: letting %2 probe call(s) through"_s
+                       .arg(formatDurationReadable(m_lastOpenFor))
+                       .arg(m_config.halfOpenProbes),
+                   m_openUntil);
 }
 
 CircuitBreaker::Permit CircuitBreaker::tryAcquire()

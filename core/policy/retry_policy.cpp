@@ -179,8 +179,9 @@ FieldProblems RetryPolicy::validate() const
     if (backoff.cap <= Duration::zero())
         add(u"backoff.capMs", u"the cap must be above 0"_s);
     else if (backoff.cap < backoff.base)
-        add(u"backoff.capMs", u"the cap (%1) is below the base delay (%2)"_s.arg(
-                                  formatDuration(backoff.cap), formatDuration(backoff.base)));
+        add(u"backoff.capMs",
+            u"the cap (%1) is below the base delay (%2)"_s.arg(
+                formatDurationReadable(backoff.cap), formatDurationReadable(backoff.base)));
     if (!(backoff.multiplier >= 1.0) || backoff.multiplier > 100.0)
         add(u"backoff.multiplier", u"the multiplier must be between 1 and 100"_s);
     if (!(backoff.jitter >= 0.0) || backoff.jitter > 1.0)
@@ -232,10 +233,11 @@ FieldProblems RetryPolicy::advise() const
         if (attemptTimeout > Duration::zero())
             worst += attemptTimeout * maxAttempts;
         if (worst > totalBudget)
-            p.append({u"totalBudgetMs"_s,
-                      u"%1 attempts with their timeouts and longest waits can take %2, more than "
-                      "the time budget of %3: the last attempts may never run"_s.arg(maxAttempts)
-                          .arg(formatDuration(worst), formatDuration(totalBudget))});
+            p.append(
+                {u"totalBudgetMs"_s,
+                 u"%1 attempts with their timeouts and longest waits can take %2, more than "
+                 "the time budget of %3: the last attempts may never run"_s.arg(maxAttempts)
+                     .arg(formatDurationReadable(worst), formatDurationReadable(totalBudget))});
     }
     if (totalBudget > Duration::zero() && attemptTimeout > totalBudget)
         p.append(
@@ -380,7 +382,7 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
     if (remaining <= minAttemptWindow)
         return stop(StopReason::TimeBudgetExhausted,
                     u"%1 left of the time budget"_s.arg(
-                        formatDuration(std::max(Duration::zero(), remaining))));
+                        formatDurationReadable(std::max(Duration::zero(), remaining))));
 
     // Draw the backoff even when the server's wait wins, so the strategy's memory (decorrelated
     // jitter, Polly) advances the same way whatever the server says.
@@ -454,11 +456,11 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
         if (d.source == DelaySource::Server)
             return stop(StopReason::PushbackBeyondBudget,
                         u"the server asked to wait %1 but only %2 of the budget is left"_s.arg(
-                            formatDuration(d.delay), formatDuration(remaining)));
+                            formatDurationReadable(d.delay), formatDurationReadable(remaining)));
         if (overrun == OverrunMode::Stop)
             return stop(StopReason::TimeBudgetExhausted,
                         u"waiting %1 would pass the deadline (%2 left)"_s.arg(
-                            formatDuration(d.delay), formatDuration(remaining)));
+                            formatDurationReadable(d.delay), formatDurationReadable(remaining)));
         d.delay = remaining - minAttemptWindow;
         d.shortened = true;
     }
@@ -466,7 +468,7 @@ RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult
     d.retry = true;
     d.stop = StopReason::None;
     d.explanation = u"retry %1 after %2 (%3%4)"_s.arg(ctx.attemptsMade)
-                        .arg(formatDuration(d.delay), delaySourceId(d.source),
+                        .arg(formatDurationReadable(d.delay), delaySourceId(d.source),
                              d.shortened           ? u", shortened to fit the budget"_s
                              : d.serverDelayCapped ? u", server's wait capped"_s
                                                    : QString());

@@ -101,8 +101,14 @@ void readTarget(const JsonReader &target, Scenario &s)
     target.read(u"url"_s, url);
     if (!s.builtinServer) {
         s.url = QUrl(url, QUrl::StrictMode);
-        if (!s.url.isValid() || (s.url.scheme() != u"http"_s && s.url.scheme() != u"https"_s) ||
-            s.url.host().isEmpty())
+        // "example.com/x" and "localhost:8080" (whose "scheme" would be "localhost").
+        const bool noScheme = !url.trimmed().isEmpty() && !url.contains(u":/"_s);
+        if (noScheme)
+            target.problem(u"url"_s, u"'%1' has no scheme: write http://%1 or https://%1"_s.arg(
+                                         url.trimmed()));
+        else if (!s.url.isValid() ||
+                 (s.url.scheme() != u"http"_s && s.url.scheme() != u"https"_s) ||
+                 s.url.host().isEmpty())
             target.problem(u"url"_s,
                            u"'%1' is not an http:// or https:// URL with a host"_s.arg(url));
     }

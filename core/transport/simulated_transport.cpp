@@ -103,7 +103,7 @@ void SimulatedTransport::carry(const AttemptRequest &req, const std::shared_ptr<
         deliver(
             req.id, now + limit + m_delay,
             failure(u"the server hung for %1 (limits.hangMaxMs) and closed the connection"_s.arg(
-                formatDuration(limit))),
+                formatDurationReadable(limit))),
             done);
         return;
     }

@@ -124,10 +124,10 @@ BreakerChart::BreakerChart(QWidget *parent)
     auto *layout = new QVBoxLayout(picture);
     layout->setContentsMargins(0, 0, 0, 0);
     // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
-    for (auto [chart, stretch] : {std::pair{m_stateChart, 3}, std::pair{m_callChart, 2}}) {
+    for (QChart *chart : {m_stateChart, m_callChart}) {
         QChartView *view = newChartView(chart);
         view->setMinimumHeight(170);
-        layout->addWidget(view, stretch);
+        layout->addWidget(view, 1);
     }
     setPicture(picture);
     refresh(nullptr);
@@ -201,11 +201,13 @@ void BreakerChart::refresh(const RunAnalysis *analysis)
     setRoundRange(m_x, end);
     setRoundRange(m_callX, end);
     setCountRange(m_rejectedY, peakRejected);
-    m_summary->setText(tr("%1 transitions in all, %2 calls rejected; this breaker: %3 "
-                          "transitions")
-                           .arg(b.transitions().size())
+    const auto transitions = [](qsizetype n) {
+        return n == 1 ? tr("1 transition") : tr("%1 transitions").arg(n);
+    };
+    m_summary->setText(tr("%1 in all, %2 calls rejected; this breaker: %3")
+                           .arg(transitions(qsizetype(b.transitions().size())))
                            .arg(b.rejected())
-                           .arg(marks.size()));
+                           .arg(transitions(qsizetype(marks.size()))));
 }
 
 int BreakerChart::statePoints() const
@@ -240,7 +242,7 @@ QString BreakerChart::explain(int index) const
                 .arg(100.0 * t.failureRate(), 0, 'f', 0)
                 .arg(t.consecutiveFailures);
     if (t.to == BreakerState::Open)
-        text += tr("\nopen for %1").arg(formatDuration(t.openFor));
+        text += tr("\nopen for %1").arg(formatDurationReadable(t.openFor));
     return text;
 }
 

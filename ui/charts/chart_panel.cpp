@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chart_panel.h"
 
+#include "base/atomic_file.h"
 #include "chart_export.h"
 
 #include <QFileDialog>
@@ -31,9 +32,9 @@ ChartPanel::ChartPanel(const QString &title, QWidget *parent)
     exportButton->setToolTip(tr("Save this chart as PNG or SVG"));
     connect(exportButton, &QToolButton::clicked, this, [this] {
         QString selected;
-        const QString name =
-            QFileDialog::getSaveFileName(this, tr("Export the chart"), m_title + u".png"_s,
-                                         tr("PNG image (*.png);;SVG drawing (*.svg)"), &selected);
+        const QString name = QFileDialog::getSaveFileName(
+            this, tr("Export the chart"), fileNameFromTitle(m_title) + u".png"_s,
+            tr("PNG image (*.png);;SVG drawing (*.svg)"), &selected);
         if (name.isEmpty())
             return;
         QString error;

@@ -25,13 +25,13 @@ public:
         Took,
         Outcome,
         Status,
+        Duplicate,
         PlannedWait,
         ActualWait,
         WaitReason,
         RetryAfter,
         Breaker,
         Key,
-        Duplicate,
         Stop,
         ColumnCount
     };

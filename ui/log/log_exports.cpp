@@ -2,6 +2,7 @@
 #include "log_exports.h"
 
 #include "analysis/summary_tally.h"
+#include "base/atomic_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
@@ -144,8 +145,9 @@ bool LogExports::exportCharts(const QString &dir, QString *error)
 
 void LogExports::exportWithDialog(const QString &filter, const QString &suffix)
 {
-    const QString name = QFileDialog::getSaveFileName(m_window, tr("Export the run"),
-                                                      m_scenario.name + u"."_s + suffix, filter);
+    const QString name =
+        QFileDialog::getSaveFileName(m_window, tr("Export the run"),
+                                     fileNameFromTitle(m_scenario.name) + u"."_s + suffix, filter);
     if (name.isEmpty())
         return;
     QString error;

@@ -30,7 +30,7 @@ void FieldRows::add(QFormLayout *form, const QString &path, const QString &label
     caption->setToolTip(tooltip);
     caption->setBuddy(editor);
     form->addRow(caption, cell);
-    m_rows.insert(path, {form, cell, error});
+    m_rows.insert(path, {form, cell, editor, error});
 }
 
 void FieldRows::setRowVisible(const QString &path, bool visible)
@@ -56,6 +56,15 @@ FieldProblems FieldRows::show(const FieldProblems &problems)
         const QStringList messages = byField.value(it.key());
         it->error->setText(messages.join(u'\n'));
         it->error->setVisible(!messages.isEmpty());
+        const bool problem = !messages.isEmpty();
+        if (it->editor->property("fieldProblem").toBool() != problem) {
+            it->editor->setProperty("fieldProblem", problem);
+            // The same red as the message under it; the editor's own look comes back when fixed.
+            it->editor->setStyleSheet(
+                problem ? u"QLineEdit, QAbstractSpinBox, QComboBox { border: 2px solid #c62828; "
+                          "border-radius: 3px; padding: 1px; }"_s
+                        : QString());
+        }
     }
     return rest;
 }

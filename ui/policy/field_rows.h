@@ -14,7 +14,8 @@ namespace retrylab {
 
 // The rows of an editor form, keyed by the field path the core uses in its FieldProblems
 // ("retry.backoff.capMs"), so that each problem is shown right under the field it is about.
-// Editors get the path as objectName; their error labels get path + ".error".
+// Editors get the path as objectName; their error labels get path + ".error". An editor with a
+// problem is outlined in red and carries the property "fieldProblem" = true.
 class FieldRows
 {
 public:
@@ -29,6 +30,7 @@ private:
     struct Row {
         QFormLayout *form = nullptr;
         QWidget *cell = nullptr;
+        QWidget *editor = nullptr;
         QLabel *error = nullptr;
     };
     QHash<QString, Row> m_rows;

@@ -231,7 +231,7 @@ void PolicyEditor::showPreview(const ClientPolicy &policy)
             total += d.delay;
             set(1, tr("retry") +
                        (d.shortened ? tr(" (wait shortened to fit the budget)") : QString()));
-            set(2, formatDuration(d.delay));
+            set(2, formatDurationReadable(d.delay));
             set(3, backoff.distribution(row, 4000).describe());
         } else {
             set(1, tr("stop: %1").arg(d.explanation));
@@ -243,7 +243,7 @@ void PolicyEditor::showPreview(const ClientPolicy &policy)
     m_summary->setText(tr("%n attempt(s), %1 of waiting in all (seed %2). Jittered waits change "
                           "from operation to operation; the distribution column says how.",
                           nullptr, static_cast<int>(decisions.size()))
-                           .arg(formatDuration(total))
+                           .arg(formatDurationReadable(total))
                            .arg(kPreviewSeed));
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chart_pictures.h"
 
+#include "base/atomic_file.h"
 #include "charts/chart_panel.h"
 #include "charts/charts_view.h"
 
@@ -39,9 +40,11 @@ QStringList writeChartPictures(const AttemptLog &log, const Scenario &scenario,
     int n = 0;
     bool ok = true;
     forEachChart(log, scenario, summary, [&](ChartPanel *panel) {
-        const QString base =
-            QDir(dir).filePath(u"%1-%2"_s.arg(++n, 2, 10, QLatin1Char('0'))
-                                   .arg(panel->title().toLower().replace(u' ', u'-')));
+        const QString base = QDir(dir).filePath(u"%1-%2"_s.arg(++n, 2, 10, QLatin1Char('0'))
+                                                    .arg(fileNameFromTitle(panel->title())
+                                                             .toLower()
+                                                             .replace(u' ', u'-')
+                                                             .replace(u"---"_s, u"-"_s)));
         for (const QString &suffix : {u".png"_s, u".svg"_s}) {
             if (ok && panel->exportImage(base + suffix, error))
                 written << base + suffix;

@@ -111,7 +111,7 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
                 .arg(scenario.clients)
                 .arg(scenario.arrivalRatePerSecond > 0
                          ? u"%1 operations/s for %2"_s.arg(scenario.arrivalRatePerSecond)
-                               .arg(formatDuration(scenario.duration))
+                               .arg(formatDurationReadable(scenario.duration))
                          : u"%1 operations"_s.arg(scenario.operationsPerClient))
                 .arg(scenario.simulated ? u"simulated"_s : u"real"_s)
                 .arg(scenario.seed);

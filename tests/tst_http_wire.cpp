@@ -19,8 +19,11 @@ namespace {
 // A message as one line, for comparing rows: what a caller would read of it.
 QByteArray describe(const Message &m)
 {
-    QByteArray out = m.method.isEmpty() ? QByteArray::number(m.status) + ' ' + m.reasonPhrase
-                                        : m.method + ' ' + m.target;
+    // Each side made a QByteArray: with QStringBuilder the two sides of ?: are different types,
+    // which GCC 14 (Debian 13) refuses.
+    QByteArray out = m.method.isEmpty()
+                         ? QByteArray(QByteArray::number(m.status) + ' ' + m.reasonPhrase)
+                         : QByteArray(m.method + ' ' + m.target);
     out += " 1." + QByteArray::number(m.minorVersion);
     for (const auto &[n, v] : m.headers)
         out += " [" + n + '=' + v + ']';

@@ -244,6 +244,10 @@ QString DemoRunner::retryAfterHeadline() const
 
 QString DemoRunner::breakerHeadline(const RunSummary &s) const
 {
+    // This slot may run before the window's own one that brings the charts up to the finished
+    // log: read the log to its end first, or a run that ends quickly looks as if the breaker
+    // never opened.
+    m_window->charts()->refreshNow();
     const RunAnalysis *a = m_window->charts()->analysis();
     qint64 firstOpen = -1;
     qint64 lastClose = -1;

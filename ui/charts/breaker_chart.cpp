@@ -2,6 +2,7 @@
 #include "breaker_chart.h"
 
 #include "analysis/run_analysis.h"
+#include "plot_area_aligner.h"
 #include "style/palette.h"
 
 #include <QComboBox>
@@ -124,10 +125,13 @@ BreakerChart::BreakerChart(QWidget *parent)
     auto *layout = new QVBoxLayout(picture);
     layout->setContentsMargins(0, 0, 0, 0);
     // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
+    // One time axis above the other: the aligner keeps a moment at the same x in both.
+    m_aligner = new PlotAreaAligner(this);
     for (QChart *chart : {m_stateChart, m_callChart}) {
         QChartView *view = newChartView(chart);
         view->setMinimumHeight(170);
         layout->addWidget(view, 1);
+        m_aligner->add(view);
     }
     setPicture(picture);
     refresh(nullptr);
@@ -147,6 +151,7 @@ void BreakerChart::refresh(const RunAnalysis *analysis)
         m_x->setRange(0, 10);
         m_callX->setRange(0, 10);
         m_summary->setText(tr("No run yet."));
+        m_aligner->realign();
         return;
     }
     const BreakerSeries &b = analysis->breakers();
@@ -201,6 +206,7 @@ void BreakerChart::refresh(const RunAnalysis *analysis)
     setRoundRange(m_x, end);
     setRoundRange(m_callX, end);
     setCountRange(m_rejectedY, peakRejected);
+    m_aligner->realign();
     const auto transitions = [](qsizetype n) {
         return n == 1 ? tr("1 transition") : tr("%1 transitions").arg(n);
     };
@@ -218,6 +224,11 @@ int BreakerChart::statePoints() const
 int BreakerChart::transitionMarks() const
 {
     return m_marks->count();
+}
+
+QPair<QRectF, QRectF> BreakerChart::plotAreas() const
+{
+    return {m_stateChart->plotArea(), m_callChart->plotArea()};
 }
 
 QList<QPointF> BreakerChart::rejectedPoints() const

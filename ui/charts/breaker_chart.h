@@ -11,6 +11,10 @@ class QValueAxis;
 class QCategoryAxis;
 
 namespace retrylab {
+class PlotAreaAligner;
+}
+
+namespace retrylab {
 
 // One breaker's state over time as a step chart (closed, half-open, open, forced open), each
 // transition marked and explained on hover by the numbers that caused it; underneath, the
@@ -25,6 +29,8 @@ public:
     int statePoints() const;     // points of the step line
     int transitionMarks() const; // one per transition of the shown breaker
     QList<QPointF> rejectedPoints() const;
+    // The plot areas of the state chart and of the call chart, in their views' coordinates.
+    QPair<QRectF, QRectF> plotAreas() const;
     QComboBox *breakerChoice() const { return m_breaker; }
     // The explanation of the transition at mark `index`, as hovering shows it.
     QString explain(int index) const;
@@ -43,6 +49,7 @@ private:
     QValueAxis *m_callX = nullptr;
     QValueAxis *m_rateY = nullptr;
     QValueAxis *m_rejectedY = nullptr;
+    PlotAreaAligner *m_aligner = nullptr;
     QList<int> m_markTransitions; // mark index → transition index
 };
 

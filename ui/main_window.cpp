@@ -129,7 +129,10 @@ MainWindow::MainWindow(QWidget *parent)
         }
         updateModified();
     });
-    connect(m_controller, &RunController::runFinished, this, &MainWindow::runEnded);
+    connect(m_controller, &RunController::runFinished, this, [this](const RunSummary &summary) {
+        runEnded(summary);
+        Q_EMIT runShown(summary);
+    });
     connect(m_serverPanel, &ServerPanel::profileApplied, this, &MainWindow::updateServerLabel);
     connect(m_controller, &RunController::summaryUpdated, this, &MainWindow::showCounters);
     connect(m_controller, &RunController::runFailed, this, [this](const QString &reason) {

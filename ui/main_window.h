@@ -61,6 +61,12 @@ public:
     RunController *runController() const { return m_controller; }
     MockServerHost *server() const { return m_server.get(); }
 
+Q_SIGNALS:
+    // A run finished and every page now shows its end: the table, the charts, the counters.
+    // Whatever reads the pages' results at the end of a run (the demos' headlines) waits for
+    // this rather than for RunController::runFinished, which the pages may not have seen yet.
+    void runShown(const retrylab::RunSummary &summary);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 

@@ -56,7 +56,7 @@ DemoRunner::DemoRunner(MainWindow *window)
     : QObject(window)
     , m_window(window)
 {
-    connect(window->runController(), &RunController::runFinished, this, &DemoRunner::runFinished);
+    connect(window, &MainWindow::runShown, this, &DemoRunner::runFinished);
     connect(window->comparison(), &ComparisonView::finished, this, &DemoRunner::comparisonFinished);
 }
 
@@ -244,10 +244,6 @@ QString DemoRunner::retryAfterHeadline() const
 
 QString DemoRunner::breakerHeadline(const RunSummary &s) const
 {
-    // This slot may run before the window's own one that brings the charts up to the finished
-    // log: read the log to its end first, or a run that ends quickly looks as if the breaker
-    // never opened.
-    m_window->charts()->refreshNow();
     const RunAnalysis *a = m_window->charts()->analysis();
     qint64 firstOpen = -1;
     qint64 lastClose = -1;

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     const Scenario s = scenario(200);
     VirtualScheduler scheduler;
     AttemptLog full;
-    SimulatedTransport transport(scheduler, s.profile, s.seed, 1ms);
+    SimulatedTransport transport(scheduler, s.profile, s.seed, NetworkDelay::fixed(1));
     RunEngine engine(s, scheduler, transport, full);
     engine.start();
     while (full.size() < target && scheduler.runSome(10'000) > 0) {

@@ -43,7 +43,7 @@ int simulated(int clients, int ops)
     s.simulated = true;
     VirtualScheduler scheduler;
     AttemptLog log;
-    SimulatedTransport transport(scheduler, s.profile, s.seed, 1ms);
+    SimulatedTransport transport(scheduler, s.profile, s.seed, NetworkDelay::fixed(1));
     RunEngine engine(s, scheduler, transport, log);
     QElapsedTimer t;
     t.start();

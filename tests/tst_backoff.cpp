@@ -106,6 +106,55 @@ private Q_SLOTS:
         }
     }
 
+    // firstRetryExponent 1 (the AWS simulator counts the first retry as attempt 1): the
+    // exponential formulas start at base × m; decorrelated jitter still starts from base.
+    void firstRetryExponent_data()
+    {
+        QTest::addColumn<BackoffKind>("kind");
+        for (const auto kind : {BackoffKind::Exponential, BackoffKind::FullJitter,
+                                BackoffKind::EqualJitter, BackoffKind::DecorrelatedJitter})
+            QTest::addRow("%s", qPrintable(Backoff::id(kind))) << kind;
+    }
+    void firstRetryExponent()
+    {
+        QFETCH(BackoffKind, kind);
+        BackoffParams p = params(kind, 5ms, 2s);
+        p.firstRetryExponent = 1;
+        const Backoff shifted(p);
+        const Backoff plain(params(kind, 5ms, 2s));
+        RandomSource a(9), b(9);
+        BackoffState sa, sb;
+        for (int n = 0; n < 12; ++n) {
+            const Duration got = shifted.delay(n, sa, a);
+            if (kind == BackoffKind::DecorrelatedJitter) {
+                // Not an exponent at all: the same draws whatever the count.
+                QCOMPARE(got, plain.delay(n, sb, b));
+                continue;
+            }
+            // Retry n of the shifted backoff is retry n + 1 of the plain one, draw for draw.
+            BackoffState fresh;
+            QCOMPARE(got, plain.delay(n + 1, fresh, b));
+            QVERIFY(got <= std::min<Duration>(2s, 5ms * (2 << n)));
+            QCOMPARE(shifted.upperBound(n), plain.upperBound(n + 1));
+        }
+        const double firstMax = shifted.distribution(0).upperBound();
+        QCOMPARE(firstMax, kind == BackoffKind::DecorrelatedJitter ? 15.0 : 10.0);
+        QCOMPARE(Backoff(p).delay(INT_MAX, sa, a) <= 2s, true); // no overflow at the top
+    }
+
+    // "none" retries at once: the baseline of the AWS study.
+    void noneWaitsNothing()
+    {
+        const Backoff b(params(BackoffKind::None, 5ms, 2s));
+        RandomSource rng(3);
+        BackoffState state;
+        for (int n : {0, 1, 5, 40, INT_MAX})
+            QCOMPARE(b.delay(n, state, rng), Duration::zero());
+        QCOMPARE(b.upperBound(3), Duration::zero());
+        QCOMPARE(Backoff::kindFromId(u"none"_s), BackoffKind::None);
+        QCOMPARE(b.distribution(2).upperBound(), 0.0);
+    }
+
     // The same seed gives the same delays on every machine: these numbers are fixed.
     void goldenSequence()
     {

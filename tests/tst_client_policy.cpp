@@ -64,6 +64,20 @@ private Q_SLOTS:
         QCOMPARE(p->breaker.window, WindowKind::Time);
     }
 
+    // The AWS simulator's conventions load, save and load again; a policy without them writes
+    // no new field, so older files stay byte for byte.
+    void awsConventionsRoundTrip()
+    {
+        const auto p = ClientPolicy::fromJson(
+            parse(R"({"retry": {"backoff": {"kind": "none", "firstRetryExponent": 1}}})"), nullptr);
+        QVERIFY(p);
+        QCOMPARE(p->retry.backoff.kind, BackoffKind::None);
+        QCOMPARE(p->retry.backoff.firstRetryExponent, 1);
+        QCOMPARE(ClientPolicy::fromJson(p->toJson(), nullptr), p);
+        const QJsonObject plain = ClientPolicy{}.toJson()[u"retry"_s][u"backoff"_s].toObject();
+        QVERIFY(!plain.contains(u"firstRetryExponent"_s));
+    }
+
     // Every bad field is named by its path, with what was wrong.
     void errorsNameTheField_data()
     {
@@ -92,6 +106,9 @@ private Q_SLOTS:
             << u"retry.retryableFailures[0]"_s << u"timeout"_s;
         QTest::addRow("not an object")
             << QByteArray(R"({"budget": 5})") << u"budget"_s << u"object"_s;
+        QTest::addRow("first retry exponent out of range")
+            << QByteArray(R"({"retry": {"backoff": {"firstRetryExponent": 40}}})")
+            << u"retry.backoff.firstRetryExponent"_s << u"whole number from 0 to 16"_s;
         QTest::addRow("valid types, invalid combination")
             << QByteArray(R"({"retry": {"backoff": {"baseMs": 500, "capMs": 100}}})")
             << u"retry.backoff.capMs"_s << u"below the base"_s;

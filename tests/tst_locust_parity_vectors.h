@@ -217,6 +217,7 @@ inline QJsonArray decisionVectors()
         policies.append({QString(), policyWith([&](ClientPolicy &p) {
                              p.retry.backoff = {kind, std::chrono::milliseconds(250),
                                                 std::chrono::seconds(3), 1.5, 0.5};
+                             p.retry.backoff.firstRetryExponent = 1; // the AWS simulator's count
                              p.retry.maxAttempts = 12;
                              p.retry.totalBudget = std::chrono::seconds(8);
                              p.retry.overrun = OverrunMode::Stop;

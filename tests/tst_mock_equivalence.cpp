@@ -171,7 +171,7 @@ void TestMockEquivalence::sameAnswersInBothClocks()
     // Simulated time.
     QList<Seen> simulated;
     VirtualScheduler scheduler;
-    SimulatedTransport sim(scheduler, p, seed, Duration::zero());
+    SimulatedTransport sim(scheduler, p, seed, NetworkDelay::fixed(0));
     Duration free{0};
     for (qsizetype i = 0; i < plan.size(); ++i) {
         bool done = false;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <numbers>
 #include <random>
 
 namespace retrylab {
@@ -24,6 +26,15 @@ public:
 
     // Uniform in [a, b) (or [b, a) when b < a).
     double uniform(double a, double b) { return a + (b - a) * uniform(); }
+
+    // Standard normal, by Box–Muller from two uniforms (by hand, for the same reason as
+    // uniform()): the latencies and network delays of simulated time replay with the seed.
+    double normal()
+    {
+        const double u1 = 1.0 - uniform(); // (0, 1]: log(0) never happens
+        const double u2 = uniform();
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    }
 
     std::uint64_t next() { return m_engine(); }
 

@@ -94,18 +94,15 @@ bool FaultDecider::takeToken(Duration now)
     return true;
 }
 
-Duration FaultDecider::sampleLatency(const LatencySpec &l)
+Duration FaultDecider::sampleLatency(const LatencySpec &l, RandomSource &rng)
 {
     double ms = 0;
     if (l.kind == u"fixed"_s) {
         ms = l.ms;
     } else if (l.kind == u"uniform"_s) {
-        ms = m_rng.uniform(l.minMs, l.maxMs);
+        ms = rng.uniform(l.minMs, l.maxMs);
     } else {
-        // Box–Muller from the seeded source, so latencies replay with the seed.
-        const double u1 = 1.0 - m_rng.uniform(); // (0, 1]
-        const double u2 = m_rng.uniform();
-        const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+        const double z = rng.normal();
         if (l.kind == u"normal"_s)
             ms = l.meanMs + l.stddevMs * z;
         else // lognormal: median × e^(σz), capped
@@ -244,7 +241,7 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
         return d;
     }
     ++m_inFlight;
-    d.latency = sampleLatency(route->latency);
+    d.latency = sampleLatency(route->latency, m_rng);
 
     const auto &ff = route->failFirst;
     if (ff.count > 0) {

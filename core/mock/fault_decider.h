@@ -76,9 +76,11 @@ public:
     HeaderList pushbackHeaders(const RetryAfterSpec &spec, int seconds, const QDateTime &wallNow,
                                std::optional<Duration> *askedWait);
 
+    // One draw of a route's latency (its service time) from `rng`.
+    static Duration sampleLatency(const LatencySpec &spec, RandomSource &rng);
+
 private:
     bool takeToken(Duration now);
-    Duration sampleLatency(const LatencySpec &spec);
     int pickStatus(const RouteProfile &route);
 
     FaultProfile m_profile;

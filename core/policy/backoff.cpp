@@ -44,6 +44,7 @@ constexpr std::array kKinds{
              u"min(cap, ⌊i(1 − j) + r × (2ij + 1)⌋), i = base × m^n in whole ms"},
     KindInfo{BackoffKind::EnvoyLegacy, u"envoy-legacy", u"Envoy jittered backoff (older releases)",
              u"min(cap, random % ((2^(n+1) − 1) × base))"},
+    KindInfo{BackoffKind::None, u"none", u"None (retry at once)", u"0"},
 };
 
 const KindInfo &info(BackoffKind kind)
@@ -125,9 +126,20 @@ double Backoff::resilience4jIntervalMicros(int retry) const
     return ms * 1000.0;
 }
 
-Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
+int Backoff::exponent(int retry) const
 {
     retry = std::max(0, retry);
+    const int shift = std::clamp(m_p.firstRetryExponent, 0, kMaxFirstRetryExponent);
+    return retry > std::numeric_limits<int>::max() - shift ? std::numeric_limits<int>::max()
+                                                           : retry + shift;
+}
+
+Duration Backoff::delay(int retryIndex, BackoffState &state, RandomSource &rng) const
+{
+    // Stateful strategies restart on the operation's first retry; the formulas see the
+    // exponent.
+    const bool firstRetry = retryIndex <= 0;
+    const int retry = exponent(retryIndex);
     const double base = micros(m_p.base);
     const double cap = micros(m_p.cap);
     double d = 0.0;
@@ -148,13 +160,13 @@ Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
     }
     case BackoffKind::DecorrelatedJitter: {
         const double previous =
-            (retry == 0 || state.previousMicros <= 0.0) ? base : state.previousMicros;
+            (firstRetry || state.previousMicros <= 0.0) ? base : state.previousMicros;
         d = std::min(cap, rng.uniform(base, 3.0 * previous));
         state.previousMicros = d;
         break;
     }
     case BackoffKind::PollyDecorrelatedV2: {
-        if (retry == 0)
+        if (firstRetry)
             state.pollyPrevious = 0.0;
         const double next = pollyIntrinsic(retry + rng.uniform());
         if (!std::isfinite(next) || !std::isfinite(state.pollyPrevious)) {
@@ -185,13 +197,15 @@ Duration Backoff::delay(int retry, BackoffState &state, RandomSource &rng) const
     case BackoffKind::EnvoyLegacy:
         d = std::min(cap, std::floor(rng.uniform() * envoyLegacyRangeMillis(retry)) * 1000.0);
         break;
+    case BackoffKind::None:
+        break;
     }
-    return std::min(clampMicros(d), upperBound(retry));
+    return std::min(clampMicros(d), upperBound(retryIndex));
 }
 
-Duration Backoff::upperBound(int retry) const
+Duration Backoff::upperBound(int retryIndex) const
 {
-    retry = std::max(0, retry);
+    const int retry = exponent(retryIndex);
     const double base = micros(m_p.base);
     const double cap = micros(m_p.cap);
     double bound = cap;
@@ -231,13 +245,16 @@ Duration Backoff::upperBound(int retry) const
         break;
     case BackoffKind::PollyDecorrelatedV2:
         break; // the formula has no tighter closed bound than the cap
+    case BackoffKind::None:
+        bound = 0.0;
+        break;
     }
     return clampMicros(bound);
 }
 
-DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t seed) const
+DelayDistribution Backoff::distribution(int retryIndex, int samples, std::uint64_t seed) const
 {
-    retry = std::max(0, retry);
+    const int retry = exponent(retryIndex);
     const double toMs = 1.0 / 1000.0;
     const double base = micros(m_p.base) * toMs;
     const double cap = micros(m_p.cap) * toMs;
@@ -252,9 +269,11 @@ DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t se
     case BackoffKind::EqualJitter:
         return DelayDistribution::uniform(e / 2.0, e);
     case BackoffKind::DecorrelatedJitter:
-        if (retry == 0)
+        if (retryIndex <= 0)
             return DelayDistribution::uniform(base, 3.0 * base, cap);
         break;
+    case BackoffKind::None:
+        return DelayDistribution::point(0.0);
     case BackoffKind::ProportionalJitter:
         return DelayDistribution::uniform(e * (1.0 - m_p.jitter), e * (1.0 + m_p.jitter));
     case BackoffKind::RandomizedExponential:
@@ -279,7 +298,7 @@ DelayDistribution Backoff::distribution(int retry, int samples, std::uint64_t se
     for (int s = 0; s < std::max(1, samples); ++s) {
         BackoffState state;
         Duration last{};
-        for (int n = 0; n <= retry; ++n)
+        for (int n = 0; n <= std::max(0, retryIndex); ++n)
             last = delay(n, state, rng);
         values.push_back(static_cast<double>(last.count()) * toMs);
     }

@@ -27,6 +27,7 @@ enum class BackoffKind {
     EnvoyJittered,         // Envoy JitteredExponentialBackOffStrategy: random % interval
     RandomizedExponentialPlusOne, // resilience4j up to 2.2: min + r × (max − min + 1)
     EnvoyLegacy, // older Envoy JitteredBackOffStrategy: random % ((2^k − 1) base)
+    None,        // retry at once: the baseline of the AWS study ("no backoff")
 };
 
 struct BackoffParams {
@@ -36,6 +37,9 @@ struct BackoffParams {
     double multiplier = 2.0;
     // Randomisation factor of ProportionalJitter and RandomizedExponential, in [0, 1].
     double jitter = 0.2;
+    // The exponent of the first retry: 0 waits base × m^0 first; 1 (the AWS simulator's and
+    // some libraries' count, where the first retry is attempt 1) waits base × m first.
+    int firstRetryExponent = 0;
 
     bool operator==(const BackoffParams &) const = default;
 };
@@ -59,7 +63,9 @@ public:
 
     const BackoffParams &params() const { return m_p; }
 
-    // The delay before retry n. Never negative, never above upperBound(n), never overflows.
+    // The delay before retry n (0 for the first retry, whatever firstRetryExponent says: the
+    // formulas see n + firstRetryExponent). Never negative, never above upperBound(n), never
+    // overflows.
     Duration delay(int retry, BackoffState &state, RandomSource &rng) const;
 
     // The largest value delay(n) can return: at most the cap, except for gRPC's proportional
@@ -80,7 +86,12 @@ public:
     static std::optional<BackoffKind> kindFromId(const QString &id);
     static QStringList ids();
 
+    static constexpr int kMaxFirstRetryExponent = 16;
+
 private:
+    // The exponent the formulas use for retry index n: n + firstRetryExponent, never
+    // overflowing.
+    int exponent(int retry) const;
     double envoyIntervalMillis(int retry) const;
     double envoyLegacyRangeMillis(int retry) const;
     double resilience4jIntervalMicros(int retry) const;

@@ -33,6 +33,19 @@ QStringList networkFailureIds()
     return out;
 }
 
+QJsonObject backoffToJson(const BackoffParams &b)
+{
+    QJsonObject o{{u"kind"_s, Backoff::id(b.kind)},
+                  {u"baseMs"_s, toMs(b.base)},
+                  {u"capMs"_s, toMs(b.cap)},
+                  {u"multiplier"_s, b.multiplier},
+                  {u"jitter"_s, b.jitter}};
+    // Only when set, so that files of policies without it stay as they were.
+    if (b.firstRetryExponent != 0)
+        o.insert(u"firstRetryExponent"_s, b.firstRetryExponent);
+    return o;
+}
+
 QJsonObject retryToJson(const RetryPolicy &r)
 {
     QJsonArray statuses;
@@ -43,11 +56,7 @@ QJsonObject retryToJson(const RetryPolicy &r)
         if (r.retryableFailures.contains(c))
             failures.append(outcome::id(c));
     return QJsonObject{
-        {u"backoff"_s, QJsonObject{{u"kind"_s, Backoff::id(r.backoff.kind)},
-                                   {u"baseMs"_s, toMs(r.backoff.base)},
-                                   {u"capMs"_s, toMs(r.backoff.cap)},
-                                   {u"multiplier"_s, r.backoff.multiplier},
-                                   {u"jitter"_s, r.backoff.jitter}}},
+        {u"backoff"_s, backoffToJson(r.backoff)},
         {u"maxAttempts"_s, r.maxAttempts},
         {u"totalBudgetMs"_s, toMs(r.totalBudget)},
         {u"attemptTimeoutMs"_s, toMs(r.attemptTimeout)},
@@ -74,12 +83,15 @@ void retryFromJson(const JsonReader &in, RetryPolicy &r)
                       u"retryInFlightConflict"_s, u"waitForBreaker"_s,
                       u"backoffFromAttemptStart"_s});
     const JsonReader b = in.child(u"backoff"_s);
-    b.rejectUnknown({u"kind"_s, u"baseMs"_s, u"capMs"_s, u"multiplier"_s, u"jitter"_s});
+    b.rejectUnknown({u"kind"_s, u"baseMs"_s, u"capMs"_s, u"multiplier"_s, u"jitter"_s,
+                     u"firstRetryExponent"_s});
     b.readId<BackoffKind>(u"kind"_s, r.backoff.kind, &Backoff::kindFromId, Backoff::ids());
     b.readMs(u"baseMs"_s, r.backoff.base);
     b.readMs(u"capMs"_s, r.backoff.cap);
     b.read(u"multiplier"_s, r.backoff.multiplier, 1.0, 100.0);
     b.read(u"jitter"_s, r.backoff.jitter, 0.0, 1.0);
+    b.read(u"firstRetryExponent"_s, r.backoff.firstRetryExponent, 0,
+           Backoff::kMaxFirstRetryExponent);
     in.read(u"maxAttempts"_s, r.maxAttempts, 1, 1000);
     in.readMs(u"totalBudgetMs"_s, r.totalBudget);
     in.readMs(u"attemptTimeoutMs"_s, r.attemptTimeout);

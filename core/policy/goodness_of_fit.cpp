@@ -13,6 +13,12 @@ double ksCoefficient(double alpha)
 
 KsResult ksTest(std::vector<double> samples, const DelayDistribution &expected, double alpha)
 {
+    return ksTest(
+        std::move(samples), [&expected](double x) { return expected.cdf(x); }, alpha);
+}
+
+KsResult ksTest(std::vector<double> samples, const std::function<double(double)> &cdf, double alpha)
+{
     KsResult r;
     r.n = samples.size();
     if (samples.empty())
@@ -24,12 +30,12 @@ KsResult ksTest(std::vector<double> samples, const DelayDistribution &expected, 
         // Compare just below and at each step of the empirical CDF; ties are one step.
         if (i + 1 < samples.size() && samples[i + 1] == samples[i])
             continue;
-        const double f = expected.cdf(samples[i]);
+        const double f = cdf(samples[i]);
         const double above = static_cast<double>(i + 1) / n;
         const auto first = std::lower_bound(samples.begin(), samples.end(), samples[i]);
         const double below = static_cast<double>(first - samples.begin()) / n;
         // F(x−) for the distribution: a point mass at x belongs to the step itself.
-        const double fBelow = expected.cdf(std::nextafter(samples[i], -INFINITY));
+        const double fBelow = cdf(std::nextafter(samples[i], -INFINITY));
         d = std::max({d, std::abs(above - f), std::abs(fBelow - below)});
     }
     r.statistic = d;

@@ -3,6 +3,7 @@
 
 #include "delay_distribution.h"
 
+#include <functional>
 #include <vector>
 
 namespace retrylab {
@@ -18,6 +19,9 @@ struct KsResult {
 
 // One sample against a distribution. `alpha` is the significance level.
 KsResult ksTest(std::vector<double> samplesMs, const DelayDistribution &expected,
+                double alpha = 1e-6);
+// One sample against any distribution given by its CDF, P(X <= x) (a network model's).
+KsResult ksTest(std::vector<double> samplesMs, const std::function<double(double)> &cdf,
                 double alpha = 1e-6);
 
 // Two samples against each other (for strategies whose distribution is itself sampled).

@@ -80,6 +80,11 @@ QStringList commonLimits(const ClientPolicy &p, const QString &library, bool has
     if (p.budget.kind != BudgetKind::None && !hasBudget)
         notes << u"%1 has no retry budget: the %2 budget is not expressed here."_s.arg(
             library, budgetKindId(p.budget.kind));
+    if (p.retry.backoff.firstRetryExponent != 0)
+        notes << u"Retry Lab counts the first retry as exponent %1 here (its first exponential "
+                 "wait is base × %2^%1); the formulas below start at exponent 0, so give them a "
+                 "base of base × %2^%1 to match."_s.arg(p.retry.backoff.firstRetryExponent)
+                     .arg(p.retry.backoff.multiplier);
     if (!p.retry.retryNonIdempotentWithoutKey)
         notes << u"Retry Lab retries POST and PATCH only when they carry an Idempotency-Key; "
                  "apply this policy to idempotent requests (or keyed ones) only."_s;

@@ -42,6 +42,8 @@ QString backoffExpression(const BackoffParams &b, QStringList &notes)
     case BackoffKind::EnvoyLegacy:
         return u"Math.Min(%1, Math.Floor(Random.Shared.NextDouble() * (Math.Pow(2, n + 1) - 1) * %2))"_s
             .arg(cap, base);
+    case BackoffKind::None:
+        return u"0"_s;
     }
     return {};
 }

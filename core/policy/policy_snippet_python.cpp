@@ -13,6 +13,8 @@ QString tenacityWait(const BackoffParams &b, QStringList &notes)
     switch (b.kind) {
     case BackoffKind::Fixed:
         return u"wait_fixed(%1)"_s.arg(base);
+    case BackoffKind::None:
+        return u"wait_none()"_s;
     case BackoffKind::Exponential:
         return u"wait_exponential(multiplier=%1, exp_base=%2, max=%3)"_s.arg(base, m, cap);
     case BackoffKind::FullJitter:
@@ -128,6 +130,7 @@ QString urllib3(const ClientPolicy &p, const QString &name)
     switch (b.kind) {
     case BackoffKind::Exponential:
     case BackoffKind::Fixed:
+    case BackoffKind::None:
         break;
     default:
         jitter = seconds(b.base);
@@ -144,7 +147,7 @@ QString urllib3(const ClientPolicy &p, const QString &name)
              "backoff_factor is the base delay."_s;
     if (b.multiplier != 2.0)
         notes << u"urllib3 always doubles; the multiplier %1 is not expressed."_s.arg(b.multiplier);
-    const QString backoffFactor = seconds(b.base);
+    const QString backoffFactor = b.kind == BackoffKind::None ? u"0"_s : seconds(b.base);
     out += u"retry = Retry(\n"_s;
     out += u"    total=%1,  # retries, not attempts\n"_s.arg(r.maxAttempts - 1);
     out += u"    connect=%1,\n    read=%1,\n"_s.arg(retriesNetworkFailures(r) || retriesTimeouts(r)

@@ -14,6 +14,10 @@ QString intervalFunction(const BackoffParams &b, QStringList &notes)
     switch (b.kind) {
     case BackoffKind::Fixed:
         return u"IntervalFunction.of(Duration.ofMillis(%1))"_s.arg(base);
+    case BackoffKind::None:
+        notes << u"resilience4j refuses an interval below 1 ms; retrying at once is written as "
+                 "1 ms."_s;
+        return u"IntervalFunction.of(Duration.ofMillis(1))"_s;
     case BackoffKind::Exponential:
         return u"IntervalFunction.ofExponentialBackoff(Duration.ofMillis(%1), %2, Duration.ofMillis(%3))"_s
             .arg(base, m, cap);
@@ -183,9 +187,10 @@ QString resilience4jYaml(const ClientPolicy &p, const QString &name)
         u"# Retry Lab policy \"%1\" for resilience4j-spring-boot (application.yml).\n"_s.arg(name);
     out += u"resilience4j:\n  retry:\n    instances:\n      %1:\n"_s.arg(name);
     out += u"        maxAttempts: %1\n        waitDuration: %2\n"_s.arg(r.maxAttempts)
-               .arg(yamlDuration(b.base));
+               .arg(b.kind == BackoffKind::None ? u"1ms"_s : yamlDuration(b.base));
     switch (b.kind) {
     case BackoffKind::Fixed:
+    case BackoffKind::None:
         break;
     case BackoffKind::Exponential:
         out += u"        enableExponentialBackoff: true\n        exponentialBackoffMultiplier: %1\n"

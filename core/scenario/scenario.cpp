@@ -68,7 +68,7 @@ QJsonObject Scenario::toJson() const
         {u"clock"_s, simulated ? u"simulated"_s : u"real"_s},
         {u"seed"_s, QString::number(seed)},
         {u"simulation"_s,
-         QJsonObject{{u"networkDelayMs"_s, toMs(networkDelay)}, {u"contention"_s, contention}}},
+         QJsonObject{{u"networkDelay"_s, networkDelay.toJson()}, {u"contention"_s, contention}}},
     };
     o.insert(u"client"_s, client.toJson());
     if (!expectations.isEmpty())

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/limits.h"
+#include "base/network_delay.h"
 #include "client_options.h"
 #include "expectations.h"
 #include "mock/fault_profile.h"
@@ -78,7 +79,7 @@ struct Scenario {
     Scenario variant(int i) const;
 
     // Simulated time only.
-    Duration networkDelay = std::chrono::milliseconds(1); // each way
+    NetworkDelay networkDelay = NetworkDelay::fixed(1.0); // each message, each way
     bool contention = false; // the optimistic-concurrency resource of the AWS jitter study
 
     bool operator==(const Scenario &) const = default;

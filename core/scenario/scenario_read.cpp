@@ -252,6 +252,83 @@ void readSeed(const JsonReader &root, Scenario &s)
         s.seed = n;
 }
 
+constexpr double kMaxNetworkDelayMs = 3600e3;
+
+// {"kind": "samples", "ms": [...]}: measured one-way delays (a probe run's round trips,
+// halved), each drawn as likely as the others.
+void readDelaySamples(const JsonReader &d, Scenario &s)
+{
+    std::vector<double> ms;
+    d.readArray(u"ms"_s, [&ms](const QJsonValue &v, int) {
+        const double x = v.toDouble(-1);
+        if (!v.isDouble() || !(x >= 0 && x <= kMaxNetworkDelayMs))
+            return u"must be a number of milliseconds from 0 to %1"_s.arg(kMaxNetworkDelayMs);
+        ms.push_back(x);
+        return QString();
+    });
+    if (!d.has(u"ms"_s) || d.value(u"ms"_s).toArray().isEmpty())
+        d.problem(u"ms"_s, u"must be a list of at least one delay in milliseconds"_s);
+    else if (!ms.empty())
+        s.networkDelay = NetworkDelay::samples(std::move(ms));
+}
+
+// "networkDelay": a number of milliseconds, or a distribution drawn for every one-way message
+// (core/transport/README.md, "Network model").
+void readNetworkDelay(const JsonReader &sim, Scenario &s)
+{
+    const QJsonValue v = sim.value(u"networkDelay"_s);
+    if (v.isUndefined())
+        return;
+    if (v.isDouble()) {
+        double ms = 0;
+        sim.read(u"networkDelay"_s, ms, 0.0, kMaxNetworkDelayMs);
+        s.networkDelay = NetworkDelay::fixed(ms);
+        return;
+    }
+    if (!v.isObject()) {
+        sim.problem(u"networkDelay"_s,
+                    u"must be a number of milliseconds or a distribution such as "
+                    "{\"kind\": \"normal\", \"meanMs\": 10, \"sdMs\": 2}"_s);
+        return;
+    }
+    const JsonReader d = sim.child(u"networkDelay"_s);
+    QString kind;
+    if (!d.has(u"kind"_s))
+        d.problem(u"kind"_s,
+                  u"is missing (one of: %1)"_s.arg(NetworkDelay::kindIds().join(u", "_s)));
+    d.readOneOf(u"kind"_s, kind, NetworkDelay::kindIds());
+    const auto need = [&d](const QString &key, double min, double max) {
+        double value = -1;
+        if (!d.has(key))
+            d.problem(key, u"is missing"_s);
+        d.read(key, value, min, max);
+        return value;
+    };
+    const double top = kMaxNetworkDelayMs;
+    if (kind == u"fixed"_s) {
+        d.rejectUnknown({u"kind"_s, u"ms"_s});
+        s.networkDelay = NetworkDelay::fixed(need(u"ms"_s, 0, top));
+    } else if (kind == u"normal"_s) {
+        d.rejectUnknown({u"kind"_s, u"meanMs"_s, u"sdMs"_s});
+        const double mean = need(u"meanMs"_s, 0, top);
+        s.networkDelay = NetworkDelay::normal(mean, need(u"sdMs"_s, 0, top));
+    } else if (kind == u"lognormal"_s) {
+        d.rejectUnknown({u"kind"_s, u"medianMs"_s, u"sigma"_s});
+        const double median = need(u"medianMs"_s, 0, top);
+        s.networkDelay = NetworkDelay::lognormal(median, need(u"sigma"_s, 0, 10));
+    } else if (kind == u"uniform"_s) {
+        d.rejectUnknown({u"kind"_s, u"minMs"_s, u"maxMs"_s});
+        const double lo = need(u"minMs"_s, 0, top);
+        const double hi = need(u"maxMs"_s, 0, top);
+        if (hi < lo)
+            d.problem(u"maxMs"_s, u"is below minMs"_s);
+        s.networkDelay = NetworkDelay::uniform(lo, hi);
+    } else if (kind == u"samples"_s) {
+        d.rejectUnknown({u"kind"_s, u"ms"_s});
+        readDelaySamples(d, s);
+    }
+}
+
 void readClock(const JsonReader &root, Scenario &s)
 {
     QString clock = u"real"_s;
@@ -259,8 +336,17 @@ void readClock(const JsonReader &root, Scenario &s)
     s.simulated = clock == u"simulated"_s;
     readSeed(root, s);
     const JsonReader sim = root.child(u"simulation"_s);
-    sim.rejectUnknown({u"networkDelayMs"_s, u"contention"_s});
-    sim.readMs(u"networkDelayMs"_s, s.networkDelay);
+    sim.rejectUnknown({u"networkDelay"_s, u"networkDelayMs"_s, u"contention"_s});
+    if (sim.has(u"networkDelay"_s) && sim.has(u"networkDelayMs"_s))
+        sim.problem(u"networkDelayMs"_s,
+                    u"give the delay once: \"networkDelay\" replaces \"networkDelayMs\""_s);
+    // Files written before the network model hold a fixed delay under its old name.
+    if (sim.has(u"networkDelayMs"_s)) {
+        double ms = s.networkDelay.meanMs();
+        sim.read(u"networkDelayMs"_s, ms, 0.0, kMaxNetworkDelayMs);
+        s.networkDelay = NetworkDelay::fixed(ms);
+    }
+    readNetworkDelay(sim, s);
     sim.read(u"contention"_s, s.contention);
 }
 

@@ -10,18 +10,20 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 SimulatedTransport::SimulatedTransport(Scheduler &scheduler, const FaultProfile &profile,
-                                       std::uint64_t seed, Duration networkDelay, bool contention)
+                                       std::uint64_t seed, const NetworkDelay &networkDelay,
+                                       bool contention)
     : m_scheduler(scheduler)
     , m_service(profile, seed)
     , m_contentionDecider(profile, seed)
     , m_delay(networkDelay)
+    , m_networkRng(seed ^ 0x6e6574776f726bULL) // "network"
     , m_contention(contention)
 {}
 
 void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
 {
     // Read: reaches the server after one delay and sees the current version.
-    m_scheduler.at(m_scheduler.now() + m_delay, [this, req, done = std::move(done)] {
+    m_scheduler.at(m_scheduler.now() + hop(), [this, req, done = std::move(done)] {
         const qint64 seen = m_version;
         const FaultDecision d =
             m_contentionDecider.decide({QString::fromLatin1(req.method),
@@ -31,7 +33,7 @@ void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
                                        m_scheduler.now(), wallAt(m_scheduler.now()));
         m_contentionDecider.finished();
         // Write: the read's answer goes back, the conditional write comes in.
-        const Duration write = m_scheduler.now() + d.latency + 2 * m_delay;
+        const Duration write = m_scheduler.now() + d.latency + hop() + hop();
         m_scheduler.at(write, [this, req, seen, done] {
             const bool won = m_version == seen;
             if (won)
@@ -39,7 +41,7 @@ void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
             else
                 ++m_conflicts;
             const int status = won ? 200 : 409;
-            deliver(req.id, m_scheduler.now() + m_delay,
+            deliver(req.id, m_scheduler.now() + hop(),
                     {outcome::fromStatus(status), status, {}, {}, {}, false}, done);
         });
     });
@@ -64,7 +66,7 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
         return;
     }
     // The request reaches the server after one network delay; the service decides it there.
-    m_scheduler.at(m_scheduler.now() + m_delay, [this, req, done = std::move(done)] {
+    m_scheduler.at(m_scheduler.now() + hop(), [this, req, done = std::move(done)] {
         const Duration now = m_scheduler.now();
         auto x = std::make_shared<MockExchange>(m_service.arrive(
             {req.method, req.path.toUtf8(), req.headers, req.body}, now, wallAt(now)));
@@ -89,19 +91,19 @@ void SimulatedTransport::carry(const AttemptRequest &req, const std::shared_ptr<
     // What a socket client sees of each fault (see MockServer::carry and tst_mock_server).
     switch (x->kind) {
     case FaultKind::Respond:
-        deliver(req.id, now + m_delay, answer, done);
+        deliver(req.id, now + hop(), answer, done);
         break;
     case FaultKind::SlowBody:
         // The body dribbles in over slowBodyOver; the slot is held until the last piece.
         m_scheduler.at(now + x->slowBodyOver, [this, x] { m_service.finish(*x); });
-        deliver(req.id, now + x->slowBodyOver + m_delay, answer, done);
+        deliver(req.id, now + x->slowBodyOver + hop(), answer, done);
         return;
     case FaultKind::Hang: {
         // Nothing comes back until the server gives up at its hang limit and closes.
         const Duration limit = m_service.profile().limits.hangMax;
         m_scheduler.at(now + limit, [this, x] { m_service.finish(*x); });
         deliver(
-            req.id, now + limit + m_delay,
+            req.id, now + limit + hop(),
             failure(u"the server hung for %1 (limits.hangMaxMs) and closed the connection"_s.arg(
                 formatDurationReadable(limit))),
             done);
@@ -109,21 +111,21 @@ void SimulatedTransport::carry(const AttemptRequest &req, const std::shared_ptr<
     }
     case FaultKind::Reset:
     case FaultKind::CommitThenLose:
-        deliver(req.id, now + m_delay, failure(u"connection reset by the server"_s), done);
+        deliver(req.id, now + hop(), failure(u"connection reset by the server"_s), done);
         break;
     case FaultKind::Close:
-        deliver(req.id, now + m_delay,
+        deliver(req.id, now + hop(),
                 failure(u"the server closed the connection without an answer"_s), done);
         break;
     case FaultKind::Truncate:
-        deliver(req.id, now + m_delay,
+        deliver(req.id, now + hop(),
                 failure(u"the server closed the connection after %1 of %2 body bytes"_s
                             .arg(x->body.size() / 2)
                             .arg(x->body.size() + 100)),
                 done);
         break;
     case FaultKind::Garbage:
-        deliver(req.id, now + m_delay, failure(u"the answer was not HTTP"_s), done);
+        deliver(req.id, now + hop(), failure(u"the answer was not HTTP"_s), done);
         break;
     }
     m_service.finish(*x);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/network_delay.h"
 #include "engine/scheduler.h"
 #include "engine/transport.h"
 #include "mock/mock_service.h"
@@ -12,8 +13,8 @@ namespace retrylab {
 
 // The built-in server in virtual time: the scheduler shell around the same MockService that
 // the socket server wraps, so every status, header, effect and journal entry is decided by one
-// code path in both clocks. Every message takes `networkDelay` each way; a fault that ends
-// the connection reaches the client as the failure a socket client would see.
+// code path in both clocks. Every message takes a draw of `networkDelay` each way; a fault that
+// ends the connection reaches the client as the failure a socket client would see.
 //
 // With contention on, the server is instead the single resource of the AWS Architecture
 // Blog's jitter study: each attempt reads the resource's version, then writes it
@@ -23,7 +24,7 @@ class SimulatedTransport final : public Transport
 {
 public:
     SimulatedTransport(Scheduler &scheduler, const FaultProfile &profile, std::uint64_t seed,
-                       Duration networkDelay, bool contention = false);
+                       const NetworkDelay &networkDelay, bool contention = false);
 
     void send(const AttemptRequest &request, Done done) override;
     void cancel(std::uint64_t id) override { m_cancelled.insert(id); }
@@ -49,7 +50,12 @@ private:
     Scheduler &m_scheduler;
     MockService m_service;
     FaultDecider m_contentionDecider; // latency of the contention model
-    Duration m_delay;
+    // One message's trip, drawn from its own source so that a network model changes nothing
+    // else the seed decides.
+    Duration hop() { return m_delay.draw(m_networkRng); }
+
+    NetworkDelay m_delay;
+    RandomSource m_networkRng;
     bool m_contention = false;
     qint64 m_version = 0;
     qint64 m_conflicts = 0;

@@ -76,6 +76,12 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_jitter->setSingleStep(0.05);
     m_rows.add(f, u"retry.backoff.jitter"_s, tr("Randomisation"), m_jitter,
                tr("±fraction of the delay (gRPC connection backoff, resilience4j)"));
+    m_firstExponent = new QSpinBox;
+    m_firstExponent->setRange(0, Backoff::kMaxFirstRetryExponent);
+    m_rows.add(f, u"retry.backoff.firstRetryExponent"_s, tr("First retry exponent"),
+               m_firstExponent,
+               tr("0: the first retry waits base × m⁰; 1: base × m (the first retry counted as "
+                  "attempt 1, as the AWS simulator does)"));
 
     f = group(column, tr("Attempts and time"));
     m_maxAttempts = new QSpinBox;
@@ -164,7 +170,8 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     connect(m_statuses, &QLineEdit::textEdited, this, changed);
     for (auto *spin : {m_multiplier, m_jitter})
         connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
-    connect(m_maxAttempts, &QSpinBox::valueChanged, this, changed);
+    for (auto *spin : {m_maxAttempts, m_firstExponent})
+        connect(spin, &QSpinBox::valueChanged, this, changed);
     for (auto *box : {m_withKey, m_withoutKey, m_inFlight, m_waitForBreaker, m_fromAttemptStart})
         connect(box, &QCheckBox::toggled, this, changed);
 }
@@ -177,6 +184,7 @@ void RetryPolicyForm::setPolicy(const RetryPolicy &p)
     m_cap->setDuration(p.backoff.cap);
     m_multiplier->setValue(p.backoff.multiplier);
     m_jitter->setValue(p.backoff.jitter);
+    m_firstExponent->setValue(p.backoff.firstRetryExponent);
     m_maxAttempts->setValue(p.maxAttempts);
     m_totalBudget->setDuration(p.totalBudget);
     m_attemptTimeout->setDuration(p.attemptTimeout);
@@ -204,6 +212,7 @@ void RetryPolicyForm::read(RetryPolicy &p, FieldProblems &problems) const
     m_cap->readInto(p.backoff.cap, problems);
     p.backoff.multiplier = m_multiplier->value();
     p.backoff.jitter = m_jitter->value();
+    p.backoff.firstRetryExponent = m_firstExponent->value();
     p.maxAttempts = m_maxAttempts->value();
     m_totalBudget->readInto(p.totalBudget, problems);
     m_attemptTimeout->readInto(p.attemptTimeout, problems);
@@ -234,8 +243,11 @@ void RetryPolicyForm::updateVisibility()
     const bool usesMultiplier =
         kind != BackoffKind::Fixed && kind != BackoffKind::DecorrelatedJitter &&
         kind != BackoffKind::PollyDecorrelatedV2 && kind != BackoffKind::EnvoyJittered &&
-        kind != BackoffKind::EnvoyLegacy;
+        kind != BackoffKind::EnvoyLegacy && kind != BackoffKind::None;
     m_rows.setRowVisible(u"retry.backoff.multiplier"_s, usesMultiplier);
+    m_rows.setRowVisible(u"retry.backoff.firstRetryExponent"_s,
+                         usesMultiplier || kind == BackoffKind::EnvoyJittered ||
+                             kind == BackoffKind::EnvoyLegacy);
     m_rows.setRowVisible(u"retry.backoff.jitter"_s,
                          kind == BackoffKind::ProportionalJitter ||
                              kind == BackoffKind::RandomizedExponential ||

@@ -44,6 +44,7 @@ private:
     DurationEdit *m_cap = nullptr;
     QDoubleSpinBox *m_multiplier = nullptr;
     QDoubleSpinBox *m_jitter = nullptr;
+    QSpinBox *m_firstExponent = nullptr;
     QSpinBox *m_maxAttempts = nullptr;
     DurationEdit *m_totalBudget = nullptr;
     DurationEdit *m_attemptTimeout = nullptr;

@@ -17,6 +17,7 @@ KINDS = (
     "envoy",
     "resilience4j-randomized-2.2",
     "envoy-legacy",
+    "none",
 )
 
 _POLLY_SCALE = 1.0 / 1.4
@@ -52,7 +53,7 @@ def _polly_intrinsic(t):
 
 class Backoff:
     def __init__(self, kind="full-jitter", base_us=100_000, cap_us=10_000_000, multiplier=2.0,
-                 jitter=0.2):
+                 jitter=0.2, first_retry_exponent=0):
         if kind not in KINDS:
             raise ValueError("backoff kind '%s' is not one of: %s" % (kind, ", ".join(KINDS)))
         self.kind = kind
@@ -60,6 +61,8 @@ class Backoff:
         self.cap = cap_us
         self.multiplier = float(multiplier)
         self.jitter = float(jitter)
+        # The exponent of the first retry (0, or 1 where the first retry counts as attempt 1).
+        self.first_retry_exponent = min(max(0, int(first_retry_exponent)), 16)
 
     def capped_exponential_micros(self, retry):
         base = float(self.base)
@@ -109,9 +112,10 @@ class Backoff:
             i += 1
         return ms * 1000.0
 
-    def delay(self, retry, state, rng):
-        """The delay before retry `retry` (0 for the first retry), in microseconds."""
-        retry = max(0, retry)
+    def delay(self, retry_index, state, rng):
+        """The delay before retry `retry_index` (0 for the first retry), in microseconds."""
+        first_retry = retry_index <= 0
+        retry = max(0, retry_index) + self.first_retry_exponent
         base = float(self.base)
         cap = float(self.cap)
         kind = self.kind
@@ -126,11 +130,11 @@ class Backoff:
             e = self.capped_exponential_micros(retry)
             d = e / 2.0 + rng.uniform(0.0, e / 2.0)
         elif kind == "decorrelated-jitter":
-            previous = base if (retry == 0 or state.previous_micros <= 0.0) else state.previous_micros
+            previous = base if (first_retry or state.previous_micros <= 0.0) else state.previous_micros
             d = min(cap, rng.uniform(base, 3.0 * previous))
             state.previous_micros = d
         elif kind == "polly-v2":
-            if retry == 0:
+            if first_retry:
                 state.polly_previous = 0.0
             try:
                 nxt = _polly_intrinsic(retry + rng.uniform())
@@ -155,10 +159,10 @@ class Backoff:
         elif kind == "envoy-legacy":
             d = min(cap, float(math.floor(rng.uniform() * self._envoy_legacy_range_millis(retry)))
                     * 1000.0)
-        return min(clamp_micros(d), self.upper_bound(retry))
+        return min(clamp_micros(d), self.upper_bound(retry_index))
 
-    def upper_bound(self, retry):
-        retry = max(0, retry)
+    def upper_bound(self, retry_index):
+        retry = max(0, retry_index) + self.first_retry_exponent
         base = float(self.base)
         cap = float(self.cap)
         kind = self.kind
@@ -185,4 +189,6 @@ class Backoff:
             bound = max(0.0, self._envoy_interval_millis(retry) - 1.0) * 1000.0
         elif kind == "envoy-legacy":
             bound = min(cap, max(0.0, self._envoy_legacy_range_millis(retry) - 1.0) * 1000.0)
+        elif kind == "none":
+            bound = 0.0
         return clamp_micros(bound)

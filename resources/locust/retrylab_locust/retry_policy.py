@@ -89,7 +89,7 @@ class RetryPolicy:
         b = r.get("backoff", {})
         self.backoff = Backoff(b.get("kind", "full-jitter"), from_ms(b.get("baseMs", 100)),
                                from_ms(b.get("capMs", 10000)), b.get("multiplier", 2.0),
-                               b.get("jitter", 0.2))
+                               b.get("jitter", 0.2), b.get("firstRetryExponent", 0))
         self.max_attempts = int(r.get("maxAttempts", 4))
         self.total_budget = from_ms(r.get("totalBudgetMs", 30000))
         self.attempt_timeout = from_ms(r.get("attemptTimeoutMs", 5000))

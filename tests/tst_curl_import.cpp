@@ -47,11 +47,84 @@ private Q_SLOTS:
 
     void saysWhatItIgnored()
     {
-        const auto r = importCurl(u"curl -s -k --retry 5 -d @body.json https://h.test/"_s);
+        const auto r =
+            importCurl(u"curl -s -k --connect-timeout 3 -d @body.json https://h.test/"_s);
         QVERIFY(r.ok);
-        QCOMPARE(r.ignored.size(), 4); // -s, -k, --retry 5, the file
-        QVERIFY(r.ignored.join(u'\n').contains(u"--retry"_s));
+        QCOMPARE(r.ignored.size(), 4); // -s, -k, --connect-timeout 3, the file
+        QVERIFY(r.ignored.join(u'\n').contains(u"--connect-timeout"_s));
         QVERIFY(r.ignored.join(u'\n').contains(u"@body.json"_s));
+        QVERIFY(!r.policy); // no retry option: the person's own policy stays
+    }
+
+    // curl(1), --retry: "it first waits one second and then for all forthcoming retries it
+    // doubles the waiting time until it reaches 10 minutes"; "Transient error means either: a
+    // timeout, an FTP 4xx response code or an HTTP 408, 429, 500, 502, 503 or 504 response
+    // code"; "curl complies with the Retry-After: response header" (7.66.0); --retry-delay
+    // "disables this exponential backoff algorithm"; --retry-max-time caps the time for retries;
+    // --max-time is "the longest time a single of these transfers is allowed to spend".
+    void retryOptionsBecomeCurlsPolicy()
+    {
+        const auto r = importCurl(u"curl --retry 3 --retry-max-time 120 -m 2.5 -f "
+                                  "-X POST -d x http://h.test/pay"_s);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QVERIFY(r.ignored.isEmpty());
+        QVERIFY(r.policy);
+        const RetryPolicy &p = r.policy->retry;
+        QCOMPARE(p.maxAttempts, 4);
+        QCOMPARE(p.totalBudget, Duration(120'000'000));
+        QCOMPARE(p.attemptTimeout, Duration(2'500'000));
+        QCOMPARE(p.retryAfterMode, RetryAfterMode::Honour);
+        QVERIFY(!r.policy->breaker.enabled);
+        QVERIFY(p.isRetryable({OutcomeClass::ServerError, 503, std::nullopt, std::nullopt}, false));
+        QVERIFY(p.isRetryable({OutcomeClass::ClientError, 429, std::nullopt, std::nullopt}, false));
+        QVERIFY(
+            !p.isRetryable({OutcomeClass::ServerError, 501, std::nullopt, std::nullopt}, false));
+        QVERIFY(
+            !p.isRetryable({OutcomeClass::ClientError, 404, std::nullopt, std::nullopt}, false));
+        QVERIFY(p.isRetryable({OutcomeClass::Timeout, 0, std::nullopt, std::nullopt}, false));
+        QVERIFY(!p.isRetryable({OutcomeClass::ConnectionRefused, 0, std::nullopt, std::nullopt},
+                               false));
+        QVERIFY(r.policyNote.contains(u"3 retries"_s));
+
+        // The waits a rehearsal of 503s plans: 1 s, 2 s, 4 s, then the stop.
+        RetryPolicy unlimited = p;
+        unlimited.totalBudget = Duration::zero();
+        const auto plan = rehearse(unlimited, 1);
+        QCOMPARE(plan.size(), 4);
+        QCOMPARE(plan[0].delay, Duration(1'000'000));
+        QCOMPARE(plan[1].delay, Duration(2'000'000));
+        QCOMPARE(plan[2].delay, Duration(4'000'000));
+        QVERIFY(!plan[3].retry);
+    }
+
+    void retryDelayAndAllErrors()
+    {
+        auto r = importCurl(u"curl --retry 2 --retry-delay 3 --retry-connrefused http://h.test/"_s);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.policy->retry.backoff.kind, BackoffKind::Fixed);
+        QCOMPARE(r.policy->retry.backoff.base, Duration(3'000'000));
+        QVERIFY(r.policy->retry.isRetryable(
+            {OutcomeClass::ConnectionRefused, 0, std::nullopt, std::nullopt}, false));
+        QVERIFY(!r.policy->retry.isRetryable(
+            {OutcomeClass::ConnectionReset, 0, std::nullopt, std::nullopt}, false));
+
+        // --retry-all-errors: every transfer error; a 404 only when --fail makes it one.
+        r = importCurl(u"curl --retry 2 --retry-all-errors http://h.test/"_s);
+        const AttemptResult notFound{OutcomeClass::ClientError, 404, std::nullopt, std::nullopt};
+        QVERIFY(r.policy->retry.isRetryable(
+            {OutcomeClass::ConnectionReset, 0, std::nullopt, std::nullopt}, false));
+        QVERIFY(!r.policy->retry.isRetryable(notFound, false));
+        r = importCurl(u"curl --retry 2 --retry-all-errors --fail http://h.test/"_s);
+        QVERIFY(r.policy->retry.isRetryable(notFound, false));
+    }
+
+    void userBecomesBasicAuthorization()
+    {
+        const auto r = importCurl(u"curl -u alice:s3cret http://h.test/"_s);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(r.headers.size(), 1);
+        QCOMPARE(r.headers[0].first, QByteArray("Authorization"));
+        QCOMPARE(r.headers[0].second, QByteArray("Basic YWxpY2U6czNjcmV0"));
     }
 
     void errors_data()
@@ -73,6 +146,12 @@ private Q_SLOTS:
         QTest::addRow("method with a space")
             << u"curl -X 'GET /admin HTTP/1.1' http://h.test/"_s << u"needs a method, got"_s;
         QTest::addRow("empty method") << u"curl -X '' http://h.test/"_s << u"needs a method"_s;
+        QTest::addRow("retry word") << u"curl --retry many http://h.test/"_s
+                                    << u"--retry needs a whole number, got 'many'"_s;
+        QTest::addRow("negative time")
+            << u"curl -m -1 http://h.test/"_s << u"-m needs a number of seconds"_s;
+        QTest::addRow("user without password")
+            << u"curl -u alice http://h.test/"_s << u"would ask for the password"_s;
     }
     void errors()
     {

@@ -12,6 +12,7 @@
 #include "server/server_panel.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -115,6 +116,19 @@ private Q_SLOTS:
         child<QPlainTextEdit>(e, u"request.body"_s)->setPlainText(u"{\"amount\": "_s);
         QVERIFY(!e->scenario(*w.policyEditor()->policy()));
         QVERIFY(child<QLabel>(e, u"bodyCheck"_s)->text().contains(u"not valid JSON"_s));
+        // The POST turned into a GET keeps its body: the body field says it is still sent.
+        child<QPlainTextEdit>(e, u"request.body"_s)->setPlainText(u"{\"amount\": 5}"_s);
+        child<QComboBox>(e, u"request.method"_s)->setCurrentText(u"GET"_s);
+        QVERIFY(child<QLabel>(e, u"bodyCheck"_s)->text().contains(u"GET with a body"_s));
+
+        // curl's own retries become the policy, and the notes say which.
+        e->importCurl(u"curl --retry 3 --retry-delay 2 -m 5 https://api.example.test/v1/orders"_s);
+        const auto p = w.policyEditor()->policy();
+        QVERIFY(p);
+        QCOMPARE(p->retry.maxAttempts, 4);
+        QCOMPARE(p->retry.backoff.kind, BackoffKind::Fixed);
+        QCOMPARE(p->retry.attemptTimeout, Duration(5'000'000));
+        QVERIFY(child<QLabel>(e, u"curlNotes"_s)->text().contains(u"the policy is curl's"_s));
         w.resize(1400, 900);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));

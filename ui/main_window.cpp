@@ -121,6 +121,8 @@ MainWindow::MainWindow(QWidget *parent)
         m_policyEditor->setScenarioAdvice(m_scenarioEditor->draft(p).advise());
         updateModified();
     });
+    connect(m_scenarioEditor, &ScenarioEditor::curlPolicyImported, m_policyEditor,
+            &PolicyEditor::setPolicy);
     connect(m_scenarioEditor, &ScenarioEditor::edited, this, [this] {
         m_clock->setCurrentIndex(m_scenarioEditor->draft({}).simulated ? 1 : 0);
         if (const auto p = m_policyEditor->policy()) {

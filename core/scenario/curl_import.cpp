@@ -4,6 +4,8 @@
 #include "http/wire/message_writer.h"
 #include "http/wire/wire_syntax.h"
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -86,6 +88,21 @@ CurlImport importCurl(const QString &command)
             return std::nullopt;
         return args[++i];
     };
+    CurlRetryOptions retry;
+    // A number of seconds (or of retries, `whole`) after an option; false with the reason.
+    const auto number = [&](qsizetype &i, const QString &name, bool whole, double *out) {
+        const auto v = value(i);
+        bool ok = false;
+        const double n = v ? (whole ? double(v->toInt(&ok)) : v->toDouble(&ok)) : 0;
+        if (!ok || n < 0 || !std::isfinite(n) || n > 1e7) {
+            r.error = u"%1 needs %2, got '%3'"_s.arg(
+                name, whole ? u"a whole number"_s : u"a number of seconds"_s,
+                v.value_or(QString()));
+            return false;
+        }
+        *out = n;
+        return true;
+    };
     static const QStringList silent{u"-s"_s,           u"--silent"_s,  u"-S"_s,
                                     u"--show-error"_s, u"-v"_s,        u"--verbose"_s,
                                     u"-i"_s,           u"--include"_s, u"--compressed"_s,
@@ -142,6 +159,32 @@ CurlImport importCurl(const QString &command)
             }
             if (!methodGiven)
                 r.method = "POST";
+        } else if (name == u"--retry"_s) {
+            double n = 0;
+            if (!number(i, name, true, &n))
+                return r;
+            retry.retries = int(n);
+        } else if (name == u"--retry-delay"_s || name == u"--retry-max-time"_s || name == u"-m"_s ||
+                   name == u"--max-time"_s) {
+            double *field = name == u"--retry-delay"_s      ? &retry.delaySeconds
+                            : name == u"--retry-max-time"_s ? &retry.maxTimeSeconds
+                                                            : &retry.transferSeconds;
+            if (!number(i, name, false, field))
+                return r;
+        } else if (a == u"--retry-all-errors"_s) {
+            retry.allErrors = true;
+        } else if (a == u"--retry-connrefused"_s) {
+            retry.connectionRefused = true;
+        } else if (a == u"-f"_s || a == u"--fail"_s || a == u"--fail-with-body"_s) {
+            retry.failOnHttpError = true;
+        } else if (name == u"-u"_s || name == u"--user"_s) {
+            const auto v = value(i);
+            if (!v || !v->contains(u':')) {
+                r.error = u"%1 '%2': curl would ask for the password; write %1 user:password"_s.arg(
+                    name, v.value_or(QString()));
+                return r;
+            }
+            r.headers.emplaceBack("Authorization", "Basic " + v->toUtf8().toBase64());
         } else if (name == u"--url"_s) {
             const auto v = value(i);
             if (v)
@@ -175,6 +218,10 @@ CurlImport importCurl(const QString &command)
         r.error = u"'%1' is not an http:// or https:// URL"_s.arg(
             r.url.toString().isEmpty() ? r.url.errorString() : r.url.toString());
         return r;
+    }
+    if (retry.given()) {
+        r.policy = curlRetryPolicy(retry);
+        r.policyNote = describeCurlRetry(retry);
     }
     r.ok = true;
     return r;

@@ -100,6 +100,11 @@ FieldProblems Scenario::advise() const
         p.append({u"request.idempotencyKeys"_s,
                   u"a new idempotency key on every attempt defeats the key: the server cannot "
                   "tell a retry from a new request"_s});
+    // The method changed and the body stayed: it is sent as it is (as curl -X GET -d sends it).
+    if (!body.isEmpty() && (method == "GET" || method == "HEAD"))
+        p.append({u"request.body"_s,
+                  u"a %1 with a body: the body is sent, and most servers ignore it; empty the "
+                  "body or choose POST"_s.arg(QString::fromLatin1(method))});
     const bool jitterless =
         r.backoff.kind == BackoffKind::Fixed || r.backoff.kind == BackoffKind::Exponential;
     if (r.maxAttempts > 1 && jitterless && clients >= 10)

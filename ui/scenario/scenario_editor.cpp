@@ -181,6 +181,7 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
         connect(e, &QLineEdit::textEdited, this, changed);
     for (auto *c : {m_method, m_keys, m_loadMode, m_clock})
         connect(c, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_method, &QComboBox::currentIndexChanged, this, &ScenarioEditor::checkBody);
     for (auto *s : {m_clients, m_ops})
         connect(s, &QSpinBox::valueChanged, this, changed);
     connect(m_rate, &QDoubleSpinBox::valueChanged, this, changed);

@@ -47,6 +47,9 @@ public:
 
 Q_SIGNALS:
     void edited();
+    // A pasted curl command carried its own retries (--retry, --max-time, ...): the policy
+    // that behaves as curl would, for the policy editor.
+    void curlPolicyImported(const retrylab::ClientPolicy &policy);
 
 private:
     void updateVisibility();

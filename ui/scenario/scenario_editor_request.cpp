@@ -40,6 +40,15 @@ void ScenarioEditor::checkBody()
     const bool looksJson = body.startsWith('{') || body.startsWith('[');
     m_bodyCheck->setProperty("bad", false);
     m_bodyCheck->setStyleSheet({});
+    // A POST turned into a GET keeps its body: say so where the body is, not only at Run.
+    const QString method = m_method->currentText();
+    if (!body.isEmpty() && (method == u"GET"_s || method == u"HEAD"_s)) {
+        m_bodyCheck->setText(tr("⚠ a %1 with a body: it is sent as it is (most servers ignore "
+                                "it); empty the body or choose POST")
+                                 .arg(method));
+        m_bodyCheck->setStyleSheet(u"color: #b26a00;"_s);
+        return;
+    }
     if (body.isEmpty() || !looksJson) {
         m_bodyCheck->setText(body.isEmpty() ? QString() : tr("Sent as typed (not JSON)."));
         return;
@@ -86,9 +95,14 @@ QStringList ScenarioEditor::importCurl(const QString &command)
     setScenario(s);
     m_urlEdit->setText(base.toString());
     const QStringList notes = r.ignored;
-    m_curlNotes->setText(
-        notes.isEmpty() ? tr("Imported %1 %2.").arg(QString::fromLatin1(r.method), r.url.toString())
-                        : tr("Imported, except:\n• %1").arg(notes.join(u"\n• "_s)));
+    QString text = notes.isEmpty()
+                       ? tr("Imported %1 %2.").arg(QString::fromLatin1(r.method), r.url.toString())
+                       : tr("Imported, except:\n• %1").arg(notes.join(u"\n• "_s));
+    if (r.policy)
+        text += u'\n' + tr("Policy: %1.").arg(r.policyNote);
+    m_curlNotes->setText(text);
+    if (r.policy)
+        Q_EMIT curlPolicyImported(*r.policy);
     Q_EMIT edited();
     return notes;
 }

@@ -20,6 +20,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -170,6 +171,19 @@ private Q_SLOTS:
         saveScreenshot(&w, u"workspace-server-all-503"_s);
         w.stopAction()->trigger();
         QVERIFY(finished.wait(20000));
+
+        // The first attempt's detail reads like curl -v: the request as written, the answer's
+        // version, its body.
+        w.pages()->setCurrentWidget(w.attemptLog());
+        QTableView *table = w.attemptLog()->table();
+        table->setCurrentIndex(table->model()->index(0, 0));
+        const QString details =
+            child<QPlainTextEdit>(w.attemptLog(), u"attemptDetails"_s)->toPlainText();
+        QVERIFY2(details.contains(u"Request as sent:\n  GET /"_s), qPrintable(details));
+        QVERIFY(details.contains(u"  Host: 127.0.0.1:"_s));
+        QVERIFY(details.contains(u"HTTP/1.1)"_s));
+        QVERIFY(details.contains(u"Response body ("_s));
+        saveScreenshot(&w, u"workspace-attempt-details"_s);
     }
 
     void saveAndReopen()

@@ -40,6 +40,12 @@ inline constexpr int kMaxRequestBodyBytes = 1024 * 1024;
 // The attempt log keeps the response headers of the first records only: a typed URL's
 // headers (dates, request ids) differ on every response.
 inline constexpr std::size_t kResponseHeadersKept = 200'000;
+// The request heads as written (each differs: X-Attempt, keys) and the first bytes of the
+// bodies, for the first records: what a person probing an endpoint reads in the attempt's
+// detail, bounded so a long run's log stays small (1,000 × 4 KiB at most for bodies).
+inline constexpr std::size_t kRequestHeadsKept = 10'000;
+inline constexpr std::size_t kResponseBodiesKept = 1'000;
+inline constexpr qsizetype kResponseBodyShownBytes = 4 * 1024;
 
 // --- HTTP messages on the wire, client and server alike (http/wire/, wire::Limits) ---
 

@@ -316,8 +316,15 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         rec.detail = m_log.intern(r.error);
     // Response headers are kept for the first records only: a typed URL's headers (dates,
     // request ids) differ on every response, and the log must stay compact for long runs.
-    if (!r.headers.isEmpty() && m_log.size() < limits::kResponseHeadersKept)
+    rec.httpVersion = r.httpVersion;
+    const std::size_t kept = m_log.size();
+    if (!r.headers.isEmpty() && kept < limits::kResponseHeadersKept)
         rec.responseHeaders = m_log.intern(formatHeaderBlock(r.headers));
+    if (!r.requestHead.isEmpty() && kept < limits::kRequestHeadsKept)
+        rec.requestSent = m_log.intern(QString::fromLatin1(r.requestHead));
+    if (!r.body.isEmpty() && kept < limits::kResponseBodiesKept)
+        rec.responseBody =
+            m_log.intern(QString::fromUtf8(r.body.left(limits::kResponseBodyShownBytes)));
     op.lastFinished = now;
     op.lastOutcome = r.outcome;
 

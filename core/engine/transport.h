@@ -40,12 +40,14 @@ struct AttemptResponse {
     OutcomeClass outcome = OutcomeClass::Success;
     int status = 0;
     HeaderList headers;
-    QDateTime receivedAt;  // wall clock, for HTTP-dates in Retry-After
-    QString error;         // a transport failure's reason, as the network stack gave it
-    bool insecure = false; // the certificate was invalid and the person allowed it
-    PhaseTimings phases;   // where the time went (all -1 when the stack cannot tell)
-    QByteArray body;       // the first bytes of the body, up to the client's keepBodyBytes
-    qint64 bodyBytes = -1; // every body byte that arrived, kept or not (-1: no response)
+    QDateTime receivedAt;         // wall clock, for HTTP-dates in Retry-After
+    QString error;                // a transport failure's reason, as the network stack gave it
+    bool insecure = false;        // the certificate was invalid and the person allowed it
+    PhaseTimings phases;          // where the time went (all -1 when the stack cannot tell)
+    QByteArray body;              // the first bytes of the body, up to the client's keepBodyBytes
+    qint64 bodyBytes = -1;        // every body byte that arrived, kept or not (-1: no response)
+    std::uint8_t httpVersion = 0; // of the answer: 10, 11 (HTTP/1.x) or 20 (HTTP/2); 0: none
+    QByteArray requestHead;       // the request line and fields exactly as written (our own stack)
 };
 
 // Sends attempts and reports how they ended. The real one speaks HTTP; the simulated one asks

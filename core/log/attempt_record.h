@@ -50,6 +50,8 @@ struct AttemptRecord {
     std::uint32_t requestHeaders = 0;   // index: the scenario's own headers, "Name: value" lines
     std::uint32_t responseHeaders = 0;  // index: the response's headers (0: none or not kept)
     std::uint32_t detail = 0;           // index: why a transport failure happened (TLS reason...)
+    std::uint32_t requestSent = 0;      // index: the request head as written (0: not kept)
+    std::uint32_t responseBody = 0;     // index: the body's first bytes as text (0: not kept)
     qint64 scheduledUs = 0;             // when this attempt was planned to start
     qint64 startedUs = 0;               // when it was sent (or refused)
     qint64 finishedUs = 0;              // when its outcome was known
@@ -59,8 +61,9 @@ struct AttemptRecord {
     bool shortened = false;             // the planned wait was cut to fit the time budget
     bool insecure = false; // sent with an invalid certificate the person allowed for its host
     bool lastOfOperation = false;
-    PhaseTimings phases;       // on the wire (all -1 in simulated time and when never sent)
-    qint64 responseBytes = -1; // body bytes received (-1: no response); kept or not
+    std::uint8_t httpVersion = 0; // of the answer: 10, 11 or 20; 0 when there was none
+    PhaseTimings phases;          // on the wire (all -1 in simulated time and when never sent)
+    qint64 responseBytes = -1;    // body bytes received (-1: no response); kept or not
 
     bool isRetry() const { return attempt > 1; }
 };

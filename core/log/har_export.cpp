@@ -13,6 +13,16 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
+
+// HAR's content: the size that arrived, and the text when its first bytes were kept.
+QJsonObject content(qint64 size, const QString &mime, const QString &text)
+{
+    QJsonObject c{{u"size"_s, size}, {u"mimeType"_s, mime}};
+    if (!text.isEmpty())
+        c.insert(u"text"_s, text);
+    return c;
+}
+
 QString statusText(int status)
 {
     switch (status) {
@@ -115,12 +125,17 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
         const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
         for (const auto &[k, v] : items)
             query.append(QJsonObject{{u"name"_s, k}, {u"value"_s, v}});
+        // The fields as written when our own stack kept them (Host, Content-Length, ...); else
+        // the scenario's own and the ones Retry Lab adds.
+        HeaderList sentFields = redactor.apply(requestHeadersOf(r, log));
+        if (const QString head = requestSentOf(r, log, redactor); !head.isEmpty())
+            sentFields = parseHeaderBlock(head.section(u'\n', 1));
         QJsonObject req{
             {u"method"_s, log.string(r.method)},
             {u"url"_s, url.toString()},
             {u"httpVersion"_s, u"HTTP/1.1"_s},
             {u"cookies"_s, QJsonArray()},
-            {u"headers"_s, headersToJson(redactor.apply(requestHeadersOf(r, log)))},
+            {u"headers"_s, headersToJson(sentFields)},
             {u"queryString"_s, query},
             {u"headersSize"_s, -1},
             {u"bodySize"_s, body.isEmpty() ? 0 : qint64(body.toUtf8().size())},
@@ -131,11 +146,14 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
         const QJsonObject res{
             {u"status"_s, r.status},
             {u"statusText"_s, statusText(r.status)},
-            {u"httpVersion"_s, r.status ? u"HTTP/1.1"_s : QString()},
+            // What the answer's status line said; simulated answers are HTTP/1.1's model.
+            {u"httpVersion"_s, r.httpVersion ? httpVersionText(r.httpVersion)
+                               : r.status    ? u"HTTP/1.1"_s
+                                             : QString()},
             {u"cookies"_s, QJsonArray()},
             {u"headers"_s, headersToJson(redactor.apply(response))},
             {u"content"_s,
-             QJsonObject{{u"size"_s, std::max<qint64>(0, contentLength)}, {u"mimeType"_s, mime}}},
+             content(std::max<qint64>(0, contentLength), mime, log.string(r.responseBody))},
             {u"redirectURL"_s, QString()},
             {u"headersSize"_s, -1},
             {u"bodySize"_s, contentLength},

@@ -144,6 +144,39 @@ HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log)
     return parseHeaderBlock(log.string(r.responseHeaders));
 }
 
+QString requestSentOf(const AttemptRecord &r, const AttemptLog &log, const Redactor &redactor)
+{
+    QString head = log.string(r.requestSent);
+    head.remove(u'\r');
+    const qsizetype eol = head.indexOf(u'\n');
+    if (eol < 0)
+        return head;
+    const HeaderList fields = redactor.apply(parseHeaderBlock(head.mid(eol + 1)));
+    return head.left(eol + 1) + formatHeaderBlock(fields);
+}
+
+QString httpVersionText(std::uint8_t version)
+{
+    switch (version) {
+    case 10:
+        return u"HTTP/1.0"_s;
+    case 11:
+        return u"HTTP/1.1"_s;
+    case 20:
+        return u"HTTP/2"_s;
+    default:
+        return {};
+    }
+}
+
+std::uint8_t httpVersionFromText(const QString &text)
+{
+    for (std::uint8_t v : {10, 11, 20})
+        if (text == httpVersionText(v))
+            return v;
+    return 0;
+}
+
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run,
                           const Redactor &redactor)
 {
@@ -184,6 +217,12 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
         o.insert(u"timings"_s, phasesToJson(r.phases));
     if (r.responseBytes >= 0)
         o.insert(u"responseBytes"_s, r.responseBytes);
+    if (r.httpVersion)
+        o.insert(u"httpVersion"_s, httpVersionText(r.httpVersion));
+    if (r.requestSent)
+        o.insert(u"requestSent"_s, requestSentOf(r, log, redactor));
+    if (r.responseBody)
+        o.insert(u"responseBody"_s, log.string(r.responseBody));
     if (r.lastOfOperation)
         o.insert(u"stop"_s, stopReasonId(r.stop));
     return o;
@@ -227,6 +266,9 @@ std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &l
     if (o.value(u"timings"_s).isObject())
         r.phases = phasesFromJson(o.value(u"timings"_s).toObject());
     r.responseBytes = o.value(u"responseBytes"_s).toInteger(-1);
+    r.httpVersion = httpVersionFromText(o.value(u"httpVersion"_s).toString());
+    r.requestSent = log.intern(o.value(u"requestSent"_s).toString());
+    r.responseBody = log.intern(o.value(u"responseBody"_s).toString());
     r.idempotencyKey = log.intern(o.value(u"idempotencyKey"_s).toString());
     r.detail = log.intern(o.value(u"detail"_s).toString());
     HeaderList own;

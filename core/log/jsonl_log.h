@@ -21,6 +21,12 @@ QJsonArray headersToJson(const HeaderList &headers);
 // The full request headers of an attempt, and the response's (empty when not kept).
 HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log);
 HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log);
+// The request line and fields exactly as our own stack wrote them, fields redacted, one per
+// line; empty when not kept (the Qt stack, simulated time, a long run's later attempts).
+QString requestSentOf(const AttemptRecord &r, const AttemptLog &log, const Redactor &redactor);
+// "HTTP/1.0", "HTTP/1.1", "HTTP/2" for AttemptRecord::httpVersion (empty for 0), and back.
+QString httpVersionText(std::uint8_t version);
+std::uint8_t httpVersionFromText(const QString &text);
 
 // An attempt's phases as {"dnsMs": 0.012, ..., "reused": false}, phases that did not happen
 // left out; and back.

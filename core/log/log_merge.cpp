@@ -59,6 +59,8 @@ LogMergeResult mergeJsonlLogs(const QStringList &fileNames, AttemptLog &into)
             r.requestHeaders = carry(r.requestHeaders);
             r.responseHeaders = carry(r.responseHeaders);
             r.detail = carry(r.detail);
+            r.requestSent = carry(r.requestSent);
+            r.responseBody = carry(r.responseBody);
             attempts.push_back(r);
         });
         for (BreakerRecord b : p->breakerRecords()) {

@@ -84,6 +84,9 @@ void HttpTransport::send(const AttemptRequest &r, Done done)
             response.outcome = response.status > 0 ? outcome::fromStatus(response.status)
                                                    : outcome::fromNetworkError(reply->error());
             response.insecure = m_insecure.remove(reply);
+            if (response.status > 0)
+                response.httpVersion =
+                    reply->attribute(QNetworkRequest::Http2WasUsedAttribute).toBool() ? 20 : 11;
             if (response.status > 0) {
                 Body body = m_bodies.take(reply);
                 body.bytes += reply->bytesAvailable();

@@ -12,6 +12,15 @@ namespace retrylab {
 namespace {
 // Read in slices, so a large body passes through a bounded buffer.
 constexpr qint64 kReadSlice = 256 * 1024;
+
+AttemptResponse responseOf(const wire::Message &m)
+{
+    AttemptResponse r(outcome::fromStatus(m.status), m.status, m.headers);
+    r.body = m.body;
+    r.bodyBytes = m.bodyBytes;
+    r.httpVersion = std::uint8_t(10 + m.minorVersion);
+    return r;
+}
 } // namespace
 
 WireConnection::WireConnection(const WireTarget &target, Done done, QObject *parent)
@@ -223,10 +232,7 @@ void WireConnection::onReadyRead()
                 const wire::Message m = m_parser.take();
                 // Bytes after the answer: we never pipeline, so the connection is spoilt.
                 const bool extra = !rest.isEmpty() || m_socket->bytesAvailable() > 0;
-                AttemptResponse r(outcome::fromStatus(m.status), m.status, m.headers);
-                r.body = m.body;
-                r.bodyBytes = m.bodyBytes;
-                finish(std::move(r), m.keepAlive && !extra);
+                finish(responseOf(m), m.keepAlive && !extra);
                 return;
             }
         }
@@ -287,10 +293,7 @@ void WireConnection::onSocketError()
         m_parser.finish();
         if (m_parser.state() == wire::MessageParser::State::Complete) {
             const wire::Message m = m_parser.take(); // a body delimited by the close
-            AttemptResponse r(outcome::fromStatus(m.status), m.status, m.headers);
-            r.body = m.body;
-            r.bodyBytes = m.bodyBytes;
-            finish(std::move(r), false);
+            finish(responseOf(m), false);
             return;
         }
         const QString reason = m_parser.state() == wire::MessageParser::State::Error
@@ -326,6 +329,10 @@ void WireConnection::finish(AttemptResponse response, bool reusable)
         m_timings.receiveUs = since(m_firstByte);
     response.receivedAt = QDateTime::currentDateTimeUtc();
     response.phases = m_timings;
+    if (m_timings.sendUs >= 0) { // what went out, up to the blank line (the body is the scenario's)
+        const qsizetype end = m_exchange.request.indexOf("\r\n\r\n");
+        response.requestHead = m_exchange.request.left(end < 0 ? m_exchange.request.size() : end);
+    }
     response.insecure = m_insecure && response.status > 0;
     if (response.insecure && response.error.isEmpty())
         response.error = m_tlsErrors + u", accepted for this host"_s;

@@ -106,15 +106,25 @@ QString AttemptLogView::details() const
                  .arg(r.operation)
                  .arg(r.attempt)
                  .arg(log->string(r.method), log->string(r.url));
+    QString status = r.status ? QString::number(r.status) : QString();
+    if (r.httpVersion)
+        status += u", "_s + httpVersionText(r.httpVersion);
     lines << tr("Outcome: %1%2")
-                 .arg(outcome::title(r.outcome), r.status ? u" (%1)"_s.arg(r.status) : QString());
+                 .arg(outcome::title(r.outcome),
+                      status.isEmpty() ? QString() : u" (%1)"_s.arg(status));
     if (r.detail)
         lines << tr("Why: %1").arg(log->string(r.detail));
     if (r.insecure)
         lines << tr("Sent with an invalid certificate that was allowed for this host.");
-    lines << QString() << tr("Request headers:");
-    for (const auto &[name, value] : redactor.apply(requestHeadersOf(r, *log)))
-        lines << u"  %1: %2"_s.arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    if (const QString sent = requestSentOf(r, *log, redactor); !sent.isEmpty()) {
+        lines << QString() << tr("Request as sent:");
+        for (const QString &line : sent.split(u'\n'))
+            lines << u"  "_s + line;
+    } else {
+        lines << QString() << tr("Request headers:");
+        for (const auto &[name, value] : redactor.apply(requestHeadersOf(r, *log)))
+            lines << u"  %1: %2"_s.arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    }
     lines << QString() << tr("Response headers:");
     const HeaderList response = responseHeadersOf(r, *log);
     if (response.isEmpty())
@@ -122,6 +132,18 @@ QString AttemptLogView::details() const
                                                        : tr("  (none kept)"));
     for (const auto &[name, value] : redactor.apply(response))
         lines << u"  %1: %2"_s.arg(QString::fromLatin1(name), QString::fromLatin1(value));
+    if (r.responseBody) {
+        const QString body = log->string(r.responseBody);
+        lines << QString()
+              << (r.responseBytes > body.toUtf8().size()
+                      ? tr("Response body (the first %1 of %2 bytes):")
+                            .arg(body.toUtf8().size())
+                            .arg(r.responseBytes)
+                      : tr("Response body (%1 bytes):").arg(r.responseBytes));
+        lines << body;
+    } else if (r.responseBytes > 0) {
+        lines << QString() << tr("Response body: %1 bytes (not kept)").arg(r.responseBytes);
+    }
     return lines.join(u'\n');
 }
 

@@ -357,7 +357,7 @@ private Q_SLOTS:
             3);
         QCOMPARE(cells.size(), 6);
         for (const auto &c : cells) {
-            if (c.strategy == BackoffKind::Exponential)
+            if (c.strategy == u"exponential"_s)
                 QCOMPARE(c.meanCalls, c.clients * (c.clients + 1) / 2.0);
             else
                 QVERIFY2(c.meanCalls < 0.6 * c.clients * (c.clients + 1) / 2.0,

@@ -66,6 +66,19 @@ int runHeadlessCommand(int argc, char *argv[])
         u"KIND,..."_s);
     const QCommandLineOption trials(u"trials"_s, u"Seeded trials per experiment cell."_s, u"N"_s,
                                     u"1"_s);
+    const QCommandLineOption sweepField(
+        u"sweep-field"_s,
+        u"Run a study sweeping this scenario field instead of the clients (clients, baseMs, "
+        "capMs, multiplier, firstRetryExponent, maxAttempts, networkDelayMs, serviceMs, "
+        "capacity, failureRate)."_s,
+        u"FIELD"_s);
+    const QCommandLineOption sweepValues(
+        u"sweep-values"_s, u"The swept field's values: 1,5,25 or a range 10..190/10."_s,
+        u"V,V,..."_s);
+    const QCommandLineOption jobs(u"jobs"_s,
+                                  u"Threads for a study's trials (default: one per core); the "
+                                  "results are the same for any number."_s,
+                                  u"N"_s, u"0"_s);
     const QCommandLineOption csv(
         u"csv"_s, u"Write the attempts as CSV to FILE (breakers and server journal beside it)."_s,
         u"FILE.csv"_s);
@@ -84,8 +97,10 @@ int runHeadlessCommand(int argc, char *argv[])
         u"merge"_s, u"Merge the JSON Lines logs given as arguments (Locust's workers write one "
                     "each) into one run and report on it."_s);
     parser.addPositionalArgument(u"LOG"_s, u"With --merge: the logs to merge."_s, u"[LOG...]"_s);
-    parser.addOptions({headless, scenario, policy, seed, simulated, log, summary, csv, har, report,
-                       charts, redact, noRedact, gridClients, gridStrategies, trials, merge});
+    parser.addOptions({headless, scenario,   policy,      seed,        simulated,
+                       log,      summary,    csv,         har,         report,
+                       charts,   redact,     noRedact,    gridClients, gridStrategies,
+                       trials,   sweepField, sweepValues, jobs,        merge});
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
         return 2;
@@ -129,6 +144,19 @@ int runHeadlessCommand(int argc, char *argv[])
     if (!trialsOk || o.trials < 1) {
         std::fprintf(stderr, "retrylab: --trials: '%s' is not a number above 0\n",
                      qUtf8Printable(parser.value(trials)));
+        return 2;
+    }
+    o.sweepField = parser.value(sweepField);
+    o.sweepValues = parser.value(sweepValues);
+    bool jobsOk = false;
+    o.jobs = parser.value(jobs).toInt(&jobsOk);
+    if (!jobsOk || o.jobs < 0 || o.jobs > 1024) {
+        std::fprintf(stderr, "retrylab: --jobs: '%s' is not a number of threads from 1 to 1024\n",
+                     qUtf8Printable(parser.value(jobs)));
+        return 2;
+    }
+    if (!o.sweepField.isEmpty() && o.sweepValues.isEmpty()) {
+        std::fprintf(stderr, "retrylab: --sweep-field needs --sweep-values\n");
         return 2;
     }
     return retrylab::runHeadless(o);

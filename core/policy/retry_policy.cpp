@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retry_policy.h"
 
+#include "retry_decide.h"
+
 #include <array>
 #include <cmath>
 
@@ -51,9 +53,6 @@ constexpr std::array kRetryAfterModeTitles{
                           u"Envoy rate_limited_retry_back_off (U(d, 1.5 d))"},
 };
 
-// botocore's _RETRY_AFTER_MAX_ADDITIONAL: x-amz-retry-after may add at most 5 s to the backoff.
-constexpr Duration kAmzRetryAfterMaxAdditional = std::chrono::seconds(5);
-
 // Only the headers one pushback source reads (and Date, which dates are measured against).
 HeaderList onlyHeadersOf(PushbackSource source, const HeaderList &headers)
 {
@@ -101,13 +100,6 @@ template<typename E, std::size_t N> QString idOf(const std::array<Named<E>, N> &
         if (n.value == value)
             return QString::fromUtf16(n.id);
     return {};
-}
-
-// The request never reached a server, so repeating it cannot duplicate an effect.
-bool neverReachedServer(OutcomeClass c)
-{
-    return c == OutcomeClass::ConnectionRefused || c == OutcomeClass::Dns ||
-           outcome::isLocalRejection(c);
 }
 
 } // namespace
@@ -323,156 +315,10 @@ Duration RetryPolicy::effectiveAttemptTimeout(Duration elapsed) const
     return t;
 }
 
-RetryDecision RetryPolicy::decide(const AttemptContext &ctx, const AttemptResult &result,
+RetryDecision RetryPolicy::decide(const AttemptContext &context, const AttemptResult &result,
                                   BackoffState &state, RandomSource &rng) const
 {
-    RetryDecision d;
-    const auto stop = [&d](StopReason why, QString text) {
-        d.retry = false;
-        d.stop = why;
-        d.explanation = std::move(text);
-        return d;
-    };
-
-    const bool failed = result.outcome != OutcomeClass::Success &&
-                        result.outcome != OutcomeClass::Informational &&
-                        result.outcome != OutcomeClass::Redirect;
-    // A 3xx or 1xx is final too (redirects are not followed: each attempt is one exchange),
-    // but the operation did not get what it asked for: it ends, and not as a success.
-    if (result.outcome == OutcomeClass::Success)
-        return stop(StopReason::Succeeded, u"final answer %1"_s.arg(result.httpStatus));
-    if (!failed)
-        return stop(StopReason::FinalAnswer,
-                    u"final answer %1 is not a success (redirects are not followed)"_s.arg(
-                        result.httpStatus));
-
-    if (!isRetryable(result, ctx.hasIdempotencyKey)) {
-        if (result.outcome == OutcomeClass::RejectedByBudget)
-            return stop(StopReason::Rejected, u"the retry budget refused another attempt"_s);
-        if (result.outcome == OutcomeClass::RejectedByBreaker)
-            return stop(StopReason::Rejected, u"the circuit breaker is open"_s);
-        if (result.outcome == OutcomeClass::BudgetExhausted)
-            return stop(StopReason::TimeBudgetExhausted, u"the time budget is used up"_s);
-        const QString what = outcome::isNetworkFailure(result.outcome)
-                                 ? outcome::title(result.outcome)
-                                 : QString::number(result.httpStatus);
-        return stop(StopReason::NotRetryable, u"%1 is not retryable"_s.arg(what));
-    }
-
-    if (!ctx.idempotentMethod && !neverReachedServer(result.outcome)) {
-        const bool allowed =
-            ctx.hasIdempotencyKey ? retryNonIdempotentWithKey : retryNonIdempotentWithoutKey;
-        if (!allowed)
-            return stop(StopReason::NonIdempotent,
-                        ctx.hasIdempotencyKey
-                            ? u"non-idempotent request; retries with a key are disabled"_s
-                            : u"non-idempotent request without an idempotency key"_s);
-    }
-
-    const bool useServer = result.pushback && retryAfterMode != RetryAfterMode::Ignore;
-    if (useServer && result.pushback->doNotRetry)
-        return stop(StopReason::ServerSaidNoRetry, u"the server asked for no retry"_s);
-
-    if (ctx.attemptsMade >= maxAttempts)
-        return stop(StopReason::MaxAttempts,
-                    u"%1 of %2 attempts used"_s.arg(ctx.attemptsMade).arg(maxAttempts));
-
-    const Duration remaining =
-        totalBudget > Duration::zero() ? totalBudget - ctx.elapsed : kMaxDuration;
-    if (remaining <= minAttemptWindow)
-        return stop(StopReason::TimeBudgetExhausted,
-                    u"%1 left of the time budget"_s.arg(
-                        formatDurationReadable(std::max(Duration::zero(), remaining))));
-
-    // Draw the backoff even when the server's wait wins, so the strategy's memory (decorrelated
-    // jitter, Polly) advances the same way whatever the server says.
-    const int retryIndex = std::max(0, ctx.attemptsMade - 1 - state.retriesBeforePushback);
-    d.backoffDelay = Backoff(backoff).delay(retryIndex, state, rng);
-    if (backoffFromAttemptStart)
-        d.backoffDelay = std::max(Duration::zero(), d.backoffDelay - ctx.lastAttemptDuration);
-    d.delay = d.backoffDelay;
-    d.source = DelaySource::Backoff;
-
-    if (useServer) {
-        d.serverDelay = result.pushback->delay;
-        const Duration server = *d.serverDelay;
-        switch (retryAfterMode) {
-        case RetryAfterMode::Ignore:
-            break;
-        case RetryAfterMode::Honour:
-            d.delay = server;
-            d.source = DelaySource::Server;
-            break;
-        case RetryAfterMode::HonourCapped:
-            d.delay = std::min(server, retryAfterCap);
-            d.serverDelayCapped = server > retryAfterCap;
-            d.source = DelaySource::Server;
-            break;
-        case RetryAfterMode::LargerOfBoth:
-            if (server >= d.backoffDelay) {
-                d.delay = server;
-                d.source = DelaySource::Server;
-            }
-            break;
-        case RetryAfterMode::GrpcPushback:
-            // "Retry after exactly that delay", and the backoff starts again from
-            // initialBackoff for the retries after it.
-            d.delay = server;
-            d.source = DelaySource::Server;
-            state.retriesBeforePushback = ctx.attemptsMade;
-            break;
-        case RetryAfterMode::AmzRetryAfter:
-            // botocore: max(t_i, min(retry_after, t_i + 5 s)).
-            d.delay = std::max(d.backoffDelay,
-                               std::min(server, d.backoffDelay + kAmzRetryAfterMaxAdditional));
-            d.serverDelayCapped = server > d.delay;
-            if (d.delay != d.backoffDelay)
-                d.source = DelaySource::Server;
-            break;
-        case RetryAfterMode::EnvoyRateLimited: {
-            // JitteredLowerBoundBackOffStrategy: random % (d / 2) + d in whole milliseconds;
-            // a value above max_interval is discarded and the backoff applies.
-            if (server > retryAfterCap)
-                break;
-            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(server).count();
-            const auto half = ms / 2;
-            const auto extra =
-                half > 0 ? static_cast<qint64>(std::floor(rng.uniform() * double(half))) : 0;
-            d.delay = std::chrono::milliseconds(ms + extra);
-            d.source = DelaySource::Server;
-            break;
-        }
-        }
-    }
-    if (result.outcome == OutcomeClass::RejectedByBreaker && result.breakerOpenFor &&
-        *result.breakerOpenFor > d.delay) {
-        d.delay = *result.breakerOpenFor;
-        d.source = DelaySource::Breaker;
-    }
-
-    if (d.delay > remaining - minAttemptWindow) {
-        // Shortening a server's wait would make the client non-compliant, so a server wait
-        // that does not fit always fails fast; a backoff wait follows the overrun mode.
-        if (d.source == DelaySource::Server)
-            return stop(StopReason::PushbackBeyondBudget,
-                        u"the server asked to wait %1 but only %2 of the budget is left"_s.arg(
-                            formatDurationReadable(d.delay), formatDurationReadable(remaining)));
-        if (overrun == OverrunMode::Stop)
-            return stop(StopReason::TimeBudgetExhausted,
-                        u"waiting %1 would pass the deadline (%2 left)"_s.arg(
-                            formatDurationReadable(d.delay), formatDurationReadable(remaining)));
-        d.delay = remaining - minAttemptWindow;
-        d.shortened = true;
-    }
-
-    d.retry = true;
-    d.stop = StopReason::None;
-    d.explanation = u"retry %1 after %2 (%3%4)"_s.arg(ctx.attemptsMade)
-                        .arg(formatDurationReadable(d.delay), delaySourceId(d.source),
-                             d.shortened           ? u", shortened to fit the budget"_s
-                             : d.serverDelayCapped ? u", server's wait capped"_s
-                                                   : QString());
-    return d;
+    return decideRetry(*this, context, result, state, rng, true);
 }
 
 QList<RetryDecision> rehearse(const RetryPolicy &policy, std::uint64_t seed,

@@ -2,7 +2,6 @@
 #include "headless_run.h"
 
 #include "comparison_run.h"
-#include "contention_grid.h"
 #include "json/json_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
@@ -42,47 +41,6 @@ bool writeJson(const QString &fileName, const QJsonDocument &doc)
         return false;
     }
     return true;
-}
-
-int runGrid(const HeadlessOptions &o, const Scenario &scenario)
-{
-    QList<int> clients;
-    for (const QString &part : o.gridClients.split(u',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int n = part.trimmed().toInt(&ok);
-        if (!ok || n < 1 || n > 1'000'000) {
-            err(u"retrylab: --grid-clients: '%1' is not a number of clients"_s.arg(part));
-            return 2;
-        }
-        clients << n;
-    }
-    QList<BackoffKind> kinds;
-    const QString strategies = o.gridStrategies.isEmpty()
-                                   ? u"exponential,full-jitter,equal-jitter,decorrelated-jitter"_s
-                                   : o.gridStrategies;
-    for (const QString &part : strategies.split(u',', Qt::SkipEmptyParts)) {
-        const auto kind = Backoff::kindFromId(part.trimmed());
-        if (!kind) {
-            err(u"retrylab: --grid-strategies: '%1' is not one of %2"_s.arg(
-                part, Backoff::ids().join(u", "_s)));
-            return 2;
-        }
-        kinds << *kind;
-    }
-    if (clients.isEmpty() || o.trials < 1) {
-        err(u"retrylab: the grid needs --grid-clients and --trials of at least 1"_s);
-        return 2;
-    }
-    if (!scenario.builtinServer) {
-        err(u"retrylab: %1: the contention grid runs against the built-in server's model"_s.arg(
-            o.scenarioFile));
-        return 2;
-    }
-    const auto cells = runContentionGrid(scenario, clients, kinds, o.trials);
-    std::printf("%s\n", qUtf8Printable(gridTable(cells)));
-    if (!o.summaryFile.isEmpty() && !writeJson(o.summaryFile, QJsonDocument(gridJson(cells))))
-        return 2;
-    return 0;
 }
 
 // A ready scenario can be named instead of a file: it is built in, installed or not. Applies
@@ -301,8 +259,8 @@ int runHeadless(const HeadlessOptions &o)
     const auto scenario = loadScenario(o);
     if (!scenario)
         return 2;
-    if (!o.gridClients.isEmpty())
-        return runGrid(o, *scenario);
+    if (!o.gridClients.isEmpty() || !o.sweepField.isEmpty())
+        return runStudyHeadless(o, *scenario);
 
     ComparisonRun runs;
     runs.setRedactor(Redactor(o.redactHeaders, o.redact));

@@ -37,6 +37,9 @@ struct HeadlessOptions {
     QString gridClients;    // "10,50,100"
     QString gridStrategies; // "exponential,full-jitter,..."; empty: the four of the study
     int trials = 1;
+    int jobs = 0;        // threads for a study's trials; 0: one per core
+    QString sweepField;  // a study of another field than the clients ("baseMs")
+    QString sweepValues; // its values: "1,5,25" or "10..190/10"
     // Merge these JSON Lines logs (Locust's workers write one each) into one run and report
     // on it instead of running the scenario.
     QStringList mergeLogs;
@@ -55,6 +58,10 @@ struct HeadlessOptions {
 // stopped by a signal.
 constexpr int kInterruptedExitCode = 130;
 int runHeadless(const HeadlessOptions &options);
+
+// `--grid-clients` or `--sweep-field`: a study (contention_grid.h) instead of one run; prints
+// its table, writes --summary (JSON, one object per cell) and --csv (headless_study.cpp).
+int runStudyHeadless(const HeadlessOptions &options, const Scenario &scenario);
 
 // `--merge LOG...`: merges the logs (log/log_merge.h), takes the scenario from their run line,
 // and reports as after a run (headless_merge.cpp).

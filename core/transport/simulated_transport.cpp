@@ -22,19 +22,10 @@ SimulatedTransport::SimulatedTransport(Scheduler &scheduler, const FaultProfile 
 
 void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
 {
-    // Read: reaches the server after one delay and sees the current version.
-    m_scheduler.at(m_scheduler.now() + hop(), [this, req, done = std::move(done)] {
-        const qint64 seen = m_version;
-        const FaultDecision d =
-            m_contentionDecider.decide({QString::fromLatin1(req.method),
-                                        QUrl(req.path).path(),
-                                        QString::number(req.client),
-                                        {}},
-                                       m_scheduler.now(), wallAt(m_scheduler.now()));
-        m_contentionDecider.finished();
-        // Write: the read's answer goes back, the conditional write comes in.
-        const Duration write = m_scheduler.now() + d.latency + hop() + hop();
-        m_scheduler.at(write, [this, req, seen, done] {
+    // Read: the server serves it, the answer (the version) goes back, the conditional write
+    // comes in and is served in turn; a write that lost the race is a 409.
+    auto write = [this, req, done](qint64 seen) {
+        serveContended(req, m_scheduler.now() + hop() + hop(), done, [this, req, seen, done] {
             const bool won = m_version == seen;
             if (won)
                 ++m_version;
@@ -43,6 +34,32 @@ void SimulatedTransport::sendContended(const AttemptRequest &req, Done done)
             const int status = won ? 200 : 409;
             deliver(req.id, m_scheduler.now() + hop(),
                     {outcome::fromStatus(status), status, {}, {}, {}, false}, done);
+        });
+    };
+    serveContended(req, m_scheduler.now() + hop(), done, [this, write] { write(m_version); });
+}
+
+void SimulatedTransport::serveContended(const AttemptRequest &req, Duration arrives,
+                                        const Done &done, std::function<void()> served)
+{
+    // The profile decides as for any request: capacity, outages, the status mix, the service
+    // time. Only a request it answers with a success reaches the resource.
+    m_scheduler.at(arrives, [this, req, done, served = std::move(served)] {
+        const Duration now = m_scheduler.now();
+        const FaultDecision d = m_contentionDecider.decide({QString::fromLatin1(req.method),
+                                                            QUrl(req.path).path(),
+                                                            QString::number(req.client),
+                                                            {}},
+                                                           now, wallAt(now));
+        m_scheduler.at(now + d.latency, [this, req, done, served, d] {
+            if (d.admitted)
+                m_contentionDecider.finished();
+            if (d.status >= 200 && d.status < 300) {
+                served();
+                return;
+            }
+            deliver(req.id, m_scheduler.now() + hop(),
+                    {outcome::fromStatus(d.status), d.status, d.headers, {}, {}, false}, done);
         });
     });
 }

@@ -19,7 +19,8 @@ namespace retrylab {
 // With contention on, the server is instead the single resource of the AWS Architecture
 // Blog's jitter study: each attempt reads the resource's version, then writes it
 // conditionally one round trip later; the write fails with 409 when another client wrote in
-// between. Latency comes from the profile; the status mix does not apply.
+// between. The read and the write each pass the profile (its capacity, status mix and
+// latency) as any request does; run/contention_trial.h is the same model, lean.
 class SimulatedTransport final : public Transport
 {
 public:
@@ -42,6 +43,10 @@ public:
 
 private:
     void sendContended(const AttemptRequest &request, Done done);
+    // One request of the contention model reaches the server at `arrives`; `served` runs
+    // once the server has served it with a success.
+    void serveContended(const AttemptRequest &request, Duration arrives, const Done &done,
+                        std::function<void()> served);
     // After the latency: carries out the exchange as the socket server would.
     void carry(const AttemptRequest &request, const std::shared_ptr<MockExchange> &x,
                const Done &done);

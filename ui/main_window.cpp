@@ -12,6 +12,7 @@
 #include "run/run_controller.h"
 #include "scenario/scenario_editor.h"
 #include "server/server_panel.h"
+#include "study/study_page.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -65,6 +66,7 @@ MainWindow::MainWindow(QWidget *parent)
     // A comparison runs what the editors hold now (target, load, clock), with its own policies.
     m_comparison->setScenarioSource([this] { return currentScenario(); });
     m_pages->addTab(m_comparison, tr("Co&mpare"));
+    m_pages->addTab(new StudyPage, tr("&Study"));
     // A demo's point, in one line above the pages; palette roles keep it readable in dark mode.
     m_banner = new QLabel;
     m_banner->setObjectName(u"demoBanner"_s);

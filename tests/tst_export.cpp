@@ -237,6 +237,12 @@ private Q_SLOTS:
         QFETCH(QString, name);
         QCOMPARE(fileNameFromTitle(title), name);
     }
+    void slugsAreLowerWithDashes()
+    {
+        QCOMPARE(slugFromTitle(u"Waits in this run: Full jitter"_s),
+                 u"waits-in-this-run-full-jitter"_s);
+        QCOMPARE(slugFromTitle(u"GET /orders"_s), u"get-orders"_s);
+    }
 
     void csvFollowsRfc4180()
     {

@@ -29,6 +29,15 @@ QString fileNameFromTitle(const QString &title)
     return out.isEmpty() ? u"untitled"_s : out;
 }
 
+QString slugFromTitle(const QString &title)
+{
+    QString out = fileNameFromTitle(title).toLower();
+    out.replace(u' ', u'-');
+    while (out.contains(u"--"_s))
+        out.replace(u"--"_s, u"-"_s);
+    return out;
+}
+
 bool writeFileAtomically(const QString &fileName, const QByteArray &bytes, QString *error)
 {
     QSaveFile file(fileName);

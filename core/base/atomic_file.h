@@ -16,5 +16,8 @@ bool writeFileAtomically(const QString &fileName, const QByteArray &bytes, QStri
 // colon " - "; runs of them and of spaces shrink to one, and nothing is left at the ends.
 // "Waits: Full jitter" becomes "Waits - Full jitter"; an empty result becomes "untitled".
 QString fileNameFromTitle(const QString &title);
+// The same name in lower case with '-' for spaces, for files that go together in one folder
+// (the report's pictures): "Waits: Full jitter" becomes "waits-full-jitter".
+QString slugFromTitle(const QString &title);
 
 } // namespace retrylab

@@ -40,11 +40,8 @@ QStringList writeChartPictures(const AttemptLog &log, const Scenario &scenario,
     int n = 0;
     bool ok = true;
     forEachChart(log, scenario, summary, [&](ChartPanel *panel) {
-        const QString base = QDir(dir).filePath(u"%1-%2"_s.arg(++n, 2, 10, QLatin1Char('0'))
-                                                    .arg(fileNameFromTitle(panel->title())
-                                                             .toLower()
-                                                             .replace(u' ', u'-')
-                                                             .replace(u"---"_s, u"-"_s)));
+        const QString base = QDir(dir).filePath(
+            u"%1-%2"_s.arg(++n, 2, 10, QLatin1Char('0')).arg(slugFromTitle(panel->title())));
         for (const QString &suffix : {u".png"_s, u".svg"_s}) {
             if (ok && panel->exportImage(base + suffix, error))
                 written << base + suffix;

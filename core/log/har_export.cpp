@@ -88,6 +88,113 @@ QJsonObject timings(const AttemptRecord &r, double took)
                        {u"wait"_s, std::max(0.0, phase(p.waitUs))},
                        {u"receive"_s, std::max(0.0, phase(p.receiveUs))}};
 }
+// Where the attempt went: the log's path on the run's target.
+QUrl entryUrl(const AttemptRecord &r, const AttemptLog &log, const QUrl &target)
+{
+    QString path = log.string(r.url);
+    QUrl url = QUrl(path);
+    if (url.isRelative() && target.isValid())
+        url = target.resolved(url);
+    if (url.scheme() != u"http"_s && url.scheme() != u"https"_s) {
+        // A simulated run has no real address: give browsers one they accept.
+        url.setScheme(u"http"_s);
+        url.setHost(u"simulated.invalid"_s);
+    }
+    return url;
+}
+
+// HAR's request: the fields as sent, the query, the scenario's body.
+QJsonObject entryRequest(const AttemptRecord &r, const AttemptLog &log, const QUrl &url,
+                         const QString &body, const Redactor &redactor)
+{
+    QJsonArray query;
+    const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
+    for (const auto &[k, v] : items)
+        query.append(QJsonObject{{u"name"_s, k}, {u"value"_s, v}});
+    // The fields as written when our own stack kept them (Host, Content-Length, ...); else
+    // the scenario's own and the ones Retry Lab adds.
+    HeaderList sentFields = redactor.apply(requestHeadersOf(r, log));
+    if (const QString head = requestSentOf(r, log, redactor); !head.isEmpty())
+        sentFields = parseHeaderBlock(head.section(u'\n', 1));
+    QJsonObject req{
+        {u"method"_s, log.string(r.method)},
+        {u"url"_s, url.toString()},
+        {u"httpVersion"_s, u"HTTP/1.1"_s},
+        {u"cookies"_s, QJsonArray()},
+        {u"headers"_s, headersToJson(sentFields)},
+        {u"queryString"_s, query},
+        {u"headersSize"_s, -1},
+        {u"bodySize"_s, body.isEmpty() ? 0 : qint64(body.toUtf8().size())},
+    };
+    if (!body.isEmpty())
+        req.insert(u"postData"_s,
+                   QJsonObject{{u"mimeType"_s, u"application/json"_s}, {u"text"_s, body}});
+    return req;
+}
+
+// HAR's response: status, version, headers, and what arrived of the body.
+QJsonObject entryResponse(const AttemptRecord &r, const AttemptLog &log, const Redactor &redactor)
+{
+    const HeaderList response = responseHeadersOf(r, log);
+    QString mime;
+    qint64 contentLength = -1;
+    for (const auto &[name, value] : response) {
+        if (name.compare("content-type", Qt::CaseInsensitive) == 0)
+            mime = QString::fromLatin1(value);
+        if (name.compare("content-length", Qt::CaseInsensitive) == 0)
+            contentLength = value.toLongLong();
+    }
+    if (r.responseBytes >= 0) // what really arrived, whatever the header said
+        contentLength = r.responseBytes;
+    return QJsonObject{
+        {u"status"_s, r.status},
+        {u"statusText"_s, statusText(r.status)},
+        // What the answer's status line said; simulated answers are HTTP/1.1's model.
+        {u"httpVersion"_s, r.httpVersion ? httpVersionText(r.httpVersion)
+                           : r.status    ? u"HTTP/1.1"_s
+                                         : QString()},
+        {u"cookies"_s, QJsonArray()},
+        {u"headers"_s, headersToJson(redactor.apply(response))},
+        {u"content"_s,
+         content(std::max<qint64>(0, contentLength), mime, log.string(r.responseBody))},
+        {u"redirectURL"_s, QString()},
+        {u"headersSize"_s, -1},
+        {u"bodySize"_s, contentLength},
+    };
+}
+
+// Retry Lab's own facts about the attempt, under "_retrylab".
+QJsonObject entryMeta(const AttemptRecord &r, const AttemptLog &log)
+{
+    const bool sent = !outcome::isLocalRejection(r.outcome);
+    QJsonObject meta{
+        {u"sent"_s, sent},
+        {u"client"_s, qint64(r.client)},
+        {u"operation"_s, qint64(r.operation)},
+        {u"attempt"_s, r.attempt},
+        {u"outcome"_s, outcome::id(r.outcome)},
+        {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
+        {u"scheduledMs"_s, ms(r.scheduledUs)},
+        {u"startedMs"_s, ms(r.startedUs)},
+    };
+    if (r.idempotencyKey)
+        meta.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
+    if (r.plannedDelayUs >= 0) {
+        meta.insert(u"plannedDelayMs"_s, ms(r.plannedDelayUs));
+        meta.insert(u"actualDelayMs"_s, ms(r.actualDelayUs));
+        meta.insert(u"delayReason"_s, delaySourceId(r.delaySource));
+    }
+    if (r.retryAfterUs >= 0)
+        meta.insert(u"retryAfterMs"_s, ms(r.retryAfterUs));
+    if (r.lastOfOperation)
+        meta.insert(u"stop"_s, stopReasonId(r.stop));
+    if (r.insecure)
+        meta.insert(u"insecureCertificateAllowed"_s, true);
+    if (r.phases.known())
+        meta.insert(u"connectionReused"_s, r.phases.reused);
+    return meta;
+}
+
 } // namespace
 
 QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
@@ -100,98 +207,16 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
     const QString body = request.value(u"body"_s).toString();
     QJsonArray entries;
     log.forEach([&](const AttemptRecord &r) {
-        QString path = log.string(r.url);
-        QUrl url = QUrl(path);
-        if (url.isRelative() && info.target.isValid())
-            url = info.target.resolved(url);
-        if (url.scheme() != u"http"_s && url.scheme() != u"https"_s) {
-            // A simulated run has no real address: give browsers one they accept.
-            url.setScheme(u"http"_s);
-            url.setHost(u"simulated.invalid"_s);
-        }
-        const bool sent = !outcome::isLocalRejection(r.outcome);
-        const HeaderList response = responseHeadersOf(r, log);
-        QString mime;
-        qint64 contentLength = -1;
-        for (const auto &[name, value] : response) {
-            if (name.compare("content-type", Qt::CaseInsensitive) == 0)
-                mime = QString::fromLatin1(value);
-            if (name.compare("content-length", Qt::CaseInsensitive) == 0)
-                contentLength = value.toLongLong();
-        }
-        if (r.responseBytes >= 0) // what really arrived, whatever the header said
-            contentLength = r.responseBytes;
-        QJsonArray query;
-        const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
-        for (const auto &[k, v] : items)
-            query.append(QJsonObject{{u"name"_s, k}, {u"value"_s, v}});
-        // The fields as written when our own stack kept them (Host, Content-Length, ...); else
-        // the scenario's own and the ones Retry Lab adds.
-        HeaderList sentFields = redactor.apply(requestHeadersOf(r, log));
-        if (const QString head = requestSentOf(r, log, redactor); !head.isEmpty())
-            sentFields = parseHeaderBlock(head.section(u'\n', 1));
-        QJsonObject req{
-            {u"method"_s, log.string(r.method)},
-            {u"url"_s, url.toString()},
-            {u"httpVersion"_s, u"HTTP/1.1"_s},
-            {u"cookies"_s, QJsonArray()},
-            {u"headers"_s, headersToJson(sentFields)},
-            {u"queryString"_s, query},
-            {u"headersSize"_s, -1},
-            {u"bodySize"_s, body.isEmpty() ? 0 : qint64(body.toUtf8().size())},
-        };
-        if (!body.isEmpty())
-            req.insert(u"postData"_s,
-                       QJsonObject{{u"mimeType"_s, u"application/json"_s}, {u"text"_s, body}});
-        const QJsonObject res{
-            {u"status"_s, r.status},
-            {u"statusText"_s, statusText(r.status)},
-            // What the answer's status line said; simulated answers are HTTP/1.1's model.
-            {u"httpVersion"_s, r.httpVersion ? httpVersionText(r.httpVersion)
-                               : r.status    ? u"HTTP/1.1"_s
-                                             : QString()},
-            {u"cookies"_s, QJsonArray()},
-            {u"headers"_s, headersToJson(redactor.apply(response))},
-            {u"content"_s,
-             content(std::max<qint64>(0, contentLength), mime, log.string(r.responseBody))},
-            {u"redirectURL"_s, QString()},
-            {u"headersSize"_s, -1},
-            {u"bodySize"_s, contentLength},
-        };
+        const QUrl url = entryUrl(r, log, info.target);
         const double took = std::max(0.0, ms(r.finishedUs - r.startedUs));
-        QJsonObject meta{
-            {u"sent"_s, sent},
-            {u"client"_s, qint64(r.client)},
-            {u"operation"_s, qint64(r.operation)},
-            {u"attempt"_s, r.attempt},
-            {u"outcome"_s, outcome::id(r.outcome)},
-            {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
-            {u"scheduledMs"_s, ms(r.scheduledUs)},
-            {u"startedMs"_s, ms(r.startedUs)},
-        };
-        if (r.idempotencyKey)
-            meta.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
-        if (r.plannedDelayUs >= 0) {
-            meta.insert(u"plannedDelayMs"_s, ms(r.plannedDelayUs));
-            meta.insert(u"actualDelayMs"_s, ms(r.actualDelayUs));
-            meta.insert(u"delayReason"_s, delaySourceId(r.delaySource));
-        }
-        if (r.retryAfterUs >= 0)
-            meta.insert(u"retryAfterMs"_s, ms(r.retryAfterUs));
-        if (r.lastOfOperation)
-            meta.insert(u"stop"_s, stopReasonId(r.stop));
-        if (r.insecure)
-            meta.insert(u"insecureCertificateAllowed"_s, true);
-        if (r.phases.known())
-            meta.insert(u"connectionReused"_s, r.phases.reused);
         QJsonObject entry{
             {u"startedDateTime"_s, start.addMSecs(r.startedUs / 1000).toString(Qt::ISODateWithMs)},
             {u"time"_s, took},
-            {u"request"_s, req},
-            {u"response"_s, res},
+            {u"request"_s, entryRequest(r, log, url, body, redactor)},
+            {u"response"_s, entryResponse(r, log, redactor)},
             {u"cache"_s, QJsonObject()},
             {u"timings"_s, timings(r, took)},
-            {u"_retrylab"_s, meta},
+            {u"_retrylab"_s, entryMeta(r, log)},
         };
         if (r.detail)
             entry.insert(u"_error"_s, log.string(r.detail));

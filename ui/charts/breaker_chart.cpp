@@ -52,6 +52,28 @@ BreakerChart::BreakerChart(QWidget *parent)
     addOption(m_summary);
     connect(m_breaker, &QComboBox::currentIndexChanged, this, [this] { refresh(lastAnalysis()); });
 
+    buildStateChart();
+    buildCallChart();
+
+    auto *picture = new QWidget;
+    auto *layout = new QVBoxLayout(picture);
+    layout->setContentsMargins(0, 0, 0, 0);
+    // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
+    // One time axis above the other: the aligner keeps a moment at the same x in both.
+    m_aligner = new PlotAreaAligner(this);
+    for (QChart *chart : {m_stateChart, m_callChart}) {
+        QChartView *view = newChartView(chart);
+        view->setMinimumHeight(170);
+        layout->addWidget(view, 1);
+        m_aligner->add(view);
+    }
+    setPicture(picture);
+    refresh(nullptr);
+}
+
+// The step line of states, a mark at each transition explained on hover.
+void BreakerChart::buildStateChart()
+{
     m_stateChart = new QChart;
     m_stateChart->setTitle(tr("Breaker state"));
     m_state = new QLineSeries;
@@ -94,7 +116,11 @@ BreakerChart::BreakerChart(QWidget *parent)
         if (it != points.end())
             QToolTip::showText(QCursor::pos(), explain(int(it - points.begin())));
     });
+}
 
+// The failure rate of the calls let through and the calls rejected, per 100 ms.
+void BreakerChart::buildCallChart()
+{
     m_callChart = new QChart;
     m_callChart->setTitle(tr("What the breaker saw, per 100 ms"));
     m_rate = new QLineSeries;
@@ -120,21 +146,6 @@ BreakerChart::BreakerChart(QWidget *parent)
     m_rate->attachAxis(m_rateY);
     m_rejected->attachAxis(m_callX);
     m_rejected->attachAxis(m_rejectedY);
-
-    auto *picture = new QWidget;
-    auto *layout = new QVBoxLayout(picture);
-    layout->setContentsMargins(0, 0, 0, 0);
-    // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
-    // One time axis above the other: the aligner keeps a moment at the same x in both.
-    m_aligner = new PlotAreaAligner(this);
-    for (QChart *chart : {m_stateChart, m_callChart}) {
-        QChartView *view = newChartView(chart);
-        view->setMinimumHeight(170);
-        layout->addWidget(view, 1);
-        m_aligner->add(view);
-    }
-    setPicture(picture);
-    refresh(nullptr);
 }
 
 void BreakerChart::refresh(const RunAnalysis *analysis)

@@ -36,6 +36,9 @@ public:
     QString explain(int index) const;
 
 private:
+    void buildStateChart();
+    void buildCallChart();
+
     QChart *m_stateChart = nullptr;
     QChart *m_callChart = nullptr;
     QComboBox *m_breaker = nullptr;

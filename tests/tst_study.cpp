@@ -231,6 +231,32 @@ private Q_SLOTS:
             QVERIFY2(cells.first().toObject().contains(QLatin1String(key)), key);
     }
 
+    // The same from the command line, as CSV, and what it says about a bad field.
+    void headlessSweep()
+    {
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(u"sweep.csv"_s);
+        QProcess p;
+        p.start(QStringLiteral(RETRYLAB_BIN),
+                {u"--headless"_s, u"--scenario"_s, u"aws-jitter-study"_s, u"--sweep-field"_s,
+                 u"baseMs"_s, u"--sweep-values"_s, u"1,5,25"_s, u"--grid-strategies"_s,
+                 u"full-jitter,preset:aws-sdk-standard"_s, u"--trials"_s, u"5"_s, u"--csv"_s, csv});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 3 * 2);
+        QVERIFY(lines[1].startsWith("baseMs,1,100,full-jitter,5,"));
+        QVERIFY(lines[2].startsWith("baseMs,1,100,preset:aws-sdk-standard,5,"));
+        p.start(QStringLiteral(RETRYLAB_BIN),
+                {u"--headless"_s, u"--scenario"_s, u"aws-jitter-study"_s, u"--sweep-field"_s,
+                 u"colour"_s, u"--sweep-values"_s, u"1"_s});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAllStandardError().contains("'colour' is not a field a study can sweep"));
+    }
+
     // A sweep of a field other than the clients: a larger base spreads the retries (fewer
     // calls) at the price of time; the cells say what was swept.
     void sweepOfTheBase()

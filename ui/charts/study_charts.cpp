@@ -85,6 +85,13 @@ void StudyCharts::clear(const QString &fieldTitle)
         c->y->setRange(0, 1);
     }
     m_clusterLine->clear();
+    for (Chart *c : {&m_calls, &m_completion, &m_latency})
+        for (const QString &strategy : QSet<QString>(c->hidden))
+            toggle(*c,
+                   c == &m_calls        ? Plot::Calls
+                   : c == &m_completion ? Plot::Completion
+                                        : Plot::Latency,
+                   strategy);
 }
 
 QColor StudyCharts::colourOf(const QString &strategy)
@@ -99,8 +106,9 @@ QColor StudyCharts::colourOf(const QString &strategy)
     return palette::policy(int(others.indexOf(strategy)));
 }
 
-StudyCharts::Lines &StudyCharts::linesFor(Chart &chart, const QString &strategy, bool banded)
+StudyCharts::Lines &StudyCharts::linesFor(Chart &chart, Plot plot, const QString &strategy)
 {
+    const bool banded = plot != Plot::Latency;
     auto it = chart.lines.find(strategy);
     if (it != chart.lines.end())
         return *it;
@@ -110,7 +118,7 @@ StudyCharts::Lines &StudyCharts::linesFor(Chart &chart, const QString &strategy,
     if (banded) {
         l.low = new QLineSeries(this);
         l.high = new QLineSeries(this);
-        area = new QAreaSeries(l.high, l.low);
+        area = l.band = new QAreaSeries(l.high, l.low);
         QColor fill = colour;
         fill.setAlphaF(0.18);
         area->setColor(fill);
@@ -130,6 +138,9 @@ StudyCharts::Lines &StudyCharts::linesFor(Chart &chart, const QString &strategy,
     if (area) // the band has no legend entry of its own: the line names the strategy
         for (QLegendMarker *marker : chart.chart->legend()->markers(area))
             marker->setVisible(false);
+    for (QLegendMarker *marker : chart.chart->legend()->markers(l.mean))
+        connect(marker, &QLegendMarker::clicked, this,
+                [this, &chart, plot, strategy] { toggle(chart, plot, strategy); });
     return *chart.lines.insert(strategy, l);
 }
 
@@ -144,7 +155,7 @@ void StudyCharts::addCell(const GridCell &cell)
 void StudyCharts::redraw(Chart &chart, Plot plot, const QString &strategy)
 {
     const bool banded = plot != Plot::Latency;
-    Lines &l = linesFor(chart, strategy, banded);
+    Lines &l = linesFor(chart, plot, strategy);
     QList<GridCell> mine;
     for (const GridCell &c : std::as_const(m_cells))
         if (c.strategy == strategy)
@@ -162,13 +173,48 @@ void StudyCharts::redraw(Chart &chart, Plot plot, const QString &strategy)
         l.low->replace(low);
         l.high->replace(high);
     }
+    fitRange(chart, plot);
+}
+
+void StudyCharts::fitRange(Chart &chart, Plot plot)
+{
     double maxX = 1, maxY = 1;
     for (const GridCell &c : std::as_const(m_cells)) {
         maxX = std::max(maxX, c.value);
-        maxY = std::max(maxY, valueOf(c, plot, banded ? 1 : 0));
+        if (!chart.hidden.contains(c.strategy))
+            maxY = std::max(maxY, valueOf(c, plot, plot == Plot::Latency ? 0 : 1));
     }
     ChartPanel::setRoundRange(chart.x, maxX);
     ChartPanel::setRoundRange(chart.y, maxY);
+}
+
+void StudyCharts::toggle(Chart &chart, Plot plot, const QString &strategy)
+{
+    const auto it = chart.lines.find(strategy);
+    if (it == chart.lines.end())
+        return;
+    const bool show = chart.hidden.contains(strategy);
+    if (show)
+        chart.hidden.remove(strategy);
+    else
+        chart.hidden.insert(strategy);
+    it->mean->setVisible(show);
+    if (it->band)
+        it->band->setVisible(show);
+    for (QLegendMarker *marker : chart.chart->legend()->markers(it->mean)) {
+        marker->setVisible(true); // stays in the legend, dimmed, to be clicked again
+        QColor label = marker->labelBrush().color();
+        label.setAlphaF(show ? 1.0 : 0.4);
+        marker->setLabelBrush(label);
+    }
+    fitRange(chart, plot);
+}
+
+void StudyCharts::hide(Plot plot, const QString &strategy)
+{
+    Chart &c = plot == Plot::Calls ? m_calls : plot == Plot::Completion ? m_completion : m_latency;
+    if (plot != Plot::Clusters && !c.hidden.contains(strategy))
+        toggle(c, plot, strategy);
 }
 
 void StudyCharts::setClusters(const QString &title, const std::vector<qint64> &writeTimesUs)
@@ -211,6 +257,15 @@ QList<QPointF> StudyCharts::band(Plot plot, const QString &strategy, bool high) 
     if (plot == Plot::Latency || plot == Plot::Clusters || it == c.lines.end())
         return {};
     return (high ? it->high : it->low)->points();
+}
+
+bool StudyCharts::isShown(Plot plot, const QString &strategy) const
+{
+    const Chart &c = plot == Plot::Calls        ? m_calls
+                     : plot == Plot::Completion ? m_completion
+                                                : m_latency;
+    const auto it = c.lines.find(strategy);
+    return it != c.lines.end() && it->mean->isVisible();
 }
 
 QWidget *StudyCharts::picture(Plot plot) const

@@ -4,6 +4,7 @@
 #include "run/contention_grid.h"
 
 #include <QMap>
+#include <QSet>
 #include <QWidget>
 
 #include <vector>
@@ -39,6 +40,9 @@ public:
     QList<QPointF> points(Plot plot, const QString &strategy) const;
     QList<QPointF> band(Plot plot, const QString &strategy, bool high) const;
     QWidget *picture(Plot plot) const;
+    // Hides a strategy on one plot, as a click on it in the legend does.
+    void hide(Plot plot, const QString &strategy);
+    bool isShown(Plot plot, const QString &strategy) const;
     // Every plot as PNG and SVG, and the cells as CSV, into `dir`; the files written.
     QStringList exportTo(const QString &dir, QString *error);
 
@@ -47,6 +51,7 @@ private:
         QLineSeries *mean = nullptr;
         QLineSeries *low = nullptr;
         QLineSeries *high = nullptr;
+        QAreaSeries *band = nullptr;
     };
     struct Chart {
         QChart *chart = nullptr;
@@ -54,11 +59,17 @@ private:
         QValueAxis *x = nullptr;
         QValueAxis *y = nullptr;
         QMap<QString, Lines> lines;
+        QSet<QString> hidden; // strategies switched off by a click on the legend
     };
 
     Chart makeChart(const QString &title, const QString &y);
-    Lines &linesFor(Chart &chart, const QString &strategy, bool banded);
+    Lines &linesFor(Chart &chart, Plot plot, const QString &strategy);
     void redraw(Chart &chart, Plot plot, const QString &strategy);
+    // The axes fitted to the strategies shown.
+    void fitRange(Chart &chart, Plot plot);
+    // A click on a strategy in the legend hides or shows its line and band, as the blog left
+    // the slowest strategy off its time chart to compare the others.
+    void toggle(Chart &chart, Plot plot, const QString &strategy);
     QColor colourOf(const QString &strategy);
 
     Chart m_calls, m_completion, m_latency, m_clusters;

@@ -2,6 +2,7 @@
 #include "har_export.h"
 
 #include "base/atomic_file.h"
+#include "http/wire/message_writer.h"
 #include "jsonl_log.h"
 
 #include <QJsonArray>
@@ -23,38 +24,10 @@ QJsonObject content(qint64 size, const QString &mime, const QString &text)
     return c;
 }
 
+// HAR's statusText: the reason phrase our own server writes for the status (none for 0).
 QString statusText(int status)
 {
-    switch (status) {
-    case 200:
-        return u"OK"_s;
-    case 201:
-        return u"Created"_s;
-    case 204:
-        return u"No Content"_s;
-    case 400:
-        return u"Bad Request"_s;
-    case 404:
-        return u"Not Found"_s;
-    case 408:
-        return u"Request Timeout"_s;
-    case 409:
-        return u"Conflict"_s;
-    case 422:
-        return u"Unprocessable Content"_s;
-    case 429:
-        return u"Too Many Requests"_s;
-    case 500:
-        return u"Internal Server Error"_s;
-    case 502:
-        return u"Bad Gateway"_s;
-    case 503:
-        return u"Service Unavailable"_s;
-    case 504:
-        return u"Gateway Timeout"_s;
-    default:
-        return QString();
-    }
+    return status ? QString::fromLatin1(wire::reasonPhrase(status)) : QString();
 }
 
 double ms(qint64 us)

@@ -11,9 +11,12 @@ inline QString saveScreenshot(QWidget *w, const QString &name)
     const QString dir = qEnvironmentVariable("RETRYLAB_TEST_OUTPUT", QDir::tempPath());
     QDir().mkpath(dir);
     const QString path = dir + QLatin1Char('/') + name + QLatin1String(".png");
-    // Let pending layout requests settle, as the event loop would before painting.
-    QCoreApplication::sendPostedEvents();
-    QCoreApplication::processEvents();
+    // Let pending layout requests settle, as the event loop would before painting; a few turns,
+    // since one layout may ask for another (the breaker page's charts align after theirs).
+    for (int turn = 0; turn < 3; ++turn) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
     w->grab().save(path);
     return path;
 }

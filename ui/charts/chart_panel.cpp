@@ -69,12 +69,14 @@ QString ChartPanel::emptyMessage() const
 
 void ChartPanel::addOption(QWidget *option)
 {
-    // A long count or verdict wraps rather than widening the window past a small screen.
-    if (auto *label = qobject_cast<QLabel *>(option)) {
+    // A long count or verdict wraps rather than widening the window past a small screen, and
+    // takes most of the row's room (with none, word wrap squeezes it into a narrow column).
+    auto *label = qobject_cast<QLabel *>(option);
+    if (label) {
         label->setWordWrap(true);
         label->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     }
-    m_options->insertWidget(m_options->count() - 2, option);
+    m_options->insertWidget(m_options->count() - 2, option, label ? 4 : 0);
 }
 
 QChartView *ChartPanel::newChartView(QChart *chart)

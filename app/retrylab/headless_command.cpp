@@ -93,14 +93,19 @@ int runHeadlessCommand(int argc, char *argv[])
         u"HEADER"_s);
     const QCommandLineOption noRedact(
         u"no-redact"_s, u"Write secret headers (Authorization, Cookie...) as they are."_s);
+    const QCommandLineOption shards(
+        u"shards"_s,
+        u"Split a real-time run's clients over N engine threads (default: one per core, at most "
+        "4)."_s,
+        u"N"_s, u"0"_s);
     const QCommandLineOption merge(
         u"merge"_s, u"Merge the JSON Lines logs given as arguments (Locust's workers write one "
                     "each) into one run and report on it."_s);
     parser.addPositionalArgument(u"LOG"_s, u"With --merge: the logs to merge."_s, u"[LOG...]"_s);
-    parser.addOptions({headless, scenario,   policy,      seed,        simulated,
-                       log,      summary,    csv,         har,         report,
-                       charts,   redact,     noRedact,    gridClients, gridStrategies,
-                       trials,   sweepField, sweepValues, jobs,        merge});
+    parser.addOptions(
+        {headless,   scenario,    policy, seed,   simulated, log,         summary,        csv,
+         har,        report,      charts, redact, noRedact,  gridClients, gridStrategies, trials,
+         sweepField, sweepValues, jobs,   shards, merge});
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "retrylab: %s\n", qUtf8Printable(parser.errorText()));
         return 2;
@@ -127,6 +132,13 @@ int runHeadlessCommand(int argc, char *argv[])
         }
     }
     o.simulated = parser.isSet(simulated);
+    bool shardsOk = false;
+    o.shards = parser.value(shards).toInt(&shardsOk);
+    if (!shardsOk || o.shards < 0 || o.shards > 64) {
+        std::fprintf(stderr, "retrylab: --shards: '%s' is not a number from 0 to 64\n",
+                     qUtf8Printable(parser.value(shards)));
+        return 2;
+    }
     o.logFile = parser.value(log);
     o.summaryFile = parser.value(summary);
     o.csvFile = parser.value(csv);

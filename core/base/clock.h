@@ -21,6 +21,10 @@ class SteadyClock final : public Clock
 {
 public:
     SteadyClock() { m_timer.start(); }
+    // Counts from another clock's origin: the threads of one run share its time line.
+    explicit SteadyClock(const QElapsedTimer &origin)
+        : m_timer(origin)
+    {}
     Duration now() const override { return Duration(m_timer.nsecsElapsed() / 1000); }
 
 private:

@@ -8,7 +8,12 @@
 namespace retrylab {
 
 RealScheduler::RealScheduler(QObject *parent)
+    : RealScheduler(QElapsedTimer(), parent)
+{}
+
+RealScheduler::RealScheduler(const QElapsedTimer &origin, QObject *parent)
     : QObject(parent)
+    , m_clock(origin.isValid() ? SteadyClock(origin) : SteadyClock())
     , m_timer(new QTimer(this))
 {
     m_timer->setSingleShot(true);

@@ -22,6 +22,8 @@ class RealScheduler final : public QObject, public Scheduler
     Q_OBJECT
 public:
     explicit RealScheduler(QObject *parent = nullptr);
+    // Times count from `origin` (the run's start, shared by its shards).
+    explicit RealScheduler(const QElapsedTimer &origin, QObject *parent = nullptr);
     ~RealScheduler() override;
 
     Duration now() const override { return m_clock.now(); }

@@ -72,11 +72,12 @@ struct RunEngine::Op {
 };
 
 RunEngine::RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &transport,
-                     AttemptLog &log)
+                     RecordSink &log, Slice slice)
     : m_scenario(scenario)
     , m_scheduler(scheduler)
     , m_transport(transport)
     , m_log(log)
+    , m_slice(slice.count > 0 ? slice : Slice{})
     , m_clock(std::make_unique<SchedulerClock>(scheduler))
     , m_arrivals(splitmix(scenario.seed ^ 0xa11c0ffeeULL))
 {
@@ -91,7 +92,7 @@ RunEngine::RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &
     }
     if (m_scenario.sharedBudget)
         m_sharedBudget = std::make_unique<RetryBudget>(m_scenario.policy.budget);
-    for (int c = 0; c < m_scenario.clients; ++c) {
+    for (auto c = int(m_slice.index); c < m_scenario.clients; c += int(m_slice.count)) {
         auto client = std::make_unique<Client>();
         client->rng.reseed(splitmix(m_scenario.seed + static_cast<std::uint64_t>(c) * 0x9e37ULL));
         if (!m_scenario.sharedBreaker) {
@@ -115,12 +116,12 @@ RunEngine::~RunEngine() = default;
 
 CircuitBreaker &RunEngine::breakerOf(std::uint32_t client)
 {
-    return m_sharedBreaker ? *m_sharedBreaker : *m_clients[client]->breaker;
+    return m_sharedBreaker ? *m_sharedBreaker : *clientOf(client).breaker;
 }
 
 RetryBudget &RunEngine::budgetOf(std::uint32_t client)
 {
-    return m_sharedBudget ? *m_sharedBudget : *m_clients[client]->budget;
+    return m_sharedBudget ? *m_sharedBudget : *clientOf(client).budget;
 }
 
 void RunEngine::start()
@@ -132,13 +133,13 @@ void RunEngine::start()
         return;
     }
     m_arrivalsOver = true; // closed loop: each client runs its operations one after another
-    for (std::uint32_t c = 0; c < m_clients.size(); ++c) {
+    for (std::uint32_t local = 0; local < m_clients.size(); ++local) {
+        const std::uint32_t c = local * m_slice.count + m_slice.index;
         const Duration offset = m_scenario.stagger > Duration::zero()
-                                    ? clampMicros(m_clients[c]->rng.uniform() *
+                                    ? clampMicros(m_clients[local]->rng.uniform() *
                                                   static_cast<double>(m_scenario.stagger.count()))
                                     : Duration::zero();
-        m_scheduler.at(t0 + offset,
-                       [this, c] { startOperation(c, m_clients[c]->nextOperation++); });
+        m_scheduler.at(t0 + offset, [this, c] { startOperation(c, clientOf(c).nextOperation++); });
     }
 }
 
@@ -150,8 +151,9 @@ void RunEngine::scheduleArrival(std::uint64_t index, Duration at)
             checkFinished();
             return;
         }
+        // Open-loop arrivals run in one slice (EngineShards::countFor): local is global.
         const auto client = static_cast<std::uint32_t>(index % m_clients.size());
-        startOperation(client, m_clients[client]->nextOperation++);
+        startOperation(client, clientOf(client).nextOperation++);
         // Poisson arrivals: exponential gaps with mean 1 / rate.
         const double gap = -std::log(1.0 - m_arrivals.uniform()) / m_scenario.arrivalRatePerSecond;
         const Duration next = at + clampMicros(gap * 1e6);
@@ -176,12 +178,12 @@ void RunEngine::startOperation(std::uint32_t client, std::uint32_t index)
     op->startedAt = m_scheduler.now();
     op->nextScheduled = op->startedAt;
     if (m_scenario.keys == KeyMode::PerOperation)
-        op->key = makeIdempotencyKey(m_clients[client]->rng);
+        op->key = makeIdempotencyKey(clientOf(client).rng);
     const std::uint64_t id = m_nextOpId++;
     op->id = id;
     ++m_started;
     // A well-behaved client does not start new work while a server has asked it to wait.
-    const Duration notBefore = m_clients[client]->notBefore;
+    const Duration notBefore = clientOf(client).notBefore;
     if (notBefore > op->startedAt) {
         op->nextScheduled = notBefore;
         op->source = DelaySource::Server;
@@ -201,7 +203,7 @@ void RunEngine::attempt(std::uint64_t opId)
         return;
     Op &op = *it->second;
     const Duration now = m_scheduler.now();
-    Client &client = *m_clients[op.client];
+    Client &client = clientOf(op.client);
     const RetryPolicy &policy = m_scenario.policy.retry;
 
     AttemptRecord rec;
@@ -340,7 +342,7 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         if (reading.wait) {
             rec.retryAfterUs = us(reading.wait->delay);
             if (policy.holdsClientOnPushback())
-                m_clients[op.client]->notBefore = now + reading.wait->delay;
+                clientOf(op.client).notBefore = now + reading.wait->delay;
         }
     }
     // The breaker counts what the service did: failures it could recover from.
@@ -365,7 +367,7 @@ void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &resu
     const AttemptContext ctx{op.attempts, now - op.startedAt, m_idempotent, !op.key.isEmpty(),
                              now - op.lastStarted};
     const RetryDecision d =
-        m_scenario.policy.retry.decide(ctx, result, op.backoff, m_clients[op.client]->rng);
+        m_scenario.policy.retry.decide(ctx, result, op.backoff, clientOf(op.client).rng);
     const std::uint64_t opId = op.id;
     if (!d.retry || m_stopping) {
         rec.stop = m_stopping && d.retry ? StopReason::Stopped : d.stop;
@@ -397,11 +399,11 @@ void RunEngine::finishOperation(std::uint64_t opId)
     m_ops.erase(it);
     ++m_done;
     if (m_scenario.arrivalRatePerSecond <= 0 && !m_stopping &&
-        m_clients[client]->nextOperation <
+        clientOf(client).nextOperation <
             static_cast<std::uint32_t>(m_scenario.operationsPerClient)) {
         // Counted when it starts, not now: until then the run is not over (checkFinished).
         m_scheduler.at(m_scheduler.now(), [this, client] {
-            startOperation(client, m_clients[client]->nextOperation++);
+            startOperation(client, clientOf(client).nextOperation++);
         });
         return;
     }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "log/attempt_log.h"
+#include "log/record_sink.h"
 #include "scenario/scenario.h"
 #include "scheduler.h"
 #include "transport.h"
@@ -16,11 +16,21 @@ namespace retrylab {
 // Turns a scenario into attempts: N clients × operations, each operation through the retry
 // policy, its breaker and its budget, over a transport, on a scheduler's clock. Every attempt
 // and breaker change goes to the AttemptLog. The same code runs in real and virtual time.
+// The clients one engine runs: those whose number c has c % count == index. Engine shards
+// (run/engine_shards.h) split a run's clients this way; each client keeps its own number,
+// random source and idempotency keys, so a client does the same in any shard.
+struct ClientSlice {
+    std::uint32_t index = 0;
+    std::uint32_t count = 1;
+};
+
 class RunEngine
 {
 public:
-    RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &transport,
-              AttemptLog &log);
+    using Slice = ClientSlice;
+
+    RunEngine(const Scenario &scenario, Scheduler &scheduler, Transport &transport, RecordSink &log,
+              Slice slice = Slice());
     ~RunEngine();
 
     void start();
@@ -50,14 +60,16 @@ private:
     void scheduleArrival(std::uint64_t index, Duration at);
     void checkFinished();
     CircuitBreaker &breakerOf(std::uint32_t client);
+    Client &clientOf(std::uint32_t client) { return *m_clients[client / m_slice.count]; }
     RetryBudget &budgetOf(std::uint32_t client);
 
     Scenario m_scenario;
     Scheduler &m_scheduler;
     Transport &m_transport;
-    AttemptLog &m_log;
+    RecordSink &m_log;
+    Slice m_slice;
     std::unique_ptr<SchedulerClock> m_clock;
-    std::vector<std::unique_ptr<Client>> m_clients;
+    std::vector<std::unique_ptr<Client>> m_clients; // this slice's, by client / slice count
     std::unique_ptr<CircuitBreaker> m_sharedBreaker;
     std::unique_ptr<RetryBudget> m_sharedBudget;
     std::unordered_map<std::uint64_t, std::unique_ptr<Op>> m_ops;

@@ -4,6 +4,7 @@
 #include "attempt_record.h"
 #include "base/limits.h"
 #include "mock/request_journal.h"
+#include "record_sink.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -22,7 +23,7 @@ namespace retrylab {
 // snapshot without stopping it: records sit in fixed chunks that never move, and the count of
 // finished records is published atomically after each append. A cap bounds memory; what
 // does not fit is counted as dropped.
-class AttemptLog
+class AttemptLog final : public RecordSink
 {
 public:
     static constexpr std::size_t kChunk = 4096;
@@ -30,8 +31,8 @@ public:
     explicit AttemptLog(std::size_t cap = limits::kDefaultRecords);
 
     // Writer side.
-    void append(const AttemptRecord &r);
-    void appendBreaker(const BreakerRecord &r);
+    void append(const AttemptRecord &r) override;
+    void appendBreaker(const BreakerRecord &r) override;
     // The built-in server's own view of the run, added when the run ends.
     void appendJournal(std::vector<JournalEntry> entries);
     // While the run goes on: when requests reached the built-in server (for the live load
@@ -40,7 +41,7 @@ public:
     void appendArrivals(const std::vector<Arrival> &arrivals);
     std::vector<Arrival> arrivalsSince(std::size_t index) const;
     std::size_t arrivalCount() const;
-    std::uint32_t intern(const QString &s); // index of a string; "" is 0
+    std::uint32_t intern(const QString &s) override; // index of a string; "" is 0; any thread
 
     // What was run, against what, and when: exports need it (HAR's URLs and dates, the
     // report's scenario); a log read back from a file gets it from the file.
@@ -53,7 +54,7 @@ public:
     RunInfo runInfo() const;
 
     // Reader side: safe from any thread.
-    std::size_t size() const { return m_count.load(std::memory_order_acquire); }
+    std::size_t size() const override { return m_count.load(std::memory_order_acquire); }
     AttemptRecord at(std::size_t i) const;
     // Calls f for records [from, size()) as they are now.
     template<typename F> void forEach(F &&f, std::size_t from = 0) const

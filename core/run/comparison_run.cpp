@@ -32,6 +32,7 @@ void ComparisonRun::start(const Scenario &scenario, const QStringList &jsonlPath
         run->name = scenario.compare.isEmpty() ? scenario.name : scenario.compare[i].name;
         run->controller = std::make_unique<RunController>();
         run->controller->setRedactor(m_redactor);
+        run->controller->setShards(m_shards);
         Run *r = run.get();
         RunController *c = r->controller.get();
         connect(c, &RunController::runStarted, this,

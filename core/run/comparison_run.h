@@ -32,6 +32,7 @@ public:
     // log there. Runs already going are stopped and dropped first.
     void start(const Scenario &scenario, const QStringList &jsonlPaths = {});
     void setRedactor(const Redactor &redactor) { m_redactor = redactor; }
+    void setShards(int shards) { m_shards = shards; } // RunController::setShards
     void stop();
     bool isRunning() const;
 
@@ -70,6 +71,7 @@ private:
 
     std::vector<std::unique_ptr<Run>> m_runs;
     Redactor m_redactor;
+    int m_shards = 0;
 };
 
 } // namespace retrylab

@@ -264,6 +264,7 @@ int runHeadless(const HeadlessOptions &o)
 
     ComparisonRun runs;
     runs.setRedactor(Redactor(o.redactHeaders, o.redact));
+    runs.setShards(o.shards);
     const RunEnd end = runToTheEnd(runs, o, *scenario);
 
     const bool comparison = !scenario->compare.isEmpty();

@@ -35,6 +35,9 @@ public:
                MockServerHost *server = nullptr);
     // Header names whose values the streamed log hides, besides the default secrets.
     void setRedactor(const Redactor &redactor) { m_redactor = redactor; }
+    // Engine shards of the next real-time runs (threads, each with its share of the clients);
+    // 0, the default, is one per core (EngineShards::countFor).
+    void setShards(int shards) { m_shards = shards; }
     void pause();
     void resume();
     void stop();
@@ -60,6 +63,7 @@ private:
     std::shared_ptr<AttemptLog> m_log;
     bool m_running = false;
     Redactor m_redactor;
+    int m_shards = 0;
 };
 
 } // namespace retrylab

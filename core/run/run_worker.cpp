@@ -2,13 +2,11 @@
 #include "run_worker.h"
 
 #include "analysis/load_series.h"
-#include "engine/real_scheduler.h"
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
+#include "engine_shards.h"
 #include "mock/mock_server_host.h"
-#include "transport/http_transport.h"
 #include "transport/simulated_transport.h"
-#include "transport/wire_transport.h"
 
 #include <QTimer>
 
@@ -17,16 +15,18 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
-                     MockServerHost *sharedServer, const Redactor &redactor)
+                     MockServerHost *sharedServer, const Redactor &redactor, int shards)
     : m_scenario(scenario)
     , m_log(std::move(log))
     , m_jsonlPath(std::move(jsonlPath))
     , m_redactor(redactor)
     , m_server(sharedServer)
+    , m_shardCount(shards)
 {}
 
 RunWorker::~RunWorker()
 {
+    m_shards.reset(); // their connections close before the server they talk to stops
     m_engine.reset(); // before the transport and scheduler it uses
     m_transport.reset();
 }
@@ -64,28 +64,33 @@ void RunWorker::start()
         } else {
             m_server = nullptr;
         }
-        m_real = new RealScheduler(this);
-        if (m_scenario.client.stack == ClientOptions::Stack::Qt)
-            m_transport = std::make_unique<HttpTransport>(target, m_scenario.clients,
-                                                          m_scenario.allowInvalidCertificates,
-                                                          m_scenario.client.keepBodyBytes);
-        else
-            m_transport = std::make_unique<WireTransport>(target, m_scenario.client,
-                                                          m_scenario.allowInvalidCertificates);
-        m_engine = std::make_unique<RunEngine>(m_scenario, *m_real, *m_transport, *m_log);
     }
-    m_engine->onFinished = [this] {
-        QTimer::singleShot(0, this, &RunWorker::complete);
-    };
+    if (m_engine)
+        m_engine->onFinished = [this] {
+            QTimer::singleShot(0, this, &RunWorker::complete);
+        };
     m_ticker = new QTimer(this);
     m_ticker->setInterval(100);
     connect(m_ticker, &QTimer::timeout, this, &RunWorker::tick);
     m_ticker->start();
     m_log->setRunInfo({m_scenario.toJson(), target, QDateTime::currentDateTimeUtc()});
     Q_EMIT started(target);
-    m_engine->start();
+    if (m_engine)
+        m_engine->start();
+    else
+        startShards(target);
     if (m_virtual)
         QTimer::singleShot(0, this, &RunWorker::simulateSlice);
+}
+
+void RunWorker::startShards(const QUrl &target)
+{
+    m_shards = std::make_unique<EngineShards>(
+        m_scenario, target, EngineShards::countFor(m_scenario, m_shardCount), *m_log);
+    // Not from inside the shards' own signal: complete() ends them.
+    connect(m_shards.get(), &EngineShards::finished, this,
+            [this] { QTimer::singleShot(0, this, &RunWorker::complete); });
+    m_shards->start();
 }
 
 void RunWorker::simulateSlice()
@@ -105,6 +110,8 @@ void RunWorker::simulateSlice()
 
 void RunWorker::tick()
 {
+    if (m_shards)
+        m_shards->merge();
     followServer();
     if (m_writer.flush(*m_log) < 0 && !m_logFailed) {
         m_logFailed = true;
@@ -114,6 +121,8 @@ void RunWorker::tick()
     Q_EMIT recordsAppended(static_cast<qsizetype>(m_log->size()));
     if (m_engine)
         Q_EMIT progress(m_engine->operationsDone(), m_engine->operationsStarted());
+    else if (m_shards)
+        Q_EMIT progress(m_shards->operationsDone(), m_shards->operationsStarted());
     // The live summary reads only what arrived since the last tick, in the engine's thread.
     m_tally.update(*m_log);
     if (++m_ticks % 5 == 0)
@@ -145,8 +154,8 @@ void RunWorker::followServer()
 void RunWorker::pause()
 {
     m_paused = true;
-    if (m_real)
-        m_real->pause();
+    if (m_shards)
+        m_shards->pause();
 }
 
 void RunWorker::resume()
@@ -154,31 +163,41 @@ void RunWorker::resume()
     if (!m_paused)
         return;
     m_paused = false;
-    if (m_real)
-        m_real->resume();
+    if (m_shards)
+        m_shards->resume();
     if (m_virtual)
         QTimer::singleShot(0, this, &RunWorker::simulateSlice);
 }
 
 void RunWorker::stop()
 {
-    if (!m_engine || m_done)
+    if ((!m_engine && !m_shards) || m_done)
         return;
     resume();
     if (m_stopping) {
-        m_engine->abandonInFlight(u"abandoned: the run was stopped again"_s);
+        abandonInFlight(u"abandoned: the run was stopped again"_s);
         return;
     }
     m_stopping = true;
-    m_engine->stop();
+    if (m_engine)
+        m_engine->stop();
+    else
+        m_shards->stop();
     // An attempt that hangs (no per-attempt timeout, a server that never answers) would hold
     // a stopped run forever: those still in flight after the grace period are abandoned.
     QTimer::singleShot(kStopGraceMs, this, [this] {
-        if (!m_done && m_engine)
-            m_engine->abandonInFlight(
-                u"abandoned: still in flight %1 s after the run was stopped"_s.arg(kStopGraceMs /
-                                                                                   1000));
+        if (!m_done)
+            abandonInFlight(u"abandoned: still in flight %1 s after the run was stopped"_s.arg(
+                kStopGraceMs / 1000));
     });
+}
+
+void RunWorker::abandonInFlight(const QString &why)
+{
+    if (m_engine)
+        m_engine->abandonInFlight(why);
+    else if (m_shards)
+        m_shards->abandonInFlight(why);
 }
 
 void RunWorker::complete()
@@ -187,8 +206,6 @@ void RunWorker::complete()
         return;
     m_done = true;
     m_ticker->stop();
-    if (m_real)
-        m_real->clear(); // retries that a Stop cancelled leave their timers behind
     std::vector<JournalEntry> journal;
     if (m_simulated)
         journal = m_simulated->journal().since(0);
@@ -198,6 +215,7 @@ void RunWorker::complete()
     const qint64 peakServer = LoadSeries::fromJournal(journal).peak();
     m_log->appendJournal(std::move(journal));
     tick();
+    m_shards.reset(); // their connections close before the server they talk to stops
     m_writer.close();
     RunSummary summary = m_tally.summary(*m_log); // tick() has counted the last records
     if (m_simulated || m_server) {

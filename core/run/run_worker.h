@@ -15,21 +15,25 @@ class QTimer;
 
 namespace retrylab {
 
+class EngineShards;
 class MockServerHost;
-class RealScheduler;
 class RunEngine;
 class SimulatedTransport;
 class Transport;
 class VirtualScheduler;
 
-// The part of a run that lives in the engine's thread: scheduler, transport, engine, the
-// built-in server when the target is it, and the log stream.
+// The part of a run that lives in the run's worker thread: the built-in server when the target
+// is it, the log stream and the summary; in simulated time also the scheduler, transport and
+// engine. A real-time run's engine is split into shards with threads of their own
+// (engine_shards.h), whose records the worker merges into the log as it streams it.
 class RunWorker : public QObject
 {
     Q_OBJECT
 public:
+    // `shards`: engine shards of a real-time run, 0 for one per core (EngineShards::countFor).
     RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, QString jsonlPath,
-              MockServerHost *sharedServer = nullptr, const Redactor &redactor = Redactor());
+              MockServerHost *sharedServer = nullptr, const Redactor &redactor = Redactor(),
+              int shards = 0);
     ~RunWorker() override;
 
     void start();
@@ -55,6 +59,8 @@ Q_SIGNALS:
 private:
     void tick();
     void simulateSlice();
+    void startShards(const QUrl &target);
+    void abandonInFlight(const QString &why);
     void complete();
 
     Scenario m_scenario;
@@ -66,11 +72,12 @@ private:
     SummaryTally m_tally; // counts each record once, as it arrives
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI
+    int m_shardCount = 0;
+    std::unique_ptr<EngineShards> m_shards; // real time
     std::unique_ptr<VirtualScheduler> m_virtual;
-    RealScheduler *m_real = nullptr;
     std::unique_ptr<Transport> m_transport;
     SimulatedTransport *m_simulated = nullptr;
-    std::unique_ptr<RunEngine> m_engine;
+    std::unique_ptr<RunEngine> m_engine; // simulated time
     QTimer *m_ticker = nullptr;
     bool m_paused = false;
     int m_ticks = 0;

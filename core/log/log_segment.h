@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "attempt_log.h"
+
+#include <QMutex>
+
+#include <vector>
+
+namespace retrylab {
+
+// What one engine shard recorded and the run's log has not taken yet (log/README.md,
+// "Shards"). The shard's thread appends; the thread that merges takes everything in one go.
+// Strings go straight into the run's string table, so records need no translation.
+// A shard also says how far its records are complete: after settle(t), nothing it appends
+// finished before t, so a merger may place every record up to t without waiting for more.
+class LogSegment final : public RecordSink
+{
+public:
+    explicit LogSegment(AttemptLog &log)
+        : m_log(log)
+    {}
+
+    // The shard's thread.
+    void append(const AttemptRecord &r) override;
+    void appendBreaker(const BreakerRecord &r) override;
+    std::uint32_t intern(const QString &s) override { return m_log.intern(s); }
+    // Records merged into the run's log so far (the shard's own are not counted until then).
+    std::size_t size() const override { return m_log.size(); }
+    void settle(qint64 us);
+    // The shard will record nothing more.
+    void close();
+
+    // The merging thread.
+    struct Batch {
+        std::vector<AttemptRecord> records; // in the order they were appended
+        std::vector<BreakerRecord> breakers;
+        qint64 settledUs = -1; // every later record finishes at this time or after
+    };
+    Batch take();
+
+private:
+    AttemptLog &m_log;
+    QMutex m_mutex;
+    Batch m_pending;
+};
+
+} // namespace retrylab

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine_shards.h"
+
+#include "engine_shard.h"
+
+#include <QThread>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace retrylab {
+
+int EngineShards::countFor(const Scenario &scenario, int requested)
+{
+    // One shared breaker or budget, or one stream of open-loop arrivals, is one engine's state.
+    if (scenario.arrivalRatePerSecond > 0 || scenario.sharedBreaker || scenario.sharedBudget)
+        return 1;
+    const int wanted =
+        requested > 0 ? requested : std::min(QThread::idealThreadCount(), kAutoShards);
+    return std::clamp(wanted, 1, std::clamp(scenario.clients, 1, kMaxShards));
+}
+
+EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int count, AttemptLog &log,
+                           QObject *parent)
+    : QObject(parent)
+{
+    QElapsedTimer origin; // the run's time line, shared by every shard
+    origin.start();
+    std::vector<LogSegment *> segments;
+    for (int i = 0; i < count; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(u"engine-%1"_s.arg(i));
+        auto *shard = new EngineShard(scenario, {std::uint32_t(i), std::uint32_t(count)}, target,
+                                      origin, log);
+        shard->moveToThread(thread);
+        connect(shard, &EngineShard::finished, this, &EngineShards::onShardFinished);
+        segments.push_back(&shard->segment());
+        m_threads.push_back(thread);
+        m_shards.push_back(shard);
+    }
+    m_merger = std::make_unique<SegmentMerger>(log, std::move(segments));
+}
+
+EngineShards::~EngineShards()
+{
+    for (std::size_t i = 0; i < m_shards.size(); ++i) {
+        if (m_threads[i]->isRunning())
+            QMetaObject::invokeMethod(
+                m_shards[i], [s = m_shards[i]] { delete s; }, Qt::BlockingQueuedConnection);
+        else
+            delete m_shards[i];
+        m_threads[i]->quit();
+        m_threads[i]->wait();
+        delete m_threads[i];
+    }
+}
+
+void EngineShards::start()
+{
+    for (std::size_t i = 0; i < m_shards.size(); ++i) {
+        m_threads[i]->start();
+        QMetaObject::invokeMethod(m_shards[i], &EngineShard::start);
+    }
+}
+
+void EngineShards::stop()
+{
+    for (EngineShard *s : m_shards)
+        QMetaObject::invokeMethod(s, &EngineShard::stop);
+}
+
+void EngineShards::abandonInFlight(const QString &why)
+{
+    for (EngineShard *s : m_shards)
+        QMetaObject::invokeMethod(s, [s, why] { s->abandonInFlight(why); });
+}
+
+void EngineShards::pause()
+{
+    for (EngineShard *s : m_shards)
+        QMetaObject::invokeMethod(s, &EngineShard::pause);
+}
+
+void EngineShards::resume()
+{
+    for (EngineShard *s : m_shards)
+        QMetaObject::invokeMethod(s, &EngineShard::resume);
+}
+
+std::size_t EngineShards::merge()
+{
+    return m_merger->merge();
+}
+
+quint64 EngineShards::operationsDone() const
+{
+    quint64 n = 0;
+    for (const EngineShard *s : m_shards)
+        n += s->operationsDone();
+    return n;
+}
+
+quint64 EngineShards::operationsStarted() const
+{
+    quint64 n = 0;
+    for (const EngineShard *s : m_shards)
+        n += s->operationsStarted();
+    return n;
+}
+
+void EngineShards::onShardFinished()
+{
+    if (++m_finished < count())
+        return;
+    merge(); // every segment is closed: this places everything
+    Q_EMIT finished();
+}
+
+} // namespace retrylab

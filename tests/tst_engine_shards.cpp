@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A real-time run split over engine shards: each shard's records reach the run's one log in
+// time order, and the split changes nothing about which attempts are made.
+#include "log/segment_merger.h"
+#include "run/engine_shards.h"
+#include "run/run_controller.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <set>
+#include <tuple>
+
+using namespace retrylab;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+AttemptRecord finishedAt(std::uint32_t client, qint64 us)
+{
+    AttemptRecord r;
+    r.client = client;
+    r.finishedUs = us;
+    return r;
+}
+
+// 503 for each key's first request, then 200: every operation takes exactly two attempts,
+// whatever the timing, so two runs of it make the same attempts.
+Scenario failFirst(int clients, int operations)
+{
+    Scenario s;
+    s.name = u"shards"_s;
+    s.path = u"/items"_s;
+    s.keys = KeyMode::PerOperation;
+    RouteProfile route;
+    route.failFirst.count = 1;
+    s.profile.routes = {route};
+    s.profile.name = u"503-then-success"_s;
+    s.clients = clients;
+    s.operationsPerClient = operations;
+    s.stagger = 100ms;
+    s.policy.retry.maxAttempts = 3;
+    s.policy.retry.backoff = {BackoffKind::FullJitter, 5ms, 20ms, 2.0, 0.0};
+    s.policy.retry.totalBudget = 0s;
+    s.policy.breaker.enabled = false;
+    s.seed = 5;
+    return s;
+}
+
+using Attempt = std::tuple<std::uint32_t, std::uint32_t, int, int>; // client, op, attempt, status
+
+struct Ran {
+    std::set<Attempt> attempts;
+    std::size_t records = 0;
+    bool inTimeOrder = true;
+    std::set<std::uint32_t> shardsSeenFirst; // c % shards of the first 20 records
+    RunSummary summary;
+};
+
+Ran run(const Scenario &s, int shards)
+{
+    RunController controller;
+    controller.setShards(shards);
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.start(s);
+    if (!finished.wait(90000))
+        qFatal("the run did not finish");
+    Ran out;
+    out.summary = finished.front().front().value<RunSummary>();
+    qint64 last = -1;
+    controller.log()->forEach([&](const AttemptRecord &r) {
+        out.attempts.insert({r.client, r.operation, r.attempt, r.status});
+        out.inTimeOrder = out.inTimeOrder && r.finishedUs >= last;
+        last = r.finishedUs;
+        if (out.records++ < 20)
+            out.shardsSeenFirst.insert(r.client % std::uint32_t(shards));
+    });
+    return out;
+}
+
+} // namespace
+
+class TestEngineShards : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { qRegisterMetaType<RunSummary>(); }
+
+    // Records wait until every shard has settled past them, then go in by finish time.
+    void mergerPlacesInTimeOrder()
+    {
+        AttemptLog log;
+        LogSegment a(log);
+        LogSegment b(log);
+        SegmentMerger merger(log, {&a, &b});
+        a.append(finishedAt(0, 10));
+        a.append(finishedAt(0, 30));
+        b.append(finishedAt(1, 20));
+        a.settle(40);
+        QCOMPARE(merger.merge(), 0u); // b has not said how far it is
+        b.settle(25);
+        QCOMPARE(merger.merge(), 2u); // 10 and 20; 30 may still be preceded by b's
+        QCOMPARE(merger.held(), 1u);
+        b.append(finishedAt(1, 28));
+        b.close();
+        QCOMPARE(merger.merge(), 2u);
+        QCOMPARE(log.size(), 4u);
+        const std::vector<qint64> want{10, 20, 28, 30};
+        for (std::size_t i = 0; i < want.size(); ++i)
+            QCOMPARE(log.at(i).finishedUs, want[i]);
+        QCOMPARE(merger.held(), 0u);
+    }
+
+    void breakersMergeInTimeOrder()
+    {
+        AttemptLog log;
+        LogSegment a(log);
+        LogSegment b(log);
+        SegmentMerger merger(log, {&a, &b});
+        a.appendBreaker({3, 50, {}});
+        b.appendBreaker({4, 40, {}});
+        a.close();
+        b.close();
+        merger.merge();
+        const auto breakers = log.breakerRecords();
+        QCOMPARE(breakers.size(), 2u);
+        QCOMPARE(breakers[0].atUs, 40);
+        QCOMPARE(breakers[1].breaker, 3u);
+    }
+
+    void countFollowsTheScenario()
+    {
+        Scenario s = failFirst(10, 1);
+        QCOMPARE(EngineShards::countFor(s, 3), 3);
+        QCOMPARE(EngineShards::countFor(s, 50), 10); // never more shards than clients
+        QVERIFY(EngineShards::countFor(s, 0) >= 1);
+        s.sharedBreaker = true; // one breaker is one engine's state
+        QCOMPARE(EngineShards::countFor(s, 3), 1);
+        s.sharedBreaker = false;
+        s.arrivalRatePerSecond = 10;
+        QCOMPARE(EngineShards::countFor(s, 3), 1);
+    }
+
+    // The same clients make the same attempts in one engine and in three shards, the
+    // server sees each once, and the merged log is in time order with every shard in it.
+    void shardedRunMakesTheSameAttempts()
+    {
+        const Scenario s = failFirst(30, 3);
+        const Ran one = run(s, 1);
+        const Ran three = run(s, 3);
+        QCOMPARE(one.records, std::size_t(30 * 3 * 2));
+        QCOMPARE(three.records, one.records);
+        QVERIFY(three.attempts == one.attempts);
+        QVERIFY(one.inTimeOrder);
+        QVERIFY(three.inTimeOrder);
+        QCOMPARE(three.shardsSeenFirst.size(), 3u); // interleaved, not one shard after another
+        QCOMPARE(three.summary.attemptsSent, three.summary.serverRequests);
+        QCOMPARE(three.summary.operations, qint64(90));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineShards)
+#include "tst_engine_shards.moc"

@@ -2,16 +2,24 @@
 // Benchmarks for the notes, not tests: simulated attempts per second, bytes per attempt, and
 // real-time lateness of waits at a given number of concurrent clients.
 //   bench_engine sim [clients] [ops]
-//   bench_engine real [clients] [ops]
+//   bench_engine real [clients] [ops] [shards]
+// `real`: the clients against the built-in server (in its own thread), whose 503-then-success
+// profile fails each key's first request; every retry's actual - planned wait is read back
+// from the JSON Lines log the run streamed, as a person checking the figures would.
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
 #include "log/run_summary.h"
+#include "run/engine_shards.h"
 #include "run/run_controller.h"
 #include "transport/simulated_transport.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 
 #include <algorithm>
 #include <cstdio>
@@ -37,6 +45,29 @@ Scenario base(int clients, int ops)
     return s;
 }
 
+// tests/bench/wait_precision.sh's scenario: each operation's first attempt gets a 503, its
+// retry (after a full-jitter wait of up to 100 ms) succeeds; first operations spread over 1 s.
+Scenario failFirst(int clients, int ops)
+{
+    Scenario s;
+    s.name = u"wait precision"_s;
+    s.path = u"/items"_s;
+    s.keys = KeyMode::PerOperation;
+    RouteProfile route;
+    route.failFirst.count = 1;
+    s.profile.routes = {route};
+    s.profile.name = u"503-then-success"_s;
+    s.clients = clients;
+    s.operationsPerClient = ops;
+    s.stagger = 1s;
+    s.policy.retry.maxAttempts = 3;
+    s.policy.retry.backoff = {BackoffKind::FullJitter, 100ms, 1s, 2.0, 0.0};
+    s.policy.retry.totalBudget = 0s;
+    s.policy.breaker.enabled = false;
+    s.seed = 1;
+    return s;
+}
+
 int simulated(int clients, int ops)
 {
     Scenario s = base(clients, ops);
@@ -57,10 +88,31 @@ int simulated(int clients, int ops)
     return 0;
 }
 
-int real(int clients, int ops)
+// Every retry's actual - planned wait in the JSON Lines log, in ms.
+std::vector<double> latenessFromJsonl(const QString &path)
 {
-    Scenario s = base(clients, ops);
+    std::vector<double> late;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return late;
+    while (!f.atEnd()) {
+        const QJsonObject o = QJsonDocument::fromJson(f.readLine()).object();
+        if (o.value(u"kind"_s).toString() != u"attempt"_s || !o.contains(u"plannedDelayMs"_s))
+            continue;
+        late.push_back(o.value(u"actualDelayMs"_s).toDouble() -
+                       o.value(u"plannedDelayMs"_s).toDouble());
+    }
+    std::sort(late.begin(), late.end());
+    return late;
+}
+
+int real(int clients, int ops, int shards)
+{
+    const Scenario s = failFirst(clients, ops);
+    QTemporaryDir dir;
+    const QString jsonl = dir.filePath(u"log.jsonl"_s);
     RunController run;
+    run.setShards(shards);
     QEventLoop loop;
     RunSummary summary;
     QObject::connect(&run, &RunController::runFinished, &loop, [&](const RunSummary &r) {
@@ -73,27 +125,21 @@ int real(int clients, int ops)
     });
     QElapsedTimer t;
     t.start();
-    run.start(s);
+    run.start(s, jsonl);
     loop.exec();
-    std::vector<double> late;
-    qint64 early = 0;
-    run.log()->forEach([&](const AttemptRecord &r) {
-        if (r.plannedDelayUs < 0)
-            return;
-        late.push_back(static_cast<double>(r.actualDelayUs - r.plannedDelayUs) / 1000.0);
-        early += r.actualDelayUs < r.plannedDelayUs;
-    });
-    std::sort(late.begin(), late.end());
+    const double seconds = double(t.elapsed()) / 1000.0;
+    const std::vector<double> late = latenessFromJsonl(jsonl);
+    const auto early = std::count_if(late.begin(), late.end(), [](double d) { return d < 0; });
     const auto q = [&late](double p) {
         return late.empty() ? 0.0 : late[std::min(late.size() - 1, std::size_t(p * late.size()))];
     };
-    std::printf("real time: %d clients x %d operations in %.1f s: %lld attempts, %lld "
-                "operations, p99 completion %.0f ms\n"
-                "  actual - planned wait over %zu retries: min %.2f ms, p50 %.2f ms, p90 %.2f ms, "
-                "p99 %.2f ms, max %.2f ms; early: %lld\n",
-                clients, ops, t.elapsed() / 1000.0, summary.attemptsSent, summary.operations,
-                summary.p99Ms, late.size(), late.empty() ? 0 : late.front(), q(0.5), q(0.9),
-                q(0.99), late.empty() ? 0 : late.back(), early);
+    std::printf("real time, %d engine shard(s): %d clients x %d operations in %.1f s: %lld "
+                "attempts (server saw %lld), p50 completion %.1f ms\n"
+                "  actual - planned wait over %zu retries (JSON Lines): min %.3f ms, p50 %.3f ms, "
+                "p90 %.3f ms, p99 %.3f ms, max %.3f ms; early: %lld\n",
+                EngineShards::countFor(s, shards), clients, ops, seconds, summary.attemptsSent,
+                summary.serverRequests, summary.p50Ms, late.size(), late.empty() ? 0 : late.front(),
+                q(0.5), q(0.9), q(0.99), late.empty() ? 0 : late.back(), qint64(early));
     return 0;
 }
 
@@ -106,5 +152,6 @@ int main(int argc, char *argv[])
     const QString mode = args.value(1, u"sim"_s);
     const int clients = args.value(2, u"10000"_s).toInt();
     const int ops = args.value(3, u"100"_s).toInt();
-    return mode == u"real"_s ? real(clients, ops) : simulated(clients, ops);
+    const int shards = args.value(4, u"0"_s).toInt();
+    return mode == u"real"_s ? real(clients, ops, shards) : simulated(clients, ops);
 }

@@ -367,7 +367,14 @@ private Q_SLOTS:
         bool called = false;
         t.send(get(1), [&](const AttemptResponse &) { called = true; });
         QTRY_COMPARE(server.requests().size(), 1);
+        QTest::qWait(50);
+        // A timed-out attempt keeps how far it got: connected, sent, waiting 50 ms so far.
+        const PhaseTimings soFar = t.phasesSoFar(1);
+        QVERIFY(soFar.connectUs >= 0 && soFar.sendUs >= 0);
+        QVERIFY2(soFar.waitUs >= 40'000, qPrintable(QString::number(soFar.waitUs)));
+        QCOMPARE(soFar.receiveUs, -1);
         t.cancel(1);
+        QCOMPARE(t.phasesSoFar(1), PhaseTimings());
         QCOMPARE(t.connectionsOpen(), 0);
         const auto r = sendInTurn(t, {get(2)}).front();
         QCOMPARE(r.outcome, OutcomeClass::Success);

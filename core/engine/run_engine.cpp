@@ -280,8 +280,9 @@ void RunEngine::attempt(std::uint64_t opId)
             const auto found = m_ops.find(opId);
             if (found == m_ops.end() || found->second->inflight != attemptId)
                 return;
-            m_transport.cancel(attemptId);
             AttemptResponse timedOut;
+            timedOut.phases = m_transport.phasesSoFar(attemptId);
+            m_transport.cancel(attemptId);
             timedOut.outcome = OutcomeClass::Timeout;
             onResult(opId, attemptId, timedOut);
         });

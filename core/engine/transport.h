@@ -60,6 +60,14 @@ public:
     virtual void send(const AttemptRequest &request, Done done) = 0;
     // The engine gave up on it (its timeout fired): drop it, and never call its Done.
     virtual void cancel(std::uint64_t id) = 0;
+    // Where an attempt still in flight has spent its time so far: the phases it finished, and
+    // the one it is in up to now. Called just before cancel(), so a timed-out attempt shows
+    // how far it got. All -1 when the stack cannot tell.
+    virtual PhaseTimings phasesSoFar(std::uint64_t id) const
+    {
+        Q_UNUSED(id);
+        return {};
+    }
 };
 
 } // namespace retrylab

@@ -44,10 +44,46 @@ bool WireConnection::isOpen() const
     return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
-qint32 WireConnection::since(Clock::time_point t) const
+qint32 WireConnection::micros(Clock::time_point t)
 {
     return PhaseTimings::clamp(
         std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+}
+
+qint32 WireConnection::since(Clock::time_point t) const
+{
+    return micros(t);
+}
+
+PhaseTimings WireConnection::phasesSoFar() const
+{
+    PhaseTimings t = m_timings;
+    if (!m_busy)
+        return t;
+    switch (m_phase) {
+    case Phase::Resolving: // also between two addresses of a name, with DNS done
+        (t.dnsUs < 0 ? t.dnsUs : t.connectUs) = since(m_mark);
+        break;
+    case Phase::Connecting:
+        t.connectUs = since(m_mark);
+        break;
+    case Phase::Handshake:
+        t.tlsUs = since(m_mark);
+        break;
+    case Phase::Sending:
+        t.sendUs = since(m_mark);
+        break;
+    case Phase::Waiting:
+        t.waitUs = since(m_mark);
+        break;
+    case Phase::Receiving:
+        t.receiveUs = since(m_firstByte);
+        break;
+    case Phase::Closed:
+    case Phase::Idle:
+        break;
+    }
+    return t;
 }
 
 void WireConnection::start(Exchange exchange)

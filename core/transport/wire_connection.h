@@ -52,6 +52,9 @@ public:
     // closes: what the server makes of a half-sent or half-read exchange is unknown.
     void abort();
     bool busy() const { return m_busy; }
+    // The exchange's phases so far: those it finished, and the one it is in up to now.
+    PhaseTimings phasesSoFar() const;
+    static qint32 micros(Clock::time_point since);
     bool isOpen() const;
     // Has carried at least one exchange: the next one goes on a reused connection.
     bool used() const { return m_exchanges > 0; }

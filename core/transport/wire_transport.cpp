@@ -182,6 +182,21 @@ void WireTransport::serveQueue(std::uint32_t laneKey)
     }
 }
 
+PhaseTimings WireTransport::phasesSoFar(std::uint64_t id) const
+{
+    const auto f = m_inFlight.find(id);
+    if (f != m_inFlight.end())
+        return f->second.connection->phasesSoFar();
+    for (const auto &[key, lane] : m_lanes)
+        for (const Pending &p : lane.queue)
+            if (p.id == id) { // still waiting for a free connection
+                PhaseTimings t;
+                t.blockedUs = WireConnection::micros(p.exchange.queuedAt);
+                return t;
+            }
+    return {};
+}
+
 void WireTransport::cancel(std::uint64_t id)
 {
     const auto f = m_inFlight.find(id);

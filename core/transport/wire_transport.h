@@ -33,6 +33,7 @@ public:
 
     void send(const AttemptRequest &request, Done done) override;
     void cancel(std::uint64_t id) override;
+    PhaseTimings phasesSoFar(std::uint64_t id) const override;
 
     // Connections opened so far, and open now (busy or idle).
     std::uint64_t connectionsOpened() const { return m_opened; }

@@ -213,6 +213,8 @@ QString TimelineItem::describe(const AttemptRecord &r, const QString &lane) cons
                           r.shortened ? tr(", shortened to fit the budget") : QString());
     if (r.retryAfterUs >= 0)
         lines << tr("Told to wait %1 (Retry-After)").arg(ms(r.retryAfterUs));
+    if (r.phases.known())
+        lines << describePhases(r);
     lines << tr("Breaker: %1").arg(breakerStateId(r.breakerAtStart));
     if (r.idempotencyKey)
         lines << tr("Idempotency key: %1").arg(log.string(r.idempotencyKey));
@@ -221,6 +223,28 @@ QString TimelineItem::describe(const AttemptRecord &r, const QString &lane) cons
     if (r.lastOfOperation)
         lines << tr("Last attempt of the operation: %1").arg(stopReasonId(r.stop));
     return lines.join(u'\n');
+}
+
+QString TimelineItem::describePhases(const AttemptRecord &r)
+{
+    const PhaseTimings &p = r.phases;
+    const std::pair<QString, qint32> phases[] = {
+        {tr("blocked"), p.blockedUs}, {tr("DNS"), p.dnsUs},   {tr("connect"), p.connectUs},
+        {tr("TLS"), p.tlsUs},         {tr("send"), p.sendUs}, {tr("wait"), p.waitUs},
+        {tr("receive"), p.receiveUs}};
+    QStringList parts;
+    QString last;
+    for (const auto &[name, us] : phases)
+        if (us >= 0) {
+            parts << u"%1 %2"_s.arg(name, formatDurationReadable(Duration(us)));
+            last = name;
+        }
+    QString line = tr("On the wire: %1").arg(parts.join(u" · "_s));
+    if (p.reused)
+        line += tr(" (reused connection)");
+    if (r.outcome == OutcomeClass::Timeout)
+        line += tr("; timed out during %1").arg(last);
+    return line;
 }
 
 void TimelineItem::hoverMoveEvent(QGraphicsSceneHoverEvent *event)

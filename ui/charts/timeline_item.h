@@ -32,6 +32,7 @@ public:
     int lanesPerRow() const { return m_lanesPerRow; }
 
 protected:
+    static QString describePhases(const AttemptRecord &r);
     QString describe(const AttemptRecord &record, const QString &lane) const;
     void hoverMoveEvent(QGraphicsSceneHoverEvent *event) override;
 

@@ -14,6 +14,8 @@ packages=(
     openssl
     clang                   # the libFuzzer targets (the fuzz preset, tests/fuzz/)
     python3 python3-locust  # tst_locust_parity and tst_locust_run (Debian's Python, by full path)
+    # tst_client_exam: real clients sit the built-in server's exam
+    curl wget python3-urllib3 python3-requests python3-tenacity
 )
 
 # The names that differ between releases. Debian 12 ships Qt OpenGL's development files in a

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // retrylab-mock: the built-in flaky server on its own, for pointing any client at.
+#include "base/atomic_file.h"
 #include "mock/mock_server.h"
 #include "system/termination_watcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
 
 #include <cstdio>
 
@@ -40,7 +42,29 @@ int main(int argc, char *argv[])
         u"Token the admin API asks for, as 'Authorization: Bearer TOKEN'. Without it, a server "
         "bound beyond loopback makes one up and prints it; on loopback none is asked."_s,
         u"TOKEN"_s);
-    parser.addOptions({port, profile, seed, bind, adminToken});
+    const QCommandLineOption chainHeader(
+        u"chain-header"_s,
+        u"A header whose value names an operation (e.g. Idempotency-Key, X-Request-Id), for "
+        "clients that send no X-Operation-Id: every request with one value is one more attempt "
+        "of one operation."_s,
+        u"NAME"_s);
+    const QCommandLineOption chainSilence(
+        u"chain-silence"_s,
+        u"Seconds a client may be quiet before its next request starts a new operation (when "
+        "operations are told apart by method, path and body)."_s,
+        u"S"_s, u"30"_s);
+    const QCommandLineOption grades(
+        u"grades"_s,
+        u"Write the report card of every client (as GET /__admin/grades answers) to FILE when "
+        "the server stops, also on Ctrl+C or SIGTERM."_s,
+        u"FILE"_s);
+    const QCommandLineOption maxAttempts(
+        u"max-attempts"_s,
+        u"The most attempts per operation the clients are meant to make (judged as "
+        "'within-max-attempts')."_s,
+        u"N"_s);
+    parser.addOptions(
+        {port, profile, seed, bind, adminToken, chainHeader, chainSilence, grades, maxAttempts});
     parser.process(app);
 
     const auto fail = [](const QString &message) {
@@ -64,6 +88,20 @@ int main(int argc, char *argv[])
                          "from other machines\n",
                          qUtf8Printable(address.toString()));
     }
+    retrylab::ChainOptions chains;
+    chains.header = parser.value(chainHeader).toLatin1();
+    const double silence = parser.value(chainSilence).toDouble(&ok);
+    if (!ok || !(silence > 0) || silence > 86400)
+        return fail(u"--chain-silence: '%1' is not a number of seconds from 0 to 86400"_s.arg(
+            parser.value(chainSilence)));
+    chains.silence = retrylab::fromMs(silence * 1000.0);
+    retrylab::GradeOptions gradeOptions;
+    if (parser.isSet(maxAttempts)) {
+        gradeOptions.statedMaxAttempts = parser.value(maxAttempts).toInt(&ok);
+        if (!ok || gradeOptions.statedMaxAttempts < 1)
+            return fail(u"--max-attempts: '%1' is not a whole number above 0"_s.arg(
+                parser.value(maxAttempts)));
+    }
     QString error;
     const QString profileArg = parser.value(profile);
     auto faults = retrylab::FaultProfile::readyProfiles().contains(profileArg)
@@ -73,6 +111,8 @@ int main(int argc, char *argv[])
         return fail(error);
 
     retrylab::MockServer server(*faults, seedValue);
+    server.setChainOptions(chains);
+    server.setGradeOptions(gradeOptions);
     const QByteArray token = parser.value(adminToken).toUtf8();
     if (parser.isSet(adminToken) && token.size() < 8)
         return fail(u"--admin-token: use at least 8 characters"_s);
@@ -90,5 +130,11 @@ int main(int argc, char *argv[])
     retrylab::TerminationWatcher watcher;
     QObject::connect(&watcher, &retrylab::TerminationWatcher::terminationRequested, &app,
                      [](int) { QCoreApplication::quit(); });
-    return QCoreApplication::exec();
+    const int status = QCoreApplication::exec();
+    if (parser.isSet(grades)) {
+        const QByteArray json = QJsonDocument(server.grades().toJson()).toJson();
+        if (!retrylab::writeFileAtomically(parser.value(grades), json, &error))
+            return fail(u"--grades: "_s + error);
+    }
+    return status;
 }

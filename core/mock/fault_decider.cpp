@@ -243,6 +243,10 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
     ++m_inFlight;
     d.latency = sampleLatency(route->latency, m_rng);
 
+    if (req.attempt >= 1 && req.attempt <= route->script.size()) {
+        applyScript(route->script.at(req.attempt - 1), *route, wallNow, d);
+        return d;
+    }
     const auto &ff = route->failFirst;
     if (ff.count > 0) {
         const QString who = ff.per == u"client"_s ? req.clientId : req.idempotencyKey;
@@ -298,6 +302,32 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
         d.headers = pushbackHeaders(ra, std::min(seconds, ra.maxSeconds), wallNow, &d.askedWait);
     }
     return d;
+}
+
+void FaultDecider::applyScript(const ScriptStep &step, const RouteProfile &route,
+                               const QDateTime &wallNow, FaultDecision &d)
+{
+    d.label = u"script"_s;
+    d.status = step.status;
+    for (const FaultKind kind :
+         {FaultKind::Reset, FaultKind::Close, FaultKind::Hang, FaultKind::Truncate,
+          FaultKind::Garbage, FaultKind::SlowBody, FaultKind::CommitThenLose}) {
+        if (faultKindId(kind) == step.fault) {
+            d.kind = kind;
+            d.label = step.fault;
+        }
+    }
+    if (d.kind == FaultKind::SlowBody) {
+        d.slowBodyChunks = route.faults.slowBodyChunks;
+        d.slowBodyOver = fromMs(route.faults.slowBodyMs);
+    }
+    if (d.kind == FaultKind::Reset || d.kind == FaultKind::Close || d.kind == FaultKind::Hang ||
+        d.kind == FaultKind::Garbage) {
+        d.status = 0;
+        return;
+    }
+    if (!step.retryAfter.isEmpty())
+        d.headers.emplaceBack(kRetryAfter, step.retryAfterValue(wallNow, &d.askedWait));
 }
 
 void FaultDecider::finished()

@@ -18,6 +18,7 @@ struct MockRequest {
     QString path;
     QString clientId;       // X-Client-Id
     QString idempotencyKey; // parsed Idempotency-Key
+    int attempt = 0;        // of its operation (ClientChains), for a route's script
 };
 
 enum class FaultKind {
@@ -81,6 +82,8 @@ public:
 
 private:
     bool takeToken(Duration now);
+    void applyScript(const ScriptStep &step, const RouteProfile &route, const QDateTime &wallNow,
+                     FaultDecision &d);
     int pickStatus(const RouteProfile &route);
 
     FaultProfile m_profile;

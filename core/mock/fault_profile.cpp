@@ -23,6 +23,8 @@ const QStringList kAwkward{u""_s,         u"zero"_s,    u"past-date"_s, u"negati
                            u"fraction"_s, u"garbage"_s, u"huge"_s,      u"two-headers"_s};
 const QStringList kAlso{u"ratelimit"_s, u"x-ratelimit-reset-delta"_s, u"x-ratelimit-reset-epoch"_s,
                         u"x-amz-retry-after"_s};
+// A script says what each attempt of an operation meets; no client makes this many.
+constexpr int kMaxScriptSteps = 1000;
 const QStringList kLatencyKinds{u"fixed"_s, u"uniform"_s, u"normal"_s, u"lognormal"_s};
 
 QJsonArray intArray(const QList<int> &values)
@@ -36,7 +38,7 @@ QJsonArray intArray(const QList<int> &values)
 void readRoute(const JsonReader &in, RouteProfile &r)
 {
     in.rejectUnknown({u"method"_s, u"path"_s, u"statuses"_s, u"retryAfter"_s, u"latency"_s,
-                      u"faults"_s, u"failFirst"_s});
+                      u"faults"_s, u"failFirst"_s, u"script"_s});
     in.read(u"method"_s, r.method);
     in.read(u"path"_s, r.path);
     if (!r.path.startsWith(u'/') && r.path != u"*"_s)
@@ -133,10 +135,27 @@ void readRoute(const JsonReader &in, RouteProfile &r)
     ff.read(u"count"_s, r.failFirst.count, 0, 1'000'000);
     ff.readOneOf(u"per"_s, r.failFirst.per, {u"key"_s, u"client"_s});
     ff.read(u"status"_s, r.failFirst.status, 100, 599);
+
+    if (in.has(u"script"_s)) {
+        QList<ScriptStep> script;
+        in.readArray(u"script"_s, [&script](const QJsonValue &v, int) -> QString {
+            QString error;
+            const auto step = ScriptStep::fromJson(v, &error);
+            if (step)
+                script << *step;
+            return error;
+        });
+        if (script.size() > kMaxScriptSteps)
+            in.problem(u"script"_s, u"at most %1 steps"_s.arg(kMaxScriptSteps));
+        r.script = script;
+    }
 }
 
 QJsonObject routeToJson(const RouteProfile &r)
 {
+    QJsonArray script;
+    for (const auto &step : r.script)
+        script.append(step.toJson());
     QJsonArray statuses;
     for (const auto &s : r.statuses)
         statuses.append(QJsonObject{{u"status"_s, s.status}, {u"weight"_s, s.weight}});
@@ -174,6 +193,7 @@ QJsonObject routeToJson(const RouteProfile &r)
         {u"failFirst"_s, QJsonObject{{u"count"_s, r.failFirst.count},
                                      {u"per"_s, r.failFirst.per},
                                      {u"status"_s, r.failFirst.status}}},
+        {u"script"_s, script},
     };
 }
 

@@ -4,6 +4,7 @@
 #include "base/duration.h"
 #include "base/field_problem.h"
 #include "base/limits.h"
+#include "script_step.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -77,6 +78,9 @@ struct RouteProfile {
     LatencySpec latency;
     ConnectionFaults faults;
     FailFirst failFirst;
+    // Attempt N of each operation (ClientChains) gets script[N-1]; later attempts, and every
+    // attempt when it is empty, get the rest of the route (statuses, faults, ...).
+    QList<ScriptStep> script;
     bool matches(QStringView method, QStringView path) const;
     bool operator==(const RouteProfile &) const = default;
 };

@@ -32,6 +32,7 @@ MockConnection::MockConnection(qintptr fd, MockServer *server)
     connect(m_read, &QSocketNotifier::activated, this, &MockConnection::onReadable);
     connect(m_write, &QSocketNotifier::activated, this, &MockConnection::onWritable);
     m_lastActivity = server->now();
+    m_peer = sockio::peerAddress(fd);
 }
 
 MockConnection::~MockConnection()

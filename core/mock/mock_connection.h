@@ -38,6 +38,7 @@ public:
 
     bool isDead() const { return m_fd < 0; }
     bool peerClosed() const { return m_peerClosed; }
+    const QByteArray &peer() const { return m_peer; } // the client's address
     // For the server's sweep: idle keep-alive connections, heads that take too long.
     enum class Phase { Idle, Head, Body, Busy, Closing };
     Phase phase() const;
@@ -59,6 +60,7 @@ private:
     QSocketNotifier *m_read = nullptr;
     QSocketNotifier *m_write = nullptr;
     wire::MessageParser m_parser;
+    QByteArray m_peer;
     QByteArray m_in;  // pipelined bytes that wait for the current request to be answered
     QByteArray m_out; // bytes the kernel did not take yet
     qsizetype m_outAt = 0;

@@ -14,6 +14,7 @@ struct ServiceRequest {
     QByteArray target; // the path with its query, as sent
     HeaderList headers;
     QByteArray body;
+    QByteArray peer; // the client's address (empty in simulated time)
 };
 
 // What becomes of one request. MockService fills it when the request arrives; the shell (the
@@ -41,6 +42,8 @@ struct MockExchange {
     qint64 amount = 0;
     QString currency;
     QString key;
+    QString chainKey; // ClientChains' key, told the answer in process()
+    int chainAttempt = 0;
     std::optional<Duration> askedWait;
     bool admitted = false;  // holds a capacity slot until finish()
     bool processed = false; // the outcome is journaled

@@ -274,9 +274,10 @@ void MockServer::dispatch(MockConnection *connection, wire::Message request)
 {
     const bool keepAlive = request.keepAlive && !connection->peerClosed();
     const QDateTime wall = m_time->wall();
-    MockExchange x = m_service.arrive({std::move(request.method), std::move(request.target),
-                                       std::move(request.headers), std::move(request.body)},
-                                      now(), wall);
+    MockExchange x =
+        m_service.arrive({std::move(request.method), std::move(request.target),
+                          std::move(request.headers), std::move(request.body), connection->peer()},
+                         now(), wall);
     if (x.resetClock)
         m_started = m_time->now();
     x.keepAlive = keepAlive;

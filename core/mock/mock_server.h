@@ -49,6 +49,9 @@ public:
     ServerStats stats() const;
     const RequestJournal &journal() const { return m_service.journal(); }
     const PaymentLedger &ledger() const { return m_service.ledger(); }
+    void setChainOptions(const ChainOptions &options) { m_service.setChainOptions(options); }
+    void setGradeOptions(const GradeOptions &options) { m_service.setGradeOptions(options); }
+    GradeReport grades() const { return m_service.grades(); }
     void setArrivalFeed(std::shared_ptr<ArrivalFeed> feed)
     {
         m_service.setArrivalFeed(std::move(feed));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "client_grades.h"
 #include "fault_profile.h"
 #include "request_journal.h"
 #include "server_stats.h"
@@ -42,6 +43,11 @@ public:
     FaultProfile profile() const;                 // blocks briefly
     ServerStats stats() const;                    // blocks briefly
     std::vector<JournalEntry> journal() const;    // blocks briefly
+    // The report cards, graded in the caller's thread from a copy of the journal.
+    GradeReport grades(const GradeOptions &options = {}) const
+    {
+        return GradeReport::grade(journal(), options);
+    }
     // When requests arrived, readable from any thread without waiting for the server's.
     std::shared_ptr<const ArrivalFeed> arrivals() const;
 

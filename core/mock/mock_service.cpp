@@ -36,6 +36,7 @@ void MockService::reset()
     m_store.clear();
     m_ledger.clear();
     m_journal.clear();
+    m_chains.clear();
     m_byStatus.clear();
     m_byDecision.clear();
     m_recent.clear();
@@ -76,9 +77,10 @@ QString methodText(QByteArrayView method)
 } // namespace
 
 MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration now,
-                                              const QDateTime &wall, PathCache *paths)
+                                              const QDateTime &wall, PathCache *paths,
+                                              const QByteArray &chainHeader)
 {
-    Parsed in{r, {}, {}, {}, {}, 0, {}, {}, {}, Duration(0), {}};
+    Parsed in{r, {}, {}, {}, {}, 0, {}, {}, {}, {}, {}, Duration(0), {}};
     in.at = now;
     in.wall = wall;
     in.method = methodText(r.method);
@@ -110,7 +112,12 @@ MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration 
     int keys = 0;
     for (const auto &[name, value] : r.headers) {
         const QByteArrayView n(name);
-        if (n.compare("x-client-id", Qt::CaseInsensitive) == 0) {
+        if (!chainHeader.isEmpty() && in.chainValue.isEmpty() &&
+            n.compare(chainHeader, Qt::CaseInsensitive) == 0)
+            in.chainValue = value;
+        if (n.compare("user-agent", Qt::CaseInsensitive) == 0) {
+            in.userAgent = in.userAgent.isNull() ? value : in.userAgent;
+        } else if (n.compare("x-client-id", Qt::CaseInsensitive) == 0) {
             clientId = clientId ? clientId : &value;
         } else if (n.compare("x-attempt", Qt::CaseInsensitive) == 0) {
             attempt = attempt ? attempt : &value;
@@ -138,7 +145,7 @@ MockService::Parsed MockService::Parsed::read(const ServiceRequest &r, Duration 
 
 MockExchange MockService::arrive(const ServiceRequest &request, Duration now, const QDateTime &wall)
 {
-    const Parsed in = Parsed::read(request, now, wall, &m_paths);
+    const Parsed in = Parsed::read(request, now, wall, &m_paths, m_chains.options().header);
     MockExchange x;
     x.headRequest = request.method == "HEAD";
     m_recent.push_back(now);
@@ -156,6 +163,15 @@ MockExchange MockService::arrive(const ServiceRequest &request, Duration now, co
     e.clientId = in.clientId;
     e.attempt = in.attempt;
     e.idempotencyKey = in.key;
+    const ChainPlace place =
+        m_chains.place({in.clientId, in.operationId, in.chainValue, request.peer, in.userAgent,
+                        in.method, in.path, request.body, now});
+    e.chainClient = place.client;
+    e.chainOperation = place.operation;
+    e.chainAttempt = place.attempt;
+    e.chainBy = place.by;
+    x.chainKey = place.key;
+    x.chainAttempt = place.attempt;
     x.journalId = m_journal.arrive(std::move(e)).id;
     if (in.method == u"POST"_s && in.path == u"/payments"_s)
         handlePayment(in, x);
@@ -192,7 +208,7 @@ void MockService::takeDecision(MockExchange &x, const FaultDecision &d, int stat
 void MockService::handleGeneric(const Parsed &in, MockExchange &x)
 {
     const FaultDecision d =
-        m_decider.decide({in.method, in.path, in.clientId, in.key}, in.at, in.wall);
+        m_decider.decide({in.method, in.path, in.clientId, in.key, x.chainAttempt}, in.at, in.wall);
     QByteArray body = d.status >= 400 ? wire::errorBody(d.status, d.label)
                                       : wire::okBody(in.request.method, in.path, x.journalId);
     takeDecision(x, d, d.status, std::move(body));
@@ -221,6 +237,7 @@ void MockService::process(MockExchange &x, Duration now)
     const int sent = answered ? x.status : 0;
     count(x.label, sent);
     m_journal.setOutcome(x.journalId, x.label, sent, x.latency);
+    m_chains.answered(x.chainKey, sent, now);
     if (x.askedWait && (x.kind == FaultKind::Respond || x.kind == FaultKind::SlowBody))
         m_journal.askedToWait(x.journalId, *x.askedWait, now);
 }

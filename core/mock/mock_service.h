@@ -2,6 +2,8 @@
 #pragma once
 
 #include "admin_access.h"
+#include "client_chains.h"
+#include "client_grades.h"
 #include "fault_decider.h"
 #include "idempotency_store.h"
 #include "mock_exchange.h"
@@ -54,7 +56,19 @@ public:
     ServerStats stats(Duration now) const;
     const RequestJournal &journal() const { return m_journal; }
     const PaymentLedger &ledger() const { return m_ledger; }
+    // How requests are grouped into clients and operations (the grades and the scripts).
+    void setChainOptions(const ChainOptions &options) { m_chains.setOptions(options); }
+    const ChainOptions &chainOptions() const { return m_chains.options(); }
     void setArrivalFeed(std::shared_ptr<ArrivalFeed> feed) { m_journal.setFeed(std::move(feed)); }
+    // The report cards of the clients in the journal (GET /__admin/grades).
+    void setGradeOptions(const GradeOptions &options) { m_gradeOptions = options; }
+    GradeReport grades(const GradeOptions &options) const
+    {
+        GradeOptions o = options;
+        o.retryWindow = m_chains.options().silence;
+        return GradeReport::grade(m_journal.since(0), o);
+    }
+    GradeReport grades() const { return grades(m_gradeOptions); }
     // The request body the admin API accepts, whatever the profile's limit (so a profile with a
     // tiny limit cannot lock the admin API out).
     static constexpr qint64 kAdminBodyLimit = 4 * 1024 * 1024;
@@ -82,6 +96,8 @@ private:
     IdempotencyStore m_store;
     PaymentLedger m_ledger;
     RequestJournal m_journal;
+    ClientChains m_chains;
+    GradeOptions m_gradeOptions;
     AdminAccess m_admin;
     std::function<void(const FaultProfile &)> m_profileListener;
     QMap<int, qint64> m_byStatus;

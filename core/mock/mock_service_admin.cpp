@@ -85,6 +85,18 @@ void MockService::handleAdmin(const Parsed &in, MockExchange &x, Duration now)
             a.append(e.toJson());
         return reply(200, QJsonDocument(a).toJson(QJsonDocument::Compact) + '\n');
     }
+    if (route == u"grades"_s) {
+        if (in.method != u"GET"_s)
+            return allow("GET");
+        GradeOptions options = m_gradeOptions;
+        const QString max = in.query.queryItemValue(u"maxAttempts"_s);
+        bool ok = true;
+        if (!max.isEmpty())
+            options.statedMaxAttempts = max.toInt(&ok);
+        if (!ok || options.statedMaxAttempts < 0)
+            return reply(400, wire::errorBody(400, u"maxAttempts must be a whole number"_s));
+        return reply(200, wire::json(grades(options).toJson()));
+    }
     if (route == u"stats"_s) {
         if (in.method != u"GET"_s)
             return allow("GET");
@@ -108,7 +120,8 @@ void MockService::handleAdmin(const Parsed &in, MockExchange &x, Duration now)
         takeDown(now, fromMs(seconds * 1000.0));
         return reply(200, wire::json(QJsonObject{{u"outageSeconds"_s, seconds}}));
     }
-    reply(404, wire::errorBody(404, u"admin routes: profile, journal, stats, reset, outage"_s));
+    reply(404,
+          wire::errorBody(404, u"admin routes: profile, journal, grades, stats, reset, outage"_s));
 }
 
 } // namespace retrylab

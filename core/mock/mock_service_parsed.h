@@ -18,13 +18,15 @@ struct MockService::Parsed {
     QString operationId;
     QString key; // a valid Idempotency-Key, or empty
     QString keyError;
+    QByteArray userAgent;
+    QByteArray chainValue; // the header ClientChains was told to read
     Duration at{0};
     QDateTime wall;
 
     // `paths`: recent paths as text, so that a path asked for again shares the text (and the
     // journal entries that keep it share it too) instead of allocating it per request.
     static Parsed read(const ServiceRequest &r, Duration now, const QDateTime &wall,
-                       PathCache *paths);
+                       PathCache *paths, const QByteArray &chainHeader);
 };
 
 } // namespace retrylab

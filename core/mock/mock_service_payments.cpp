@@ -32,7 +32,7 @@ void MockService::handlePayment(const Parsed &in, MockExchange &x)
                                            "\"currency\": three letters}"_s));
 
     const FaultDecision d =
-        m_decider.decide({in.method, in.path, in.clientId, in.key}, in.at, in.wall);
+        m_decider.decide({in.method, in.path, in.clientId, in.key, x.chainAttempt}, in.at, in.wall);
     // Load shedding happens before the idempotency layer: nothing is stored.
     if (d.label == u"outage"_s || d.label == u"overload"_s)
         return takeDecision(x, d, d.status, wire::errorBody(d.status, d.label));

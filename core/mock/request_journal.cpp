@@ -21,6 +21,10 @@ JournalEntry JournalEntry::fromJson(const QJsonObject &o)
     e.clientId = o.value(u"clientId"_s).toString();
     e.attempt = o.value(u"attempt"_s).toInt();
     e.idempotencyKey = o.value(u"idempotencyKey"_s).toString();
+    e.chainClient = o.value(u"chainClient"_s).toString();
+    e.chainOperation = o.value(u"chainOperation"_s).toString();
+    e.chainAttempt = o.value(u"chainAttempt"_s).toInt();
+    e.chainBy = o.value(u"chainBy"_s).toString();
     e.decision = o.value(u"decision"_s).toString();
     e.status = o.value(u"status"_s).toInt();
     e.askedWait = duration(u"askedWaitMs"_s);
@@ -48,6 +52,12 @@ QJsonObject JournalEntry::toJson() const
         o.insert(u"attempt"_s, attempt);
     if (!idempotencyKey.isEmpty())
         o.insert(u"idempotencyKey"_s, idempotencyKey);
+    if (!chainClient.isEmpty()) {
+        o.insert(u"chainClient"_s, chainClient);
+        o.insert(u"chainOperation"_s, chainOperation);
+        o.insert(u"chainAttempt"_s, chainAttempt);
+        o.insert(u"chainBy"_s, chainBy);
+    }
     if (askedWait)
         o.insert(u"askedWaitMs"_s, toMs(*askedWait));
     if (allowedBackAt)

@@ -25,6 +25,12 @@ struct JournalEntry {
     QString clientId; // X-Client-Id
     int attempt = 0;  // X-Attempt (0 when not sent)
     QString idempotencyKey;
+    // ClientChains: the client, its operation, the attempt of that operation, and how they
+    // were told apart.
+    QString chainClient;
+    QString chainOperation;
+    int chainAttempt = 0;
+    QString chainBy;
     QString decision; // status-mix, outage, overload, fail-first, reset, replay, ...
     int status = 0;   // 0 when no HTTP response was sent
     std::optional<Duration> askedWait;     // the wait this response asked for

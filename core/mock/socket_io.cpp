@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "socket_io.h"
 
+#include <QHostAddress>
+
 #ifdef Q_OS_WIN
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -123,6 +125,26 @@ qint64 descriptorLimit()
         return -1;
     return static_cast<qint64>(r.rlim_cur);
 #endif
+}
+
+QByteArray peerAddress(qintptr fd)
+{
+    sockaddr_storage address{};
+#ifdef Q_OS_WIN
+    int length = sizeof address;
+#else
+    socklen_t length = sizeof address;
+#endif
+    if (::getpeername(static_cast<Native>(fd), reinterpret_cast<sockaddr *>(&address), &length) !=
+        0)
+        return {};
+    QHostAddress host(reinterpret_cast<const sockaddr *>(&address));
+    // An IPv4 client of a dual-stack socket reads as ::ffff:a.b.c.d: say a.b.c.d.
+    bool isV4 = false;
+    const quint32 v4 = host.toIPv4Address(&isV4);
+    if (isV4)
+        host = QHostAddress(v4);
+    return host.toString().toLatin1();
 }
 
 } // namespace retrylab::sockio

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QByteArray>
 #include <QtGlobal>
 
 // The few socket calls the built-in server makes itself. QTcpSocket closes the whole socket
@@ -19,6 +20,8 @@ void shutdownWrite(qintptr fd);
 void close(qintptr fd);
 // A TCP reset instead of an orderly close (SO_LINGER with a zero timeout, then close).
 void reset(qintptr fd);
+// The address of the connection's other end ("127.0.0.1", "::1"), or empty.
+QByteArray peerAddress(qintptr fd);
 // How many descriptors this process may open (the soft limit), or -1 when unknown.
 qint64 descriptorLimit();
 

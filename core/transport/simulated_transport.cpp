@@ -86,7 +86,7 @@ void SimulatedTransport::send(const AttemptRequest &req, Done done)
     m_scheduler.at(m_scheduler.now() + hop(), [this, req, done = std::move(done)] {
         const Duration now = m_scheduler.now();
         auto x = std::make_shared<MockExchange>(m_service.arrive(
-            {req.method, req.path.toUtf8(), req.headers, req.body}, now, wallAt(now)));
+            {req.method, req.path.toUtf8(), req.headers, req.body, {}}, now, wallAt(now)));
         if (x->latency <= Duration::zero())
             carry(req, x, done);
         else

@@ -5,6 +5,7 @@
 #include "chart_pictures.h"
 #include "charts/chart_export.h"
 #include "charts/chart_panel.h"
+#include "client_cards_html.h"
 #include "style/palette.h"
 
 #include <QDateTime>
@@ -120,6 +121,7 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
             u" · started %1 UTC"_s.arg(info.startedAt.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s));
     html += u"</p>\n<h2>Summary</h2>\n<table>\n"_s + summary + u"</table>\n"_s;
     html += expected;
+    html += clientCardsHtml(GradeReport::grade(log.journalRecords()));
     html += u"<h2>Charts</h2>\n"_s + charts;
     html += u"<h2>Policy</h2>\n<pre>%1</pre>\n"_s.arg(esc(policy));
     html += u"<p><small>Written by Retry Lab %1 on %2.</small></p>\n</body></html>\n"_s.arg(

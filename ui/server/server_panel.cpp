@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server_panel.h"
 
+#include "clients_view.h"
 #include "mock/mock_server_host.h"
 
 #include <QComboBox>
+#include <QDialog>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -152,6 +154,13 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     down->addWidget(new QLabel(tr("for")));
     down->addWidget(m_downFor);
     layout->addLayout(down);
+
+    auto *clients = new QPushButton(tr("Clients…"));
+    clients->setObjectName(u"gradeClients"_s);
+    clients->setToolTip(tr("How each client that talked to this server retries: its report "
+                           "card, its attempts and the server's answers"));
+    connect(clients, &QPushButton::clicked, this, &ServerPanel::showClients);
+    layout->addWidget(clients);
 
     m_stats = new QLabel;
     m_stats->setObjectName(u"serverStats"_s);
@@ -306,6 +315,23 @@ void ServerPanel::refreshStats()
             .arg(s.outageActive
                      ? tr(" · DOWN for %1 s more").arg(qRound(toMs(s.outageEndsIn) / 1000))
                      : QString()));
+}
+
+ClientsView *ServerPanel::showClients()
+{
+    if (!m_clientsWindow) {
+        m_clientsWindow = new QDialog(this);
+        m_clientsWindow->setObjectName(u"clientsWindow"_s);
+        m_clientsWindow->setWindowTitle(tr("Clients of the built-in server"));
+        auto *layout = new QVBoxLayout(m_clientsWindow);
+        m_clients = new ClientsView(m_server);
+        layout->addWidget(m_clients);
+        m_clientsWindow->resize(1280, 760);
+    }
+    m_clients->refresh();
+    m_clientsWindow->show();
+    m_clientsWindow->raise();
+    return m_clients;
 }
 
 } // namespace retrylab

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QDialog;
 class QDoubleSpinBox;
 class QLabel;
 class QSpinBox;
@@ -14,6 +15,7 @@ class QTimer;
 
 namespace retrylab {
 
+class ClientsView;
 class MockServerHost;
 
 // The built-in server's behaviour as controls that act at once, even while a run is going:
@@ -32,6 +34,8 @@ public:
     // What the server of the last simulated run counted: that run had a copy of this server
     // of its own, so the live numbers below stay at zero. nullopt hides it.
     void showLastRun(const std::optional<RunSummary> &summary);
+    // The report cards of the clients that talked to the server, in a window of their own.
+    ClientsView *showClients();
 
 Q_SIGNALS:
     void profileApplied(); // the person changed the server's behaviour from here
@@ -61,6 +65,8 @@ private:
     QLabel *m_stats = nullptr;
     QLabel *m_lastRun = nullptr;
     QTimer *m_timer = nullptr;
+    QDialog *m_clientsWindow = nullptr;
+    ClientsView *m_clients = nullptr;
     bool m_loading = false;
 };
 

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
@@ -15,7 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QDateTime kWall = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC);
+const QDateTime kWall = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), QTimeZone::utc());
 
 struct Sent {
     MockExchange x;

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimeZone>
 
 #include <cmath>
 #include <functional>
@@ -17,7 +18,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QDateTime kWall = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), Qt::UTC);
+const QDateTime kWall = QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5), QTimeZone::utc());
 
 // A model client: its own wait before retry n (1-based) given its last wait, whether it
 // honours Retry-After, and the most attempts it makes.
@@ -163,6 +164,35 @@ private Q_SLOTS:
             QVERIFY2(b.capMs && std::abs(*b.capMs - capMs) <= 10, json.constData());
         if (!jittered)
             QVERIFY2(b.confidence >= 0.7, json.constData());
+    }
+
+    // Statistically: over 40 seeds, 8 operations each, full jitter and decorrelated jitter are
+    // told apart (and from no jitter) at least 9 times in 10.
+    void jitterFamiliesAcrossSeeds()
+    {
+        int fullRight = 0, decorrelatedRight = 0;
+        constexpr int kSeeds = 40;
+        for (int seed = 1; seed <= kSeeds; ++seed) {
+            auto rng = std::make_shared<RandomSource>(seed);
+            const ModelClient full{
+                "full",
+                [rng](int n, double) { return rng->uniform(0, 100.0 * std::pow(2.0, n - 1)); },
+                true, 7};
+            const ModelClient decorrelated{
+                "decorrelated",
+                [rng](int, double last) {
+                    return std::min(5000.0, rng->uniform(100.0, 3.0 * std::max(100.0, last)));
+                },
+                true, 7};
+            fullRight += examine({full}, 8, "/exam/backoff").clients.value(0).inferred.family ==
+                         u"exponential-jitter"_s;
+            decorrelatedRight +=
+                examine({decorrelated}, 8, "/exam/backoff").clients.value(0).inferred.family ==
+                u"decorrelated"_s;
+        }
+        QVERIFY2(fullRight >= kSeeds * 9 / 10, qPrintable(QString::number(fullRight)));
+        QVERIFY2(decorrelatedRight >= kSeeds * 9 / 10,
+                 qPrintable(QString::number(decorrelatedRight)));
     }
 
     void theExamFindsGoodAndBadHabits()

@@ -2,6 +2,9 @@
 // retrylab-mock as a person or a script runs it.
 #include "http_test_client.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -89,6 +92,10 @@ private Q_SLOTS:
         QTest::addRow("bad port") << QStringList{u"--port"_s, u"99999"_s} << u"--port"_s;
         QTest::addRow("bad seed") << QStringList{u"--seed"_s, u"x"_s} << u"--seed"_s;
         QTest::addRow("bad bind") << QStringList{u"--bind"_s, u"nowhere"_s} << u"--bind"_s;
+        QTest::addRow("bad silence")
+            << QStringList{u"--chain-silence"_s, u"-1"_s} << u"--chain-silence"_s;
+        QTest::addRow("bad max attempts")
+            << QStringList{u"--max-attempts"_s, u"0"_s} << u"--max-attempts"_s;
     }
     void badInputExitsWithTwoAndSaysWhy()
     {
@@ -129,6 +136,38 @@ private Q_SLOTS:
         QVERIFY(err.contains(u"warning"_s));
         // Bound beyond loopback, the admin API asks for a token, printed at start.
         QVERIFY2(err.contains(u"Authorization: Bearer "_s), qPrintable(err));
+    }
+
+    // --grades FILE: the report cards as GET /__admin/grades gives them, written when the
+    // server stops (SIGINT here, as Ctrl+C sends); --chain-header names the operations.
+    void gradesAreWrittenOnCtrlC()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"grades.json"_s);
+        QProcess p;
+        const QUrl url =
+            startServer(p, {u"--profile"_s, u"exam"_s, u"--grades"_s, file, u"--chain-header"_s,
+                            u"X-Request-Id"_s, u"--max-attempts"_s, u"2"_s});
+        QVERIFY(url.isValid());
+        QNetworkAccessManager nam;
+        for (int i = 0; i < 3; ++i) // one operation, three attempts: 503, 500, 429
+            httpCall(nam, "GET", url.resolved(QUrl(u"/thing"_s)), {{"X-Request-Id", "r-1"}});
+        httpCall(nam, "GET", url.resolved(QUrl(u"/thing"_s)), {{"X-Request-Id", "r-2"}});
+        const auto live = httpCall(nam, "GET", url.resolved(QUrl(u"/__admin/grades"_s)));
+        QCOMPARE(live.status, 200);
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject written = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(written, QJsonDocument::fromJson(live.body).object());
+        const QJsonObject card = written.value(u"clients"_s).toArray().at(0).toObject();
+        QVERIFY(card.value(u"identifiedBy"_s).toString().endsWith(u", X-Request-Id"_s));
+        QCOMPARE(card.value(u"operations"_s).toInt(), 2);
+        QCOMPARE(card.value(u"attempts"_s).toInt(), 4);
+        const QJsonArray verdicts = card.value(u"verdicts"_s).toArray();
+        QCOMPARE(verdicts.last().toObject().value(u"result"_s).toString(), u"fail"_s); // 3 > 2
     }
 
     void version()

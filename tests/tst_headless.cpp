@@ -167,6 +167,9 @@ private Q_SLOTS:
         QCOMPARE(page.count(u"<svg"_s), 5); // the five charts, inline
         QVERIFY(page.contains(u"Breaker trip and recovery"_s));
         QVERIFY(page.contains(u"Breaker transitions"_s));
+        // The built-in server's report card of the run's clients (core/mock/README.md).
+        QVERIFY(page.contains(u"<h2>Clients</h2>"_s));
+        QVERIFY(page.contains(u"honours-retry-after"_s));
         AttemptLog back;
         QVERIFY(readJsonlLog(log, back).ok);
         QVERIFY(back.breakerCount() >= 3);

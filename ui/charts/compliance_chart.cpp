@@ -52,8 +52,8 @@ ComplianceChart::ComplianceChart(QWidget *parent)
     m_chart->addSeries(m_diagonal);
     m_chart->addSeries(m_ok);
     m_chart->addSeries(m_early);
-    std::tie(m_x, m_y) = addAxes(m_chart, tr("time since the run started (s)"),
-                                 tr("ms past Retry-After"));
+    std::tie(m_x, m_y) =
+        addAxes(m_chart, tr("time since the run started (s)"), tr("ms past Retry-After"));
     const auto hover = [this](const QPointF &p, bool state) {
         setToolTip(!state ? QString()
                    : p.y() < 0

@@ -19,11 +19,6 @@ namespace retrylab {
 
 namespace {
 
-void say(const QString &text)
-{
-    std::fprintf(stderr, "%s\n", qUtf8Printable(text));
-}
-
 // The files asked for, about the merged log; false (said on stderr) when one cannot be written.
 bool writeFiles(const HeadlessOptions &o, const AttemptLog &log, const Scenario &scenario,
                 const RunSummary &summary, const QList<Expectations::Result> &results)
@@ -31,14 +26,14 @@ bool writeFiles(const HeadlessOptions &o, const AttemptLog &log, const Scenario 
     const Redactor redactor(o.redactHeaders, o.redact);
     QString error;
     const auto failed = [&error](const QString &fallback) {
-        say(u"retrylab: "_s + (error.isEmpty() ? fallback : error));
+        headlessSay(u"retrylab: "_s + (error.isEmpty() ? fallback : error));
         return false;
     };
     if (!o.csvFile.isEmpty()) {
         QStringList written;
         if (!writeCsvExport(log, o.csvFile, redactor, &written, &error))
             return failed({});
-        say(u"retrylab: wrote %1"_s.arg(written.join(u", "_s)));
+        headlessSay(u"retrylab: wrote %1"_s.arg(written.join(u", "_s)));
     }
     if (!o.harFile.isEmpty() && !writeHar(log, o.harFile, redactor, &error))
         return failed({});
@@ -79,17 +74,19 @@ int runMerged(const HeadlessOptions &o)
     AttemptLog log;
     const LogMergeResult merged = mergeJsonlLogs(o.mergeLogs, log);
     if (!merged.ok) {
-        say(u"retrylab: "_s + merged.error);
+        headlessSay(u"retrylab: "_s + merged.error);
         return 2;
     }
     if (merged.truncatedLines > 0)
-        say(u"retrylab: %1 unfinished last line(s) skipped (a worker was killed mid-write)"_s.arg(
-            merged.truncatedLines));
+        headlessSay(
+            u"retrylab: %1 unfinished last line(s) skipped (a worker was killed mid-write)"_s.arg(
+                merged.truncatedLines));
     FieldProblems problems;
     const QJsonObject json = log.runInfo().scenario;
     auto scenario = Scenario::fromJson(json, &problems);
     if (!scenario) {
-        say(u"retrylab: %1: the scenario of its run line is unusable (%2: %3); the run is "
+        headlessSay(
+            u"retrylab: %1: the scenario of its run line is unusable (%2: %3); the run is "
             "reported without it"_s.arg(o.mergeLogs.front(),
                                         problems.isEmpty() ? QString() : problems.front().field,
                                         problems.isEmpty() ? QString() : problems.front().message));
@@ -98,7 +95,8 @@ int runMerged(const HeadlessOptions &o)
     }
     // The workers ran on real time, whatever clock the scenario names.
     scenario->simulated = false;
-    say(u"retrylab: merged %1 log(s): %2 attempts, %3 breaker transitions"_s.arg(o.mergeLogs.size())
+    headlessSay(
+        u"retrylab: merged %1 log(s): %2 attempts, %3 breaker transitions"_s.arg(o.mergeLogs.size())
             .arg(log.size())
             .arg(log.breakerCount()));
     const RunSummary summary = SummaryTally::of(log);

@@ -27,17 +27,18 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
-namespace {
-void err(const QString &text)
+void headlessSay(const QString &text)
 {
     std::fprintf(stderr, "%s\n", qUtf8Printable(text));
 }
+
+namespace {
 
 bool writeJson(const QString &fileName, const QJsonDocument &doc)
 {
     QString error;
     if (!writeJsonFile(fileName, doc, &error)) {
-        err(u"retrylab: "_s + error);
+        headlessSay(u"retrylab: "_s + error);
         return false;
     }
     return true;
@@ -48,7 +49,7 @@ bool writeJson(const QString &fileName, const QJsonDocument &doc)
 std::optional<Scenario> loadScenario(const HeadlessOptions &o)
 {
     if (o.scenarioFile.isEmpty()) {
-        err(u"retrylab: --headless needs --scenario FILE"_s);
+        headlessSay(u"retrylab: --headless needs --scenario FILE"_s);
         return std::nullopt;
     }
     QString error;
@@ -57,14 +58,14 @@ std::optional<Scenario> loadScenario(const HeadlessOptions &o)
         file = u":/scenarios/%1.json"_s.arg(file);
     auto scenario = Scenario::load(file, &error);
     if (!scenario) {
-        err(u"retrylab: "_s + error);
+        headlessSay(u"retrylab: "_s + error);
         return std::nullopt;
     }
     if (o.seed)
         scenario->seed = *o.seed;
     if (o.simulated) {
         if (!scenario->builtinServer) {
-            err(u"retrylab: %1: --simulated needs the built-in server as the target"_s.arg(
+            headlessSay(u"retrylab: %1: --simulated needs the built-in server as the target"_s.arg(
                 o.scenarioFile));
             return std::nullopt;
         }
@@ -77,10 +78,10 @@ std::optional<Scenario> loadScenario(const HeadlessOptions &o)
                 return scenario->variant(i);
             names << scenario->compare[i].name;
         }
-        err(names.isEmpty()
-                ? u"retrylab: --policy: %1 compares no policies"_s.arg(o.scenarioFile)
-                : u"retrylab: --policy: %1 has no policy called '%2' (it has: %3)"_s.arg(
-                      o.scenarioFile, o.policy, names.join(u", "_s)));
+        headlessSay(names.isEmpty()
+                        ? u"retrylab: --policy: %1 compares no policies"_s.arg(o.scenarioFile)
+                        : u"retrylab: --policy: %1 has no policy called '%2' (it has: %3)"_s.arg(
+                              o.scenarioFile, o.policy, names.join(u", "_s)));
         return std::nullopt;
     }
     return scenario;
@@ -128,7 +129,7 @@ RunEnd runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario
     QList<quint64> done, started;
     QObject::connect(&runs, &ComparisonRun::runStarted, &loop, [&](int run, const QUrl &target) {
         const Scenario &s = runs.scenario(run);
-        err(u"retrylab: running '%1' against %2 (%3 time, seed %4)"_s.arg(
+        headlessSay(u"retrylab: running '%1' against %2 (%3 time, seed %4)"_s.arg(
             s.name, target.toString(), s.simulated ? u"simulated"_s : u"real"_s,
             QString::number(s.seed)));
     });
@@ -150,16 +151,17 @@ RunEnd runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario
     });
     QObject::connect(&runs, &ComparisonRun::runEnded, &loop, [&](int run) {
         if (!runs.failure(run).isEmpty())
-            err(u"retrylab: "_s + runs.failure(run));
+            headlessSay(u"retrylab: "_s + runs.failure(run));
     });
     QObject::connect(&runs, &ComparisonRun::finished, &loop, &QEventLoop::quit);
     QObject::connect(&runs, &ComparisonRun::logFailed, &loop, [&](int, const QString &reason) {
-        err(u"\nretrylab: "_s + reason + u"; stopping the run"_s);
+        headlessSay(u"\nretrylab: "_s + reason + u"; stopping the run"_s);
         end.logError = reason;
     });
     TerminationWatcher watcher;
     QObject::connect(&watcher, &TerminationWatcher::terminationRequested, &loop, [&](int) {
-        err(end.interrupted
+        headlessSay(
+            end.interrupted
                 ? u"\nretrylab: stopping now; attempts in flight are abandoned"_s
                 : u"\nretrylab: stopping; attempts in flight get %1 s to finish, then everything "
                   "is written (again to stop at once)"_s.arg(RunWorker::kStopGraceMs / 1000));
@@ -222,31 +224,31 @@ bool writeRunFiles(const HeadlessOptions &o, const ComparisonRun &runs, const Sc
     const RunSummary &summary = runs.summary(run);
     QString error;
     const auto failed = [&error](const QString &fallback) {
-        err(u"retrylab: "_s + (error.isEmpty() ? fallback : error));
+        headlessSay(u"retrylab: "_s + (error.isEmpty() ? fallback : error));
         return false;
     };
     if (const QString csv = fileFor(o.csvFile, scenario, run); !csv.isEmpty()) {
         QStringList written;
         if (!writeCsvExport(log, csv, redactor, &written, &error))
             return failed({});
-        err(u"retrylab: wrote %1"_s.arg(written.join(u", "_s)));
+        headlessSay(u"retrylab: wrote %1"_s.arg(written.join(u", "_s)));
     }
     if (const QString har = fileFor(o.harFile, scenario, run); !har.isEmpty()) {
         if (!writeHar(log, har, redactor, &error))
             return failed({});
-        err(u"retrylab: wrote %1"_s.arg(har));
+        headlessSay(u"retrylab: wrote %1"_s.arg(har));
     }
     if (const QString report = fileFor(o.reportFile, scenario, run); !report.isEmpty()) {
         if (!o.writeReport || !o.writeReport(log, single, summary, runs.check(run), report, &error))
             return failed(u"no report writer"_s);
-        err(u"retrylab: wrote %1"_s.arg(report));
+        headlessSay(u"retrylab: wrote %1"_s.arg(report));
     }
     if (const QString dir = fileFor(o.chartsDir, scenario, run); !dir.isEmpty()) {
         const QStringList files =
             o.writeCharts ? o.writeCharts(log, single, summary, dir, &error) : QStringList();
         if (files.isEmpty())
             return failed(u"no chart writer"_s);
-        err(u"retrylab: wrote %1 chart files in %2"_s.arg(files.size()).arg(dir));
+        headlessSay(u"retrylab: wrote %1 chart files in %2"_s.arg(files.size()).arg(dir));
     }
     return true;
 }
@@ -311,11 +313,11 @@ int runHeadless(const HeadlessOptions &o)
     // After every file is written: a broken log is bad output (2), an interrupted run is not
     // a pass (130, as a shell reports SIGINT), whatever the expectations say.
     if (!end.logError.isEmpty()) {
-        err(u"retrylab: the attempt log is incomplete: "_s + end.logError);
+        headlessSay(u"retrylab: the attempt log is incomplete: "_s + end.logError);
         return 2;
     }
     if (end.interrupted) {
-        err(u"retrylab: the run was interrupted"_s);
+        headlessSay(u"retrylab: the run was interrupted"_s);
         return kInterruptedExitCode;
     }
     return allHold ? 0 : 1;

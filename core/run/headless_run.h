@@ -58,6 +58,8 @@ struct HeadlessOptions {
 // not start or whose files (the streamed log included) could not be written, 130 for a run
 // stopped by a signal.
 constexpr int kInterruptedExitCode = 130;
+// One line on stderr: how the headless commands (run, study, merge) report.
+void headlessSay(const QString &text);
 int runHeadless(const HeadlessOptions &options);
 
 // `--grid-clients` or `--sweep-field`: a study (contention_grid.h) instead of one run; prints

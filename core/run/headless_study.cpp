@@ -21,16 +21,11 @@ namespace retrylab {
 
 namespace {
 
-void err(const QString &text)
-{
-    std::fprintf(stderr, "%s\n", qUtf8Printable(text));
-}
-
 bool writeText(const QString &file, const QString &text)
 {
     QString error;
     if (!writeFileAtomically(file, text.toUtf8(), &error)) {
-        err(u"retrylab: "_s + error);
+        headlessSay(u"retrylab: "_s + error);
         return false;
     }
     return true;
@@ -45,12 +40,12 @@ int runStudyHeadless(const HeadlessOptions &o, const Scenario &scenario)
     QString error;
     const auto values = parseStudyValues(valuesText, &error);
     if (!values) {
-        err(u"retrylab: %1: %2"_s.arg(
+        headlessSay(u"retrylab: %1: %2"_s.arg(
             o.sweepField.isEmpty() ? u"--grid-clients"_s : u"--sweep-values"_s, error));
         return 2;
     }
     if (!scenario.builtinServer) {
-        err(u"retrylab: %1: a study runs against the built-in server's model"_s.arg(
+        headlessSay(u"retrylab: %1: a study runs against the built-in server's model"_s.arg(
             o.scenarioFile));
         return 2;
     }
@@ -62,7 +57,7 @@ int runStudyHeadless(const HeadlessOptions &o, const Scenario &scenario)
                       u"decorrelated-jitter"_s};
     const auto cells = studyCells(scenario, field, *values, strategies, &error);
     if (!cells) {
-        err(u"retrylab: "_s + error);
+        headlessSay(u"retrylab: "_s + error);
         return 2;
     }
 #ifdef Q_OS_UNIX
@@ -83,13 +78,13 @@ int runStudyHeadless(const HeadlessOptions &o, const Scenario &scenario)
     const QList<GridCell> result = runStudy(*cells, options);
     if (terminal)
         std::fputs("\n", stderr);
-    err(u"retrylab: %1 cells × %2 trials in %3 s"_s.arg(cells->size())
-            .arg(o.trials)
-            .arg(clock.elapsed() / 1000.0, 0, 'f', 2));
+    headlessSay(u"retrylab: %1 cells × %2 trials in %3 s"_s.arg(cells->size())
+                    .arg(o.trials)
+                    .arg(clock.elapsed() / 1000.0, 0, 'f', 2));
     std::printf("%s\n", qUtf8Printable(gridTable(result)));
     if (!o.summaryFile.isEmpty() &&
         !writeJsonFile(o.summaryFile, QJsonDocument(gridJson(result)), &error)) {
-        err(u"retrylab: "_s + error);
+        headlessSay(u"retrylab: "_s + error);
         return 2;
     }
     if (!o.csvFile.isEmpty() && !writeText(o.csvFile, gridCsv(result)))

@@ -42,7 +42,13 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     outer->addWidget(m_description);
     auto *columns = new QHBoxLayout;
     outer->addLayout(columns, 1);
+    columns->addWidget(createTargetBox(), 3);
+    columns->addWidget(createLoadBox(), 2);
+    connectFields();
+}
 
+QGroupBox *ScenarioEditor::createTargetBox()
+{
     auto *targetBox = new QGroupBox(tr("Target and request"));
     auto *f = new QFormLayout(targetBox);
     auto *targetKind = new QWidget;
@@ -82,6 +88,14 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     m_path = new QLineEdit;
     m_rows.add(f, u"request.path"_s, tr("Path"), m_path,
                tr("Appended to the target, e.g. /orders"));
+    addHeaderRows(f);
+    addBodyRows(f);
+    addCurlRows(f);
+    return targetBox;
+}
+
+void ScenarioEditor::addHeaderRows(QFormLayout *f)
+{
     m_headers = new QTableWidget(0, 2);
     m_headers->setObjectName(u"headersTable"_s);
     m_headers->setHorizontalHeaderLabels({tr("Header"), tr("Value")});
@@ -101,6 +115,17 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     headerLayout->addLayout(headerButtons);
     m_rows.add(f, u"request.headers"_s, tr("Headers"), headerCell,
                tr("Sent with every attempt, beside X-Client-Id, X-Attempt and Idempotency-Key"));
+    connect(addHeader, &QPushButton::clicked, this,
+            [this] { m_headers->insertRow(m_headers->rowCount()); });
+    connect(removeHeader, &QPushButton::clicked, this, [this] {
+        if (m_headers->currentRow() >= 0)
+            m_headers->removeRow(m_headers->currentRow());
+        fieldEdited();
+    });
+}
+
+void ScenarioEditor::addBodyRows(QFormLayout *f)
+{
     m_body = new QPlainTextEdit;
     m_body->setObjectName(u"request.body"_s);
     m_body->setMaximumHeight(90);
@@ -120,6 +145,10 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     m_keys->addItem(tr("A new one per attempt (the wrong way)"), u"per-attempt"_s);
     m_rows.add(f, u"request.idempotencyKeys"_s, tr("Idempotency-Key"), m_keys,
                tr("A key reused by the retries lets the server deduplicate them"));
+}
+
+void ScenarioEditor::addCurlRows(QFormLayout *f)
+{
     auto *curl = new QPushButton(tr("Paste a curl command…"));
     curl->setObjectName(u"pasteCurl"_s);
     m_curlNotes = new QLabel;
@@ -127,10 +156,19 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
     m_curlNotes->setWordWrap(true);
     f->addRow(curl);
     f->addRow(m_curlNotes);
-    columns->addWidget(targetBox, 3);
+    connect(curl, &QPushButton::clicked, this, [this] {
+        bool ok = false;
+        const QString command = QInputDialog::getMultiLineText(this, tr("Import a curl command"),
+                                                               tr("Paste the command:"), {}, &ok);
+        if (ok)
+            importCurl(command);
+    });
+}
 
+QGroupBox *ScenarioEditor::createLoadBox()
+{
     auto *loadBox = new QGroupBox(tr("Load and clock"));
-    f = new QFormLayout(loadBox);
+    auto *f = new QFormLayout(loadBox);
     m_clients = new QSpinBox;
     m_clients->setRange(0, 1'000'000);
     m_rows.add(f, u"load.clients"_s, tr("Clients"), m_clients,
@@ -165,46 +203,37 @@ ScenarioEditor::ScenarioEditor(QWidget *parent)
                   "seconds"));
     m_seed = new QLineEdit;
     m_rows.add(f, u"seed"_s, tr("Seed"), m_seed, tr("The same seed replays the same decisions"));
-    columns->addWidget(loadBox, 2);
+    return loadBox;
+}
 
-    const auto changed = [this] {
-        if (m_loading)
-            return;
-        updateVisibility();
-        Q_EMIT edited();
-    };
+void ScenarioEditor::fieldEdited()
+{
+    if (m_loading)
+        return;
+    updateVisibility();
+    Q_EMIT edited();
+}
+
+void ScenarioEditor::connectFields()
+{
     for (auto *b : {m_builtin, m_url})
-        connect(b, &QRadioButton::toggled, this, changed);
+        connect(b, &QRadioButton::toggled, this, &ScenarioEditor::fieldEdited);
     for (auto *e : {m_urlEdit, m_path, m_seed, m_insecureHosts})
-        connect(e, &QLineEdit::textEdited, this, changed);
+        connect(e, &QLineEdit::textEdited, this, &ScenarioEditor::fieldEdited);
     for (auto *e : {m_duration, m_stagger})
-        connect(e, &QLineEdit::textEdited, this, changed);
+        connect(e, &QLineEdit::textEdited, this, &ScenarioEditor::fieldEdited);
     for (auto *c : {m_method, m_keys, m_loadMode, m_clock})
-        connect(c, &QComboBox::currentIndexChanged, this, changed);
+        connect(c, &QComboBox::currentIndexChanged, this, &ScenarioEditor::fieldEdited);
     connect(m_method, &QComboBox::currentIndexChanged, this, &ScenarioEditor::checkBody);
     for (auto *s : {m_clients, m_ops})
-        connect(s, &QSpinBox::valueChanged, this, changed);
-    connect(m_rate, &QDoubleSpinBox::valueChanged, this, changed);
+        connect(s, &QSpinBox::valueChanged, this, &ScenarioEditor::fieldEdited);
+    connect(m_rate, &QDoubleSpinBox::valueChanged, this, &ScenarioEditor::fieldEdited);
     for (auto *c : {m_sharedBreaker, m_sharedBudget})
-        connect(c, &QCheckBox::toggled, this, changed);
-    connect(m_headers, &QTableWidget::cellChanged, this, changed);
-    connect(m_body, &QPlainTextEdit::textChanged, this, [this, changed] {
+        connect(c, &QCheckBox::toggled, this, &ScenarioEditor::fieldEdited);
+    connect(m_headers, &QTableWidget::cellChanged, this, &ScenarioEditor::fieldEdited);
+    connect(m_body, &QPlainTextEdit::textChanged, this, [this] {
         checkBody();
-        changed();
-    });
-    connect(addHeader, &QPushButton::clicked, this,
-            [this] { m_headers->insertRow(m_headers->rowCount()); });
-    connect(removeHeader, &QPushButton::clicked, this, [this, changed] {
-        if (m_headers->currentRow() >= 0)
-            m_headers->removeRow(m_headers->currentRow());
-        changed();
-    });
-    connect(curl, &QPushButton::clicked, this, [this] {
-        bool ok = false;
-        const QString command = QInputDialog::getMultiLineText(this, tr("Import a curl command"),
-                                                               tr("Paste the command:"), {}, &ok);
-        if (ok)
-            importCurl(command);
+        fieldEdited();
     });
 }
 

@@ -9,6 +9,8 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -52,6 +54,14 @@ Q_SIGNALS:
     void curlPolicyImported(const retrylab::ClientPolicy &policy);
 
 private:
+    // The constructor's parts, one for each group of fields.
+    QGroupBox *createTargetBox();
+    void addHeaderRows(QFormLayout *form);
+    void addBodyRows(QFormLayout *form);
+    void addCurlRows(QFormLayout *form);
+    QGroupBox *createLoadBox();
+    void connectFields();
+    void fieldEdited(); // any field changed by the person (not by setScenario)
     void updateVisibility();
     void checkBody();
     Scenario read() const;

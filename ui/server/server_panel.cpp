@@ -67,7 +67,38 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     auto *top = new QFormLayout;
     top->addRow(tr("Profile"), m_ready);
     layout->addLayout(top);
+    layout->addWidget(createMixBox());
+    layout->addWidget(createRetryAfterBox());
+    layout->addWidget(createFaultBox());
+    setToolTips();
+    layout->addLayout(createDownRow());
+    auto *clients = new QPushButton(tr("Clients…"));
+    clients->setObjectName(u"gradeClients"_s);
+    clients->setToolTip(tr("How each client that talked to this server retries: its report "
+                           "card, its attempts and the server's answers"));
+    connect(clients, &QPushButton::clicked, this, &ServerPanel::showClients);
+    layout->addWidget(clients);
 
+    m_stats = new QLabel;
+    m_stats->setObjectName(u"serverStats"_s);
+    m_stats->setWordWrap(true);
+    layout->addWidget(m_stats);
+    m_lastRun = new QLabel;
+    m_lastRun->setObjectName(u"lastRunServer"_s);
+    m_lastRun->setWordWrap(true);
+    m_lastRun->hide();
+    layout->addWidget(m_lastRun);
+    layout->addStretch();
+
+    m_timer = new QTimer(this);
+    m_timer->setInterval(1000);
+    connect(m_timer, &QTimer::timeout, this, &ServerPanel::refreshStats);
+    m_timer->start();
+    connectControls();
+}
+
+QGroupBox *ServerPanel::createMixBox()
+{
     auto *mixBox = new QGroupBox(tr("Status mix (first route)"));
     auto *mix = new QFormLayout(mixBox);
     m_ok = spin(0, 100, u" %"_s, u"mix200"_s);
@@ -80,8 +111,11 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     mix->addRow(tr("503 Service Unavailable"), m_503);
     m_latency = spin(0, 60000, u" ms"_s, u"latency"_s);
     mix->addRow(tr("Latency"), m_latency);
-    layout->addWidget(mixBox);
+    return mixBox;
+}
 
+QGroupBox *ServerPanel::createRetryAfterBox()
+{
     auto *raBox = new QGroupBox(tr("Retry-After on 429 and 503"));
     auto *ra = new QFormLayout(raBox);
     m_raMin = spin(0, 86400, u" s"_s, u"retryAfterMin"_s);
@@ -92,8 +126,11 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     ra->addRow(tr("From"), m_raMin);
     ra->addRow(tr("To"), m_raMax);
     ra->addRow(tr("Written as"), m_raForm);
-    layout->addWidget(raBox);
+    return raBox;
+}
 
+QGroupBox *ServerPanel::createFaultBox()
+{
     auto *faultBox = new QGroupBox(tr("Capacity and faults"));
     auto *faults = new QFormLayout(faultBox);
     m_capacity = spin(0, 100000, {}, u"capacity"_s);
@@ -113,8 +150,11 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     m_idempotency->addItem(tr("IETF draft (422 on reuse)"), u"ietf"_s);
     m_idempotency->addItem(tr("Stripe (400 idempotency_error)"), u"stripe"_s);
     faults->addRow(tr("Idempotency keys"), m_idempotency);
-    layout->addWidget(faultBox);
+    return faultBox;
+}
 
+void ServerPanel::setToolTips()
+{
     // Every control says what it changes; they act at once, during a run too.
     const std::pair<QWidget *, QString> tips[] = {
         {m_ready, tr("A ready fault profile: replaces everything below")},
@@ -139,7 +179,10 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     };
     for (const auto &[widget, tip] : tips)
         widget->setToolTip(tip);
+}
 
+QHBoxLayout *ServerPanel::createDownRow()
+{
     auto *down = new QHBoxLayout;
     auto *takeDown = new QPushButton(tr("Take down"));
     takeDown->setObjectName(u"takeDown"_s);
@@ -153,26 +196,15 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
     down->addWidget(takeDown, 1);
     down->addWidget(new QLabel(tr("for")));
     down->addWidget(m_downFor);
-    layout->addLayout(down);
+    connect(takeDown, &QPushButton::clicked, this, [this] {
+        m_server->takeDown(std::chrono::seconds(m_downFor->value()));
+        refreshStats();
+    });
+    return down;
+}
 
-    auto *clients = new QPushButton(tr("Clients…"));
-    clients->setObjectName(u"gradeClients"_s);
-    clients->setToolTip(tr("How each client that talked to this server retries: its report "
-                           "card, its attempts and the server's answers"));
-    connect(clients, &QPushButton::clicked, this, &ServerPanel::showClients);
-    layout->addWidget(clients);
-
-    m_stats = new QLabel;
-    m_stats->setObjectName(u"serverStats"_s);
-    m_stats->setWordWrap(true);
-    layout->addWidget(m_stats);
-    m_lastRun = new QLabel;
-    m_lastRun->setObjectName(u"lastRunServer"_s);
-    m_lastRun->setWordWrap(true);
-    m_lastRun->hide();
-    layout->addWidget(m_lastRun);
-    layout->addStretch();
-
+void ServerPanel::connectControls()
+{
     connect(m_ready, &QComboBox::activated, this, [this] {
         if (auto p = FaultProfile::ready(m_ready->currentText())) {
             showProfile(*p);
@@ -186,14 +218,6 @@ ServerPanel::ServerPanel(MockServerHost *server, QWidget *parent)
         connect(s, &QDoubleSpinBox::valueChanged, this, &ServerPanel::apply);
     for (auto *c : {m_raForm, m_idempotency})
         connect(c, &QComboBox::currentIndexChanged, this, &ServerPanel::apply);
-    connect(takeDown, &QPushButton::clicked, this, [this] {
-        m_server->takeDown(std::chrono::seconds(m_downFor->value()));
-        refreshStats();
-    });
-    m_timer = new QTimer(this);
-    m_timer->setInterval(1000);
-    connect(m_timer, &QTimer::timeout, this, &ServerPanel::refreshStats);
-    m_timer->start();
 }
 
 void ServerPanel::showProfile(const FaultProfile &profile)

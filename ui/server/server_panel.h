@@ -9,6 +9,8 @@
 class QComboBox;
 class QDialog;
 class QDoubleSpinBox;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QSpinBox;
 class QTimer;
@@ -41,6 +43,13 @@ Q_SIGNALS:
     void profileApplied(); // the person changed the server's behaviour from here
 
 private:
+    // The constructor's parts, one for each group of controls.
+    QGroupBox *createMixBox();
+    QGroupBox *createRetryAfterBox();
+    QGroupBox *createFaultBox();
+    void setToolTips();
+    QHBoxLayout *createDownRow();
+    void connectControls();
     void apply();
     void refreshStats();
 

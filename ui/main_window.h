@@ -72,6 +72,11 @@ protected:
 
 private:
     void createMenusAndToolBar();
+    // createMenusAndToolBar's parts, in the order it calls them.
+    void createRunActions();
+    void addReadyScenarios(QMenu *file);
+    void createRunToolBar(QAction *open, QAction *save);
+    void createHelpMenu();
     void createDemoBar();
     void createViewMenu();
     void clearResults();

@@ -28,6 +28,42 @@ namespace retrylab {
 
 void MainWindow::createMenusAndToolBar()
 {
+    createRunActions();
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open scenario…"), this, [this] {
+        const QString name =
+            QFileDialog::getOpenFileName(this, tr("Open a scenario"), {}, tr("Scenarios (*.json)"));
+        if (!name.isEmpty())
+            openScenario(name);
+    });
+    open->setShortcut(QKeySequence::Open);
+    QAction *save = file->addAction(tr("&Save scenario…"), this, [this] {
+        const QString name = QFileDialog::getSaveFileName(
+            this, tr("Save the scenario"), fileNameFromTitle(m_scenario.name) + u".json"_s,
+            tr("Scenarios (*.json)"));
+        if (!name.isEmpty())
+            saveScenario(name);
+    });
+    save->setShortcut(QKeySequence::Save);
+    addReadyScenarios(file);
+    m_recent = file->addMenu(tr("Recent scenarios"));
+    fillRecentMenu();
+    createRunToolBar(open, save);
+    file->addSeparator();
+    m_exports->addTo(file);
+    addLocustExport(file, this, [this] { return currentScenario(); });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    createDemoBar();
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    run->addActions({m_run, m_pause, m_stop, m_reset});
+    createViewMenu();
+    createHelpMenu();
+}
+
+void MainWindow::createRunActions()
+{
     m_run = new QAction(tr("&Run"), this);
     m_run->setObjectName(u"run"_s);
     m_run->setShortcut(Qt::Key_F5);
@@ -53,23 +89,10 @@ void MainWindow::createMenusAndToolBar()
     m_reset->setToolTip(tr("Clear the results and reset the built-in server's journal, ledger "
                            "and outages"));
     connect(m_reset, &QAction::triggered, this, &MainWindow::resetResults);
+}
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open scenario…"), this, [this] {
-        const QString name =
-            QFileDialog::getOpenFileName(this, tr("Open a scenario"), {}, tr("Scenarios (*.json)"));
-        if (!name.isEmpty())
-            openScenario(name);
-    });
-    open->setShortcut(QKeySequence::Open);
-    QAction *save = file->addAction(tr("&Save scenario…"), this, [this] {
-        const QString name = QFileDialog::getSaveFileName(
-            this, tr("Save the scenario"), fileNameFromTitle(m_scenario.name) + u".json"_s,
-            tr("Scenarios (*.json)"));
-        if (!name.isEmpty())
-            saveScenario(name);
-    });
-    save->setShortcut(QKeySequence::Save);
+void MainWindow::addReadyScenarios(QMenu *file)
+{
     QMenu *ready = file->addMenu(tr("&Ready scenarios"));
     ready->setObjectName(u"readyScenarios"_s);
     for (const QString &f : QDir(u":/scenarios"_s).entryList({u"*.json"_s})) {
@@ -81,10 +104,10 @@ void MainWindow::createMenusAndToolBar()
             a->setToolTip(s->description);
     }
     ready->setToolTipsVisible(true);
-    m_recent = file->addMenu(tr("Recent scenarios"));
-    fillRecentMenu();
+}
 
-    // The toolbar: the scenario, the run, the clock, the server.
+void MainWindow::createRunToolBar(QAction *open, QAction *save)
+{
     // The toolbar: the run, the clock, the scenario files, then the names. The run controls
     // come first so that a long scenario title never moves them.
     QToolBar *bar = addToolBar(tr("Run"));
@@ -121,16 +144,10 @@ void MainWindow::createMenusAndToolBar()
     m_serverLabel->setObjectName(u"serverLabel"_s);
     m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     bar->addWidget(m_serverLabel);
-    file->addSeparator();
-    m_exports->addTo(file);
-    addLocustExport(file, this, [this] { return currentScenario(); });
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    createDemoBar();
-    QMenu *run = menuBar()->addMenu(tr("&Run"));
-    run->addActions({m_run, m_pause, m_stop, m_reset});
-    createViewMenu();
+}
+
+void MainWindow::createHelpMenu()
+{
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *guide = help->addAction(tr("&What am I looking at?"), this, [this] {
         auto *page = new HelpPage(this);

@@ -46,6 +46,33 @@ MainWindow::MainWindow(QWidget *parent)
         m_scenario = *demo;
 
     m_controller = new RunController(this);
+    createPages();
+    setCentralWidget(createCentralWidget());
+    createServerDock();
+    m_counters = new QLabel;
+    m_counters->setObjectName(u"counters"_s);
+    statusBar()->addPermanentWidget(m_counters, 1);
+    m_refresh = new QTimer(this);
+    m_refresh->setInterval(250); // a steady redraw rate, whatever the attempt rate
+    connect(m_refresh, &QTimer::timeout, m_attemptLog, &AttemptLogView::refresh);
+
+    m_exports = new LogExports(this);
+    connect(m_exports, &LogExports::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text); });
+    connect(m_exports, &LogExports::logOpened, this, &MainWindow::showRecordedRun);
+    createMenusAndToolBar();
+    showScenario(m_scenario);
+    startBuiltinServer();
+    connectPages();
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray()))
+        resize(1280, 860);
+    restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
+}
+
+void MainWindow::createPages()
+{
     m_pages = new QTabWidget;
     m_pages->setObjectName(u"pages"_s);
     m_policyEditor = new PolicyEditor;
@@ -67,6 +94,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_comparison->setScenarioSource([this] { return currentScenario(); });
     m_pages->addTab(m_comparison, tr("Co&mpare"));
     m_pages->addTab(new StudyPage, tr("&Study"));
+}
+
+QWidget *MainWindow::createCentralWidget()
+{
     // A demo's point, in one line above the pages; palette roles keep it readable in dark mode.
     m_banner = new QLabel;
     m_banner->setObjectName(u"demoBanner"_s);
@@ -81,8 +112,11 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->setSpacing(4);
     centralLayout->addWidget(m_banner);
     centralLayout->addWidget(m_pages, 1);
-    setCentralWidget(central);
+    return central;
+}
 
+void MainWindow::createServerDock()
+{
     m_serverPanel = new ServerPanel(m_server.get());
     auto *dock = new QDockWidget(tr("Built-in server"), this);
     dock->setObjectName(u"serverDock"_s);
@@ -94,22 +128,10 @@ MainWindow::MainWindow(QWidget *parent)
     serverScroll->setWidget(m_serverPanel);
     dock->setWidget(serverScroll);
     addDockWidget(Qt::RightDockWidgetArea, dock);
+}
 
-    m_counters = new QLabel;
-    m_counters->setObjectName(u"counters"_s);
-    statusBar()->addPermanentWidget(m_counters, 1);
-    m_refresh = new QTimer(this);
-    m_refresh->setInterval(250); // a steady redraw rate, whatever the attempt rate
-    connect(m_refresh, &QTimer::timeout, m_attemptLog, &AttemptLogView::refresh);
-
-    m_exports = new LogExports(this);
-    connect(m_exports, &LogExports::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text); });
-    connect(m_exports, &LogExports::logOpened, this, &MainWindow::showRecordedRun);
-    createMenusAndToolBar();
-    showScenario(m_scenario);
-    startBuiltinServer();
-
+void MainWindow::connectPages()
+{
     connect(m_policyEditor, &PolicyEditor::validityChanged, this, [this](bool valid) {
         m_run->setEnabled(valid && !m_controller->isRunning());
         if (!valid)
@@ -144,11 +166,6 @@ MainWindow::MainWindow(QWidget *parent)
         runEnded(none);
         statusBar()->showMessage(tr("The run failed: %1").arg(reason));
     });
-
-    QSettings settings;
-    if (!restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray()))
-        resize(1280, 860);
-    restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
 }
 
 MainWindow::~MainWindow()
@@ -264,129 +281,6 @@ bool MainWindow::saveScenario(const QString &fileName)
     rememberRecent(fileName);
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(fileName)));
     return true;
-}
-
-void MainWindow::startRun()
-{
-    if (m_controller->isRunning())
-        return;
-    auto s = currentScenario();
-    if (!s)
-        return;
-    if (s->builtinServer != m_clean.builtinServer || s->url != m_clean.url) {
-        // Another target is another run: the loaded scenario's name and expectations do not
-        // describe it (a report of a GET probe must not carry a payments scenario's verdicts).
-        s->name = u"%1 %2"_s.arg(QString::fromLatin1(s->method),
-                                 s->builtinServer ? tr("built-in server") : s->url.toString());
-        s->description.clear();
-        s->expectations = {};
-    } else if (isWindowModified()) {
-        s->name = tr("%1 (edited)").arg(s->name);
-    }
-    const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
-    m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
-    m_lastRunSimulated = s->simulated;
-    m_serverPanel->showLastRun(std::nullopt);
-    if (!s->builtinServer)
-        m_scenarioEditor->rememberEndpoint(s->url);
-    m_attemptLog->setLog(m_controller->log());
-    m_charts->setRun(m_controller->log(), *s);
-    m_exports->setRun(m_controller->log(), *s);
-    m_charts->setLive(true);
-    if (m_pages->currentWidget() != m_charts)
-        m_pages->setCurrentWidget(m_attemptLog);
-    m_run->setEnabled(false);
-    m_reset->setEnabled(false);
-    m_pause->setEnabled(true);
-    m_stop->setEnabled(true);
-    m_refresh->start();
-    m_elapsed.start();
-    statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
-}
-
-void MainWindow::resetResults()
-{
-    if (m_controller->isRunning())
-        return;
-    clearResults();
-    statusBar()->showMessage(tr("Results cleared; the built-in server starts afresh."));
-}
-
-void MainWindow::clearResults()
-{
-    if (m_controller->isRunning() || m_comparison->isRunning())
-        return;
-    auto empty = std::make_shared<AttemptLog>();
-    m_attemptLog->setLog(empty);
-    m_attemptLog->showOnly({});
-    m_charts->setRun(empty, m_scenario);
-    m_exports->setRun(nullptr, m_scenario);
-    m_comparison->clear();
-    m_serverPanel->showLastRun(std::nullopt);
-    if (m_server->isRunning())
-        m_server->reset();
-    m_counters->clear();
-    statusBar()->clearMessage();
-}
-
-void MainWindow::showCounters(const RunSummary &s)
-{
-    const QString breakers = s.breakersNotClosed > 0
-                                 ? tr("%n breaker(s) open", nullptr, int(s.breakersNotClosed))
-                                 : tr("breakers closed");
-    const QString elapsed = m_controller->isRunning()
-                                ? tr(" · %1 s").arg(m_elapsed.elapsed() / 1000.0, 0, 'f', 1)
-                                : QString();
-    m_counters->setText(tr("operations %1 done (%2 failed) · attempts %3 · retries %4 · "
-                           "amplification %5 · duplicates %6 · Retry-After early %7 · %8%9")
-                            .arg(s.operations)
-                            .arg(s.operations - s.succeeded)
-                            .arg(s.attemptsSent)
-                            .arg(s.retries)
-                            .arg(QString::number(s.amplification, 'f', 2))
-                            .arg(s.duplicates >= 0 ? QString::number(s.duplicates) : u"–"_s)
-                            .arg(s.retryAfterViolations)
-                            .arg(breakers, elapsed));
-}
-
-void MainWindow::runEnded(const RunSummary &summary)
-{
-    m_refresh->stop();
-    m_attemptLog->refresh();
-    m_charts->setLive(false);
-    m_charts->setSummary(summary);
-    m_exports->setSummary(summary);
-    showCounters(summary);
-    // A simulated run had a server of its own; the dock says what that one counted.
-    if (m_lastRunSimulated)
-        m_serverPanel->showLastRun(summary);
-    m_run->setEnabled(m_policyEditor->policy().has_value());
-    m_pause->setChecked(false);
-    m_pause->setEnabled(false);
-    m_reset->setEnabled(true);
-    m_stop->setEnabled(false);
-    statusBar()->showMessage(
-        tr("Run finished: %1 of %2 operations succeeded, p99 %3 ms, %4 duplicate charges")
-            .arg(summary.succeeded)
-            .arg(summary.operations)
-            .arg(QString::number(summary.p99Ms, 'f', 0))
-            .arg(summary.duplicates < 0 ? 0 : summary.duplicates));
-}
-
-void MainWindow::showRecordedRun(std::shared_ptr<const AttemptLog> log, const Scenario &scenario,
-                                 const RunSummary &summary)
-{
-    if (m_controller->isRunning())
-        return; // the live run keeps the table and the charts
-    m_attemptLog->setLog(log);
-    m_attemptLog->refresh();
-    m_charts->setRun(log, scenario);
-    m_charts->setSummary(summary);
-    m_exports->setRun(log, scenario);
-    m_exports->setSummary(summary);
-    showCounters(summary);
-    m_pages->setCurrentWidget(m_charts);
-    setWindowTitle(tr("%1 (recorded) — Retry Lab").arg(scenario.name));
 }
 
 void MainWindow::showAbout()

@@ -71,6 +71,11 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    // The constructor's parts.
+    void createPages();
+    QWidget *createCentralWidget(); // the demo banner above the pages
+    void createServerDock();
+    void connectPages();
     void createMenusAndToolBar();
     // createMenusAndToolBar's parts, in the order it calls them.
     void createRunActions();

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A real-time run split over engine shards: each shard's records reach the run's one log in
-// time order, and the split changes nothing about which attempts are made.
+// time order, and the split changes nothing about which attempts are made. A shard's timer
+// queue runs nothing early, in deadline order, and catches up between other work.
+#include "engine/real_scheduler.h"
 #include "log/segment_merger.h"
 #include "run/engine_shards.h"
 #include "run/run_controller.h"
 
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 #include <set>
 #include <tuple>
@@ -127,6 +131,67 @@ private Q_SLOTS:
         QCOMPARE(breakers.size(), 2u);
         QCOMPARE(breakers[0].atUs, 40);
         QCOMPARE(breakers[1].breaker, 3u);
+    }
+
+    // Deadlines to the microsecond, in any order, some already past: each callback runs at or
+    // after its deadline, in deadline order (ties in the order scheduled).
+    void timerQueueIsNeverEarly()
+    {
+        RealScheduler sched;
+        QRandomGenerator rng(7);
+        struct Ran {
+            Duration when;
+            int seq;
+            Duration at;
+        };
+        std::vector<Ran> ran;
+        const Duration t0 = sched.now();
+        constexpr int kCallbacks = 300;
+        for (int i = 0; i < kCallbacks; ++i) {
+            // -2 ms .. 40 ms from now, in whole and odd microseconds, with ties.
+            const Duration when = t0 + Duration(qint64(rng.bounded(42'000)) - 2'000) / 10 * 10;
+            sched.at(when, [&ran, &sched, when, i] { ran.push_back({when, i, sched.now()}); });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(int(ran.size()), kCallbacks, 10000);
+        for (std::size_t i = 0; i < ran.size(); ++i) {
+            QVERIFY2(ran[i].at >= ran[i].when,
+                     qPrintable(u"callback %1 early by %2 us"_s.arg(ran[i].seq)
+                                    .arg((ran[i].when - ran[i].at).count())));
+            if (i > 0)
+                QVERIFY(std::tie(ran[i - 1].when, ran[i - 1].seq) <
+                        std::tie(ran[i].when, ran[i].seq));
+        }
+        QCOMPARE(sched.pending(), 0u);
+    }
+
+    // catchUp() runs what is due without the event loop, leaves what is not, and does nothing
+    // while paused or from inside a callback; the timer still runs the rest on time.
+    void catchUpRunsWhatIsDue()
+    {
+        RealScheduler sched;
+        std::vector<int> ran;
+        const Duration t0 = sched.now();
+        // Far enough ahead that a loaded machine does not reach them before the first look.
+        sched.at(t0 + 300ms, [&] {
+            ran.push_back(1);
+            sched.catchUp(); // no nested turn: 2 runs in this turn, after this callback
+        });
+        sched.at(t0 + 301ms, [&] { ran.push_back(2); });
+        sched.at(t0 + 60s, [&] { ran.push_back(3); });
+        sched.catchUp(); // nothing due yet
+        QVERIFY(ran.empty());
+        while (sched.now() <= t0 + 301ms) // busy elsewhere: the event loop does not run
+            QThread::usleep(2000);
+        sched.pause();
+        sched.catchUp();
+        QVERIFY(ran.empty());
+        sched.resume();
+        sched.catchUp();
+        QCOMPARE(ran, (std::vector<int>{1, 2}));
+        QCOMPARE(sched.pending(), 1u);
+        sched.at(sched.now() + 1ms, [&] { ran.push_back(4); });
+        QTRY_COMPARE(ran.size(), 3u);
+        QCOMPARE(ran.back(), 4);
     }
 
     void countFollowsTheScenario()

@@ -7,15 +7,19 @@
 
 #include <vector>
 
+class QSocketNotifier;
 class QTimer;
 
 namespace retrylab {
 
 // Real time on the thread's event loop: a timer queue. Callbacks wait in one heap ordered by
-// deadline (ties in the order they were scheduled), and a single precise timer is armed at the
-// earliest deadline, re-armed whenever an earlier one arrives. A callback never runs early: a
-// timer that wakes before the earliest deadline is armed again for the rest. Thousands of
-// waiting clients cost one timer, not one each. Paused, due callbacks stay in the heap and run,
+// deadline (ties in the order they were scheduled), and a single timer is armed at the earliest
+// deadline, re-armed whenever an earlier one arrives. A callback never runs early: a timer that
+// wakes before the earliest deadline is armed again for the rest. Thousands of waiting clients
+// cost one timer, not one each. On Linux the timer is a timerfd, armed to the microsecond and
+// watched by the event loop like a socket; elsewhere a QTimer, which counts whole milliseconds
+// and so rounds each wait up by up to one (core/engine/README.md, "Waits on time"). catchUp()
+// lets due callbacks run between socket events. Paused, due callbacks stay in the heap and run,
 // in order, on resume. Lives in, and is called from, one thread (a shard's).
 class RealScheduler final : public QObject, public Scheduler
 {
@@ -28,6 +32,7 @@ public:
 
     Duration now() const override { return m_clock.now(); }
     void at(Duration when, std::function<void()> fn) override;
+    void catchUp() override;
 
     void pause();
     void resume();
@@ -47,12 +52,16 @@ private:
         return a.when != b.when ? a.when > b.when : a.seq > b.seq;
     }
     void arm();
+    void armFor(Duration left);
+    void disarm();
     void runDue();
 
     SteadyClock m_clock;
-    std::vector<Entry> m_heap; // a min-heap by (when, seq)
-    QTimer *m_timer = nullptr;
-    Duration m_armedFor = kMaxDuration; // the deadline the timer is armed for
+    std::vector<Entry> m_heap;               // a min-heap by (when, seq)
+    QTimer *m_timer = nullptr;               // without a timerfd
+    int m_timerFd = -1;                      // Linux: the precise timer
+    QSocketNotifier *m_timerReady = nullptr; // the event loop's watch on m_timerFd
+    Duration m_armedFor = kMaxDuration;      // the deadline the timer is armed for
     std::uint64_t m_seq = 0;
     bool m_paused = false;
     bool m_running = false; // inside runDue: it re-arms when done

@@ -305,8 +305,12 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
     const auto it = m_ops.find(opId);
     if (it == m_ops.end() || it->second->inflight != attemptId)
         return;
-    Op &op = *it->second;
-    op.inflight = 0;
+    Op &op = *it->second; // stays put: only this operation's own end erases it
+    op.inflight = 0;      // answered: its timeout, if due, finds nothing to end
+    // Retries and timeouts that came due while this thread worked through other answers start
+    // first: otherwise a burst of answers holds every wait that ends inside it until the
+    // burst is over (core/engine/README.md, "Waits on time").
+    m_scheduler.catchUp();
     const Duration now = m_scheduler.now();
     AttemptRecord rec = op.pending;
     rec.finishedUs = us(now);

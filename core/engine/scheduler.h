@@ -14,6 +14,11 @@ class Scheduler : public Clock
 public:
     // Runs `fn` at `when` (or as soon as possible if that has passed), never earlier.
     virtual void at(Duration when, std::function<void()> fn) = 0;
+    // Runs, now, the callbacks whose time has already come. Real time calls this between
+    // pieces of other work (each answer the engine handles), so that a long batch of socket
+    // events does not hold back the waits that came due meanwhile. Virtual time has nothing
+    // to catch up: its callbacks are the events.
+    virtual void catchUp() {}
 };
 
 } // namespace retrylab

@@ -7,9 +7,45 @@
 
 #include <algorithm>
 
+#ifdef Q_OS_LINUX
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
+
+namespace {
+
+// Linux grows a process's table of file descriptors by doubling, and in a process with threads
+// each step waits out an RCU grace period: milliseconds on a busy machine, spent inside
+// socket() or accept() in the middle of the run, with every thread that opens a socket
+// meanwhile waiting too, and every wait due in those threads held back. One step before the
+// run's clock starts makes room for the sockets it will open: a connection per client, and
+// as many again for the built-in server's side when it runs in this process.
+void reserveDescriptors(int clients)
+{
+#ifdef Q_OS_LINUX
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < 2)
+        return;
+    const rlim_t wanted = rlim_t(clients) * 2 + 64;
+    const auto highest = int(std::min<rlim_t>({wanted, limit.rlim_cur - 1, rlim_t(1) << 20}));
+    const int base = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (base < 0)
+        return;
+    const int far = ::fcntl(base, F_DUPFD_CLOEXEC, highest); // the table grows to hold it
+    if (far >= 0)
+        ::close(far);
+    ::close(base);
+#else
+    Q_UNUSED(clients);
+#endif
+}
+
+} // namespace
 
 int EngineShards::countFor(const Scenario &scenario, int requested)
 {
@@ -25,6 +61,7 @@ EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int cou
                            QObject *parent)
     : QObject(parent)
 {
+    reserveDescriptors(scenario.clients);
     QElapsedTimer origin; // the run's time line, shared by every shard
     origin.start();
     std::vector<LogSegment *> segments;

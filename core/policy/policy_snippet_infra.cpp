@@ -38,6 +38,85 @@ QString grpcDuration(Duration d)
 {
     return seconds(d) + u"s"_s;
 }
+
+// The statuses Envoy must list by number: every 5xx is one class to it.
+QList<int> statusesOutside5xx(const RetryPolicy &r)
+{
+    QList<int> extra;
+    for (int s : r.retryableStatuses)
+        if (s < 500)
+            extra << s;
+    return extra;
+}
+
+// retry_on: Envoy's classes for the statuses and failures the policy retries.
+QString envoyRetryOn(const RetryPolicy &r, QStringList &notes)
+{
+    QStringList retryOn;
+    QList<int> fives;
+    for (int s : r.retryableStatuses)
+        if (s >= 500)
+            fives << s;
+    const bool any5xx = !fives.isEmpty();
+    if (any5xx)
+        retryOn << u"5xx"_s;
+    if (retriesNetworkFailures(r))
+        retryOn << u"reset"_s << u"connect-failure"_s;
+    if (!statusesOutside5xx(r).isEmpty())
+        retryOn << u"retriable-status-codes"_s;
+    if (any5xx && fives.size() < 11)
+        notes << u"Envoy's 5xx retries every 5xx, not only %1."_s.arg(statusList(fives));
+    return retryOn.join(u',');
+}
+
+// rate_limited_retry_back_off, the part of retry_policy that reads the server's reset headers.
+QString envoyRateLimitedBackOff(const RetryPolicy &r, QStringList &notes)
+{
+    QString out;
+    const bool envoyMode = r.retryAfterMode == RetryAfterMode::EnvoyRateLimited;
+    if (!envoyMode) {
+        if (const QString note = libraryHeaderNote(r, u"Envoy"_s); !note.isEmpty())
+            notes << note;
+    }
+    if (readsRetryAfter(r) || envoyMode) {
+        out += u"    rate_limited_retry_back_off:\n      reset_headers:\n"
+               "        - name: Retry-After\n          format: SECONDS\n"
+               "        - name: X-RateLimit-Reset\n          format: UNIX_TIMESTAMP\n"
+               "      max_interval: %1s\n"_s.arg(
+                   seconds(r.retryAfterMode == RetryAfterMode::HonourCapped || envoyMode
+                               ? r.retryAfterCap
+                               : std::chrono::seconds(300)));
+        notes << u"Envoy does not wait exactly the Retry-After d: it waits random(d, 1.5 × d) "
+                 "(JitteredLowerBoundBackOffStrategy), and discards a d above max_interval."_s;
+        notes << u"Envoy applies the reset headers only to responses it counts as rate limited "
+                 "(retry_on retriable-status-codes or similar); HTTP-dates are not read."_s;
+    }
+    return out;
+}
+
+// Breaker and budget live on the cluster, not the route: commented hints, with what differs.
+QString envoyClusterHints(const ClientPolicy &p, QStringList &notes)
+{
+    QString out;
+    if (p.breaker.enabled) {
+        out +=
+            u"# On the cluster, the nearest thing to a breaker is outlier detection:\n"
+            "# outlier_detection:\n#   consecutive_5xx: %1\n#   base_ejection_time: %2s\n"_s
+                .arg(p.breaker.rule == TripRule::ConsecutiveFailures ? p.breaker.consecutiveFailures
+                                                                     : 5)
+                .arg(seconds(p.breaker.openDuration));
+        notes << u"Envoy ejects hosts (outlier detection) rather than failing calls fast; its "
+                 "circuit_breakers are concurrency limits."_s;
+    }
+    if (p.budget.kind != BudgetKind::None) {
+        out += u"# On the cluster, a retry budget:\n# circuit_breakers:\n#   thresholds:\n"
+               "#     - retry_budget:\n#         budget_percent: {value: 20.0}\n"
+               "#         min_retry_concurrency: 3\n"_s;
+        notes << u"Envoy's retry budget limits concurrent retries to a share of active "
+                 "requests, not tokens (%1)."_s.arg(budgetKindId(p.budget.kind));
+    }
+    return out;
+}
 } // namespace
 
 QString awsSdk(const ClientPolicy &p, const QString &name)
@@ -162,35 +241,16 @@ QString envoyRoute(const ClientPolicy &p, const QString &name)
 {
     const RetryPolicy &r = p.retry;
     QStringList notes;
-    QStringList retryOn;
-    QList<int> extra;
-    bool any5xx = false;
-    for (int s : r.retryableStatuses) {
-        if (s >= 500)
-            any5xx = true;
-        else
-            extra << s;
-    }
-    if (any5xx)
-        retryOn << u"5xx"_s;
-    if (retriesNetworkFailures(r))
-        retryOn << u"reset"_s << u"connect-failure"_s;
-    if (!extra.isEmpty())
-        retryOn << u"retriable-status-codes"_s;
-    QList<int> fives;
-    for (int s : r.retryableStatuses)
-        if (s >= 500)
-            fives << s;
-    if (any5xx && fives.size() < 11)
-        notes << u"Envoy's 5xx retries every 5xx, not only %1."_s.arg(statusList(fives));
+    const QString retryOn = envoyRetryOn(r, notes);
+    const QList<int> extra = statusesOutside5xx(r);
     QString out;
     out += u"# Retry Lab policy \"%1\" as an Envoy route's retry_policy.\n"_s.arg(name);
     out += u"route:\n"_s;
     if (r.totalBudget > Duration::zero())
         out += u"  timeout: %1s  # the whole request, retries included\n"_s.arg(
             seconds(r.totalBudget));
-    out += u"  retry_policy:\n    retry_on: \"%1\"\n    num_retries: %2\n"_s.arg(retryOn.join(u','))
-               .arg(r.maxAttempts - 1);
+    out += u"  retry_policy:\n    retry_on: \"%1\"\n    num_retries: %2\n"_s.arg(retryOn).arg(
+        r.maxAttempts - 1);
     if (!extra.isEmpty())
         out += u"    retriable_status_codes: [%1]\n"_s.arg(statusList(extra));
     if (r.attemptTimeout > Duration::zero())
@@ -205,41 +265,8 @@ QString envoyRoute(const ClientPolicy &p, const QString &name)
     else if (r.backoff.kind != BackoffKind::EnvoyJittered)
         notes << u"Envoy waits random % interval, the interval doubling from base_interval up "
                  "to max_interval: %1 is not expressed."_s.arg(Backoff::title(r.backoff.kind));
-    const bool envoyMode = r.retryAfterMode == RetryAfterMode::EnvoyRateLimited;
-    if (!envoyMode) {
-        if (const QString note = libraryHeaderNote(r, u"Envoy"_s); !note.isEmpty())
-            notes << note;
-    }
-    if (readsRetryAfter(r) || envoyMode) {
-        out += u"    rate_limited_retry_back_off:\n      reset_headers:\n"
-               "        - name: Retry-After\n          format: SECONDS\n"
-               "        - name: X-RateLimit-Reset\n          format: UNIX_TIMESTAMP\n"
-               "      max_interval: %1s\n"_s.arg(
-                   seconds(r.retryAfterMode == RetryAfterMode::HonourCapped || envoyMode
-                               ? r.retryAfterCap
-                               : std::chrono::seconds(300)));
-        notes << u"Envoy does not wait exactly the Retry-After d: it waits random(d, 1.5 × d) "
-                 "(JitteredLowerBoundBackOffStrategy), and discards a d above max_interval."_s;
-        notes << u"Envoy applies the reset headers only to responses it counts as rate limited "
-                 "(retry_on retriable-status-codes or similar); HTTP-dates are not read."_s;
-    }
-    if (p.breaker.enabled) {
-        out +=
-            u"# On the cluster, the nearest thing to a breaker is outlier detection:\n"
-            "# outlier_detection:\n#   consecutive_5xx: %1\n#   base_ejection_time: %2s\n"_s
-                .arg(p.breaker.rule == TripRule::ConsecutiveFailures ? p.breaker.consecutiveFailures
-                                                                     : 5)
-                .arg(seconds(p.breaker.openDuration));
-        notes << u"Envoy ejects hosts (outlier detection) rather than failing calls fast; its "
-                 "circuit_breakers are concurrency limits."_s;
-    }
-    if (p.budget.kind != BudgetKind::None) {
-        out += u"# On the cluster, a retry budget:\n# circuit_breakers:\n#   thresholds:\n"
-               "#     - retry_budget:\n#         budget_percent: {value: 20.0}\n"
-               "#         min_retry_concurrency: 3\n"_s;
-        notes << u"Envoy's retry budget limits concurrent retries to a share of active "
-                 "requests, not tokens (%1)."_s.arg(budgetKindId(p.budget.kind));
-    }
+    out += envoyRateLimitedBackOff(r, notes);
+    out += envoyClusterHints(p, notes);
     if (!r.retryNonIdempotentWithoutKey)
         notes << u"Retry Lab retries POST only with an Idempotency-Key; Envoy retries whatever "
                  "the route carries."_s;

@@ -35,37 +35,37 @@ QJsonArray intArray(const QList<int> &values)
     return a;
 }
 
-void readRoute(const JsonReader &in, RouteProfile &r)
+// The longest latency or slow body a profile may ask for: an hour, in milliseconds.
+constexpr double kHourMs = 3600e3;
+
+// "statuses": the weighted mix a route answers with.
+void readStatuses(const JsonReader &in, QList<WeightedStatus> &out)
 {
-    in.rejectUnknown({u"method"_s, u"path"_s, u"statuses"_s, u"retryAfter"_s, u"latency"_s,
-                      u"faults"_s, u"failFirst"_s, u"script"_s});
-    in.read(u"method"_s, r.method);
-    in.read(u"path"_s, r.path);
-    if (!r.path.startsWith(u'/') && r.path != u"*"_s)
-        in.problem(u"path"_s, u"must start with / (or be *)"_s);
-    if (in.has(u"statuses"_s)) {
-        QList<WeightedStatus> statuses;
-        in.readArray(u"statuses"_s, [&statuses](const QJsonValue &v, int) -> QString {
-            const QJsonObject o = v.toObject();
-            const double code = o.value(u"status"_s).toDouble(-1);
-            const double weight = o.value(u"weight"_s).toDouble(-1);
-            if (!v.isObject() || !isWholeNumber(code, 100, 599))
-                return u"must be {\"status\": 100..599, \"weight\": >= 0}"_s;
-            if (!(weight >= 0.0) || !std::isfinite(weight) || weight > 1e12)
-                return u"weight must be a number from 0 to 1e12"_s;
-            statuses.append({static_cast<int>(code), weight});
-            return {};
-        });
-        double total = 0;
-        for (const auto &s : statuses)
-            total += s.weight;
-        if (!std::isfinite(total))
-            in.problem(u"statuses"_s, u"the weights add up past the largest number"_s);
-        else if (statuses.isEmpty() || total <= 0.0)
-            in.problem(u"statuses"_s, u"needs at least one status with a weight above 0"_s);
-        r.statuses = statuses;
-    }
-    const JsonReader ra = in.child(u"retryAfter"_s);
+    QList<WeightedStatus> statuses;
+    in.readArray(u"statuses"_s, [&statuses](const QJsonValue &v, int) -> QString {
+        const QJsonObject o = v.toObject();
+        const double code = o.value(u"status"_s).toDouble(-1);
+        const double weight = o.value(u"weight"_s).toDouble(-1);
+        if (!v.isObject() || !isWholeNumber(code, 100, 599))
+            return u"must be {\"status\": 100..599, \"weight\": >= 0}"_s;
+        if (!(weight >= 0.0) || !std::isfinite(weight) || weight > 1e12)
+            return u"weight must be a number from 0 to 1e12"_s;
+        statuses.append({static_cast<int>(code), weight});
+        return {};
+    });
+    double total = 0;
+    for (const auto &s : statuses)
+        total += s.weight;
+    if (!std::isfinite(total))
+        in.problem(u"statuses"_s, u"the weights add up past the largest number"_s);
+    else if (statuses.isEmpty() || total <= 0.0)
+        in.problem(u"statuses"_s, u"needs at least one status with a weight above 0"_s);
+    out = statuses;
+}
+
+// "retryAfter": when the route asks clients to wait, for how long and in which form.
+void readRetryAfter(const JsonReader &ra, RetryAfterSpec &spec)
+{
     ra.rejectUnknown(
         {u"on"_s, u"minSeconds"_s, u"maxSeconds"_s, u"form"_s, u"send"_s, u"awkward"_s, u"also"_s});
     if (ra.has(u"on"_s)) {
@@ -77,15 +77,15 @@ void readRoute(const JsonReader &in, RouteProfile &r)
             on << static_cast<int>(d);
             return {};
         });
-        r.retryAfter.on = on;
+        spec.on = on;
     }
-    ra.read(u"minSeconds"_s, r.retryAfter.minSeconds, 0, 86400);
-    ra.read(u"maxSeconds"_s, r.retryAfter.maxSeconds, 0, 86400);
-    if (r.retryAfter.maxSeconds < r.retryAfter.minSeconds)
+    ra.read(u"minSeconds"_s, spec.minSeconds, 0, 86400);
+    ra.read(u"maxSeconds"_s, spec.maxSeconds, 0, 86400);
+    if (spec.maxSeconds < spec.minSeconds)
         ra.problem(u"maxSeconds"_s, u"is below minSeconds"_s);
-    ra.readOneOf(u"form"_s, r.retryAfter.form, kForms);
-    ra.read(u"send"_s, r.retryAfter.send);
-    ra.readOneOf(u"awkward"_s, r.retryAfter.awkward, kAwkward);
+    ra.readOneOf(u"form"_s, spec.form, kForms);
+    ra.read(u"send"_s, spec.send);
+    ra.readOneOf(u"awkward"_s, spec.awkward, kAwkward);
     if (ra.has(u"also"_s)) {
         QStringList also;
         ra.readArray(u"also"_s, [&also](const QJsonValue &v, int) -> QString {
@@ -94,29 +94,33 @@ void readRoute(const JsonReader &in, RouteProfile &r)
             also << v.toString();
             return {};
         });
-        r.retryAfter.also = also;
+        spec.also = also;
     }
+}
 
-    const JsonReader lat = in.child(u"latency"_s);
+// "latency": how long the route takes to answer.
+void readLatency(const JsonReader &lat, LatencySpec &l)
+{
     lat.rejectUnknown({u"kind"_s, u"ms"_s, u"minMs"_s, u"maxMs"_s, u"meanMs"_s, u"stddevMs"_s,
                        u"medianMs"_s, u"sigma"_s});
-    auto &l = r.latency;
     lat.readOneOf(u"kind"_s, l.kind, kLatencyKinds);
-    const double hour = 3600e3;
-    lat.read(u"ms"_s, l.ms, 0, hour);
-    lat.read(u"minMs"_s, l.minMs, 0, hour);
-    lat.read(u"maxMs"_s, l.maxMs, 0, hour);
-    lat.read(u"meanMs"_s, l.meanMs, 0, hour);
-    lat.read(u"stddevMs"_s, l.stddevMs, 0, hour);
-    lat.read(u"medianMs"_s, l.medianMs, 0, hour);
+    lat.read(u"ms"_s, l.ms, 0, kHourMs);
+    lat.read(u"minMs"_s, l.minMs, 0, kHourMs);
+    lat.read(u"maxMs"_s, l.maxMs, 0, kHourMs);
+    lat.read(u"meanMs"_s, l.meanMs, 0, kHourMs);
+    lat.read(u"stddevMs"_s, l.stddevMs, 0, kHourMs);
+    lat.read(u"medianMs"_s, l.medianMs, 0, kHourMs);
     lat.read(u"sigma"_s, l.sigma, 0, 10);
     if (l.kind == u"uniform"_s && l.maxMs < l.minMs)
         lat.problem(u"maxMs"_s, u"is below minMs"_s);
+}
 
+// "faults": each connection fault's chance; the route `in` is told when they add up past 1.
+void readFaults(const JsonReader &in, ConnectionFaults &c)
+{
     const JsonReader f = in.child(u"faults"_s);
     f.rejectUnknown({u"reset"_s, u"close"_s, u"hang"_s, u"truncate"_s, u"garbage"_s, u"slowBody"_s,
                      u"slowBodyChunks"_s, u"slowBodyMs"_s, u"commitThenLose"_s});
-    auto &c = r.faults;
     for (auto [key, field] : {std::pair{u"reset"_s, &c.reset},
                               {u"close"_s, &c.close},
                               {u"hang"_s, &c.hang},
@@ -126,9 +130,40 @@ void readRoute(const JsonReader &in, RouteProfile &r)
                               {u"commitThenLose"_s, &c.commitThenLose}})
         f.read(key, *field, 0.0, 1.0);
     f.read(u"slowBodyChunks"_s, c.slowBodyChunks, 1, 10000);
-    f.read(u"slowBodyMs"_s, c.slowBodyMs, 0, hour);
+    f.read(u"slowBodyMs"_s, c.slowBodyMs, 0, kHourMs);
     if (c.total() > 1.0 + 1e-9)
         in.problem(u"faults"_s, u"the fault probabilities add up to more than 1"_s);
+}
+
+// "script": what each attempt of an operation meets, in order.
+void readScript(const JsonReader &in, QList<ScriptStep> &out)
+{
+    QList<ScriptStep> script;
+    in.readArray(u"script"_s, [&script](const QJsonValue &v, int) -> QString {
+        QString error;
+        const auto step = ScriptStep::fromJson(v, &error);
+        if (step)
+            script << *step;
+        return error;
+    });
+    if (script.size() > kMaxScriptSteps)
+        in.problem(u"script"_s, u"at most %1 steps"_s.arg(kMaxScriptSteps));
+    out = script;
+}
+
+void readRoute(const JsonReader &in, RouteProfile &r)
+{
+    in.rejectUnknown({u"method"_s, u"path"_s, u"statuses"_s, u"retryAfter"_s, u"latency"_s,
+                      u"faults"_s, u"failFirst"_s, u"script"_s});
+    in.read(u"method"_s, r.method);
+    in.read(u"path"_s, r.path);
+    if (!r.path.startsWith(u'/') && r.path != u"*"_s)
+        in.problem(u"path"_s, u"must start with / (or be *)"_s);
+    if (in.has(u"statuses"_s))
+        readStatuses(in, r.statuses);
+    readRetryAfter(in.child(u"retryAfter"_s), r.retryAfter);
+    readLatency(in.child(u"latency"_s), r.latency);
+    readFaults(in, r.faults);
 
     const JsonReader ff = in.child(u"failFirst"_s);
     ff.rejectUnknown({u"count"_s, u"per"_s, u"status"_s});
@@ -136,19 +171,8 @@ void readRoute(const JsonReader &in, RouteProfile &r)
     ff.readOneOf(u"per"_s, r.failFirst.per, {u"key"_s, u"client"_s});
     ff.read(u"status"_s, r.failFirst.status, 100, 599);
 
-    if (in.has(u"script"_s)) {
-        QList<ScriptStep> script;
-        in.readArray(u"script"_s, [&script](const QJsonValue &v, int) -> QString {
-            QString error;
-            const auto step = ScriptStep::fromJson(v, &error);
-            if (step)
-                script << *step;
-            return error;
-        });
-        if (script.size() > kMaxScriptSteps)
-            in.problem(u"script"_s, u"at most %1 steps"_s.arg(kMaxScriptSteps));
-        r.script = script;
-    }
+    if (in.has(u"script"_s))
+        readScript(in, r.script);
 }
 
 QJsonObject routeToJson(const RouteProfile &r)

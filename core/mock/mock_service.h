@@ -82,6 +82,12 @@ private:
         int next = 0;
     };
     void handleAdmin(const Parsed &in, MockExchange &x, Duration now);
+    // One function per admin route (mock_service_admin.cpp).
+    struct AdminReply;
+    AdminReply adminProfile(const Parsed &in);
+    AdminReply adminJournal(const Parsed &in) const;
+    AdminReply adminGrades(const Parsed &in) const;
+    AdminReply adminOutage(const Parsed &in, Duration now);
     void handlePayment(const Parsed &in, MockExchange &x);
     void handleGeneric(const Parsed &in, MockExchange &x);
     // Answers at once, without latency or a capacity slot.

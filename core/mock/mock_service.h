@@ -89,6 +89,8 @@ private:
     AdminReply adminGrades(const Parsed &in) const;
     AdminReply adminOutage(const Parsed &in, Duration now);
     void handlePayment(const Parsed &in, MockExchange &x);
+    bool answeredFromKey(const Parsed &in, const QByteArray &fingerprint, const FaultDecision &d,
+                         MockExchange &x);
     void handleGeneric(const Parsed &in, MockExchange &x);
     // Answers at once, without latency or a capacity slot.
     void answer(MockExchange &x, int status, const QString &label, QByteArray body,

@@ -9,13 +9,50 @@ using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
+// A request whose Idempotency-Key the store knows is answered here: a replay of the stored
+// answer, a 409 while the first is in flight, or a refusal of the key reused with another
+// payload (as Stripe words it, or as a 422). False for a new key: the request goes on.
+bool MockService::answeredFromKey(const Parsed &in, const QByteArray &fingerprint,
+                                  const FaultDecision &d, MockExchange &x)
+{
+    const bool stripe = profile().idempotency.mode == u"stripe"_s;
+    IdempotencyStore::Stored stored;
+    const auto verdict = m_store.begin(in.key, fingerprint, in.at, &stored);
+    if (verdict != IdempotencyStore::Verdict::New)
+        x.admitted = d.admitted; // answered at once; finish() frees the slot
+    switch (verdict) {
+    case IdempotencyStore::Verdict::New:
+        return false;
+    case IdempotencyStore::Verdict::Replay:
+        answer(x, stored.status, u"replay"_s, stored.body, {{"Idempotent-Replayed", "true"}});
+        return true;
+    case IdempotencyStore::Verdict::InFlight:
+        answer(x, 409, u"in-flight"_s,
+               wire::errorBody(409, u"a request with this key is still in flight"_s));
+        return true;
+    case IdempotencyStore::Verdict::PayloadMismatch:
+        if (stripe)
+            answer(x, 400, u"key-reused"_s,
+                   wire::json(QJsonObject{
+                       {u"error"_s,
+                        QJsonObject{{u"type"_s, u"idempotency_error"_s},
+                                    {u"message"_s, u"Keys for idempotent requests can only be used "
+                                                   "with the same parameters they were first used "
+                                                   "with."_s}}}}));
+        else
+            answer(x, 422, u"key-reused"_s,
+                   wire::errorBody(422, u"this key was used with a different payload"_s));
+        return true;
+    }
+    return false;
+}
+
 void MockService::handlePayment(const Parsed &in, MockExchange &x)
 {
     const auto refuse = [&](int status, const QString &decision, const QByteArray &body,
                             const HeaderList &extra = {}) {
         answer(x, status, decision, body, extra);
     };
-    const bool stripe = profile().idempotency.mode == u"stripe"_s;
     if (!in.keyError.isEmpty())
         return refuse(400, u"bad-idempotency-key"_s, wire::errorBody(400, in.keyError));
     if (in.key.isEmpty() && profile().idempotency.required)
@@ -39,34 +76,8 @@ void MockService::handlePayment(const Parsed &in, MockExchange &x)
 
     const QByteArray fingerprint =
         IdempotencyStore::fingerprint(in.request.method, in.path.toLatin1(), in.request.body);
-    if (!in.key.isEmpty()) {
-        IdempotencyStore::Stored stored;
-        const auto verdict = m_store.begin(in.key, fingerprint, in.at, &stored);
-        if (verdict != IdempotencyStore::Verdict::New)
-            x.admitted = d.admitted; // answered at once; finish() frees the slot
-        switch (verdict) {
-        case IdempotencyStore::Verdict::New:
-            break;
-        case IdempotencyStore::Verdict::Replay:
-            return refuse(stored.status, u"replay"_s, stored.body,
-                          {{"Idempotent-Replayed", "true"}});
-        case IdempotencyStore::Verdict::InFlight:
-            return refuse(409, u"in-flight"_s,
-                          wire::errorBody(409, u"a request with this key is still in flight"_s));
-        case IdempotencyStore::Verdict::PayloadMismatch:
-            if (stripe)
-                return refuse(
-                    400, u"key-reused"_s,
-                    wire::json(QJsonObject{
-                        {u"error"_s, QJsonObject{{u"type"_s, u"idempotency_error"_s},
-                                                 {u"message"_s,
-                                                  u"Keys for idempotent requests can only be used "
-                                                  "with the same parameters they were first used "
-                                                  "with."_s}}}}));
-            return refuse(422, u"key-reused"_s,
-                          wire::errorBody(422, u"this key was used with a different payload"_s));
-        }
-    }
+    if (!in.key.isEmpty() && answeredFromKey(in, fingerprint, d, x))
+        return;
 
     // The effect happens for every fault that lets the request be processed: a 2xx, also when
     // the answer is then truncated, dribbled or lost.

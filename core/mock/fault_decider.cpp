@@ -14,6 +14,31 @@ namespace {
 // Shared, not allocated per answer.
 const QByteArray kRetryAfter = QByteArrayLiteral("Retry-After");
 
+// Draws which connection fault, if any, the route's chances give this request.
+void drawConnectionFault(const ConnectionFaults &f, RandomSource &rng, FaultDecision &d)
+{
+    double r = rng.uniform();
+    const std::pair<double, FaultKind> kinds[] = {{f.reset, FaultKind::Reset},
+                                                  {f.close, FaultKind::Close},
+                                                  {f.hang, FaultKind::Hang},
+                                                  {f.truncate, FaultKind::Truncate},
+                                                  {f.garbage, FaultKind::Garbage},
+                                                  {f.slowBody, FaultKind::SlowBody},
+                                                  {f.commitThenLose, FaultKind::CommitThenLose}};
+    for (const auto &[p, kind] : kinds) {
+        if (r < p) {
+            d.kind = kind;
+            d.label = faultKindId(kind);
+            break;
+        }
+        r -= p;
+    }
+    if (d.kind == FaultKind::SlowBody) {
+        d.slowBodyChunks = f.slowBodyChunks;
+        d.slowBodyOver = fromMs(f.slowBodyMs);
+    }
+}
+
 } // namespace
 
 QString faultKindId(FaultKind k)
@@ -210,6 +235,27 @@ HeaderList FaultDecider::pushbackHeaders(const RetryAfterSpec &spec, int seconds
     *askedWait = asked;
     return h;
 }
+bool FaultDecider::failsFirst(const MockRequest &req, const RouteProfile &route,
+                              const QDateTime &wallNow, FaultDecision &d)
+{
+    const auto &ff = route.failFirst;
+    if (ff.count > 0) {
+        const QString who = ff.per == u"client"_s ? req.clientId : req.idempotencyKey;
+        if (!who.isEmpty()) {
+            int &seen = m_failFirstSeen[ff.per + u':' + who];
+            if (seen < ff.count) {
+                ++seen;
+                d.label = u"fail-first"_s;
+                d.status = ff.status;
+                if (route.retryAfter.on.contains(d.status))
+                    d.headers = pushbackHeaders(route.retryAfter, route.retryAfter.minSeconds,
+                                                wallNow, &d.askedWait);
+                return true;
+            }
+        }
+    }
+    return false;
+}
 
 FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const QDateTime &wallNow)
 {
@@ -247,47 +293,12 @@ FaultDecision FaultDecider::decide(const MockRequest &req, Duration now, const Q
         applyScript(route->script.at(req.attempt - 1), *route, wallNow, d);
         return d;
     }
-    const auto &ff = route->failFirst;
-    if (ff.count > 0) {
-        const QString who = ff.per == u"client"_s ? req.clientId : req.idempotencyKey;
-        if (!who.isEmpty()) {
-            int &seen = m_failFirstSeen[ff.per + u':' + who];
-            if (seen < ff.count) {
-                ++seen;
-                d.label = u"fail-first"_s;
-                d.status = ff.status;
-                if (route->retryAfter.on.contains(d.status))
-                    d.headers = pushbackHeaders(route->retryAfter, route->retryAfter.minSeconds,
-                                                wallNow, &d.askedWait);
-                return d;
-            }
-        }
-    }
+    if (failsFirst(req, *route, wallNow, d))
+        return d;
 
     const auto &f = route->faults;
-    if (f.total() > 0) {
-        double r = m_rng.uniform();
-        const std::pair<double, FaultKind> kinds[] = {
-            {f.reset, FaultKind::Reset},
-            {f.close, FaultKind::Close},
-            {f.hang, FaultKind::Hang},
-            {f.truncate, FaultKind::Truncate},
-            {f.garbage, FaultKind::Garbage},
-            {f.slowBody, FaultKind::SlowBody},
-            {f.commitThenLose, FaultKind::CommitThenLose}};
-        for (const auto &[p, kind] : kinds) {
-            if (r < p) {
-                d.kind = kind;
-                d.label = faultKindId(kind);
-                break;
-            }
-            r -= p;
-        }
-        if (d.kind == FaultKind::SlowBody) {
-            d.slowBodyChunks = f.slowBodyChunks;
-            d.slowBodyOver = fromMs(f.slowBodyMs);
-        }
-    }
+    if (f.total() > 0)
+        drawConnectionFault(f, m_rng, d);
     // A connection fault that sends nothing needs no status; the rest answer from the mix.
     if (d.kind == FaultKind::Reset || d.kind == FaultKind::Close || d.kind == FaultKind::Hang ||
         d.kind == FaultKind::Garbage) {

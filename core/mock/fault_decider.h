@@ -85,6 +85,10 @@ private:
     void applyScript(const ScriptStep &step, const RouteProfile &route, const QDateTime &wallNow,
                      FaultDecision &d);
     int pickStatus(const RouteProfile &route);
+    // The route's "fail the first N" rule: true (and `d` filled) while this client or key has
+    // not yet been failed N times.
+    bool failsFirst(const MockRequest &req, const RouteProfile &route, const QDateTime &wallNow,
+                    FaultDecision &d);
 
     FaultProfile m_profile;
     RandomSource m_rng;

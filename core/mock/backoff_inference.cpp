@@ -97,36 +97,22 @@ bool looksDecorrelated(const QList<WaitSample> &samples, const WaitStats &first)
     return true;
 }
 
-} // namespace
+// The waits grouped by retry number: the curve a rule is fitted to.
+struct Curve {
+    QList<Point> points; // retry number, median wait
+    bool spread = false; // one retry number's waits vary: jitter
+    double longestMs = 0;
+};
 
-QJsonObject InferredBackoff::toJson() const
+// Fills r.waits and r.immediate, and gives the curve of the waits that are backoff.
+Curve summariseWaits(const QList<WaitSample> &samples, InferredBackoff &r)
 {
-    QJsonObject o{{u"family"_s, family},
-                  {u"baseMs"_s, std::round(baseMs)},
-                  {u"multiplier"_s, std::round(multiplier * 100) / 100},
-                  {u"capMs"_s, capMs ? QJsonValue(std::round(*capMs)) : QJsonValue()},
-                  {u"confidence"_s, std::round(confidence * 100) / 100},
-                  {u"jittered"_s, jittered},
-                  {u"samples"_s, samples}};
-    if (family == u"linear"_s)
-        o.insert(u"stepMs"_s, std::round(stepMs));
-    if (immediate > 0)
-        o.insert(u"immediateRetries"_s, immediate);
-    return o;
-}
-
-InferredBackoff inferBackoff(const QList<WaitSample> &samples)
-{
-    InferredBackoff r;
-    r.samples = static_cast<int>(samples.size());
+    Curve c;
     QMap<int, QList<double>> byRetry;
-    double longest = 0;
     for (const auto &s : samples) {
         byRetry[s.retry] << s.ms;
-        longest = std::max(longest, s.ms);
+        c.longestMs = std::max(c.longestMs, s.ms);
     }
-    QList<Point> points;
-    bool spread = false;
     for (auto it = byRetry.cbegin(); it != byRetry.cend(); ++it) {
         const QList<double> &w = it.value();
         const double m = median(w);
@@ -135,19 +121,21 @@ InferredBackoff inferBackoff(const QList<WaitSample> &samples)
                              *std::max_element(w.begin(), w.end())};
         const auto &ws = r.waits.back();
         if (w.size() >= 3 && m >= kImmediateMs && (ws.maxMs - ws.minMs) / m > kJitterSpread)
-            spread = true;
+            c.spread = true;
         // Retries made at once among ones that wait (urllib3's first) are no point of the
         // curve: counted apart.
-        if (ws.maxMs >= kImmediateMs || longest < 2 * kImmediateMs)
-            points << Point{double(it.key()), std::max(m, 1.0)};
+        if (ws.maxMs >= kImmediateMs || c.longestMs < 2 * kImmediateMs)
+            c.points << Point{double(it.key()), std::max(m, 1.0)};
         else
             r.immediate += static_cast<int>(w.size());
     }
-    if (samples.isEmpty() || longest < kImmediateMs || points.isEmpty()) {
-        r.confidence = samples.isEmpty() ? 0 : std::min(1.0, samples.size() / 3.0);
-        return r; // "none": no waits, or only immediate ones
-    }
-    r.capMs = findCap(points);
+    return c;
+}
+
+// Picks the family of rule (constant, exponential, linear) that describes the points best and
+// its numbers; gives the fit's mean relative error.
+double fitFamily(const QList<Point> &points, InferredBackoff &r)
+{
     const Fit line = leastSquares(points, false);
     const Fit exp = leastSquares(points, true);
     double mean = 0;
@@ -172,29 +160,68 @@ InferredBackoff inferBackoff(const QList<WaitSample> &samples)
         r.baseMs = line.a + line.b;
         error = line.error;
     }
-    // Waits that a deterministic rule cannot explain, or that vary for one retry number.
-    r.jittered = spread || (points.size() >= 3 && error > 0.25);
-    if (r.jittered) {
-        r.family = r.family == u"constant"_s                     ? u"constant"_s
-                   : looksDecorrelated(samples, r.waits.front()) ? u"decorrelated"_s
-                                                                 : u"exponential-jitter"_s;
-        if (r.family == u"decorrelated"_s) {
-            r.baseMs = r.waits.front().minMs; // its floor
-            r.multiplier = 3;                 // its rule's
-        } else if (r.family == u"exponential-jitter"_s) {
-            // The bound grows as the waits' upper envelope does: the largest of k draws from
-            // [0, bound] is bound × k/(k+1) on average.
-            QList<Point> top;
-            for (const auto &w : r.waits)
-                if (w.maxMs >= kImmediateMs)
-                    top << Point{double(w.retry), w.maxMs * (w.count + 1) / w.count};
-            if (top.size() >= 2) {
-                const Fit envelope = leastSquares(top, true);
-                r.multiplier = std::exp(envelope.b);
-                r.baseMs = std::exp(envelope.a + envelope.b);
-            }
+    return error;
+}
+
+// Waits that a rule does not explain: decorrelated jitter, or exponential jitter whose bound
+// grows as the waits' upper envelope does.
+void describeJitter(const QList<WaitSample> &samples, InferredBackoff &r)
+{
+    r.family = r.family == u"constant"_s                     ? u"constant"_s
+               : looksDecorrelated(samples, r.waits.front()) ? u"decorrelated"_s
+                                                             : u"exponential-jitter"_s;
+    if (r.family == u"decorrelated"_s) {
+        r.baseMs = r.waits.front().minMs; // its floor
+        r.multiplier = 3;                 // its rule's
+    } else if (r.family == u"exponential-jitter"_s) {
+        // The bound grows as the waits' upper envelope does: the largest of k draws from
+        // [0, bound] is bound × k/(k+1) on average.
+        QList<Point> top;
+        for (const auto &w : r.waits)
+            if (w.maxMs >= kImmediateMs)
+                top << Point{double(w.retry), w.maxMs * (w.count + 1) / w.count};
+        if (top.size() >= 2) {
+            const Fit envelope = leastSquares(top, true);
+            r.multiplier = std::exp(envelope.b);
+            r.baseMs = std::exp(envelope.a + envelope.b);
         }
     }
+}
+
+} // namespace
+
+QJsonObject InferredBackoff::toJson() const
+{
+    QJsonObject o{{u"family"_s, family},
+                  {u"baseMs"_s, std::round(baseMs)},
+                  {u"multiplier"_s, std::round(multiplier * 100) / 100},
+                  {u"capMs"_s, capMs ? QJsonValue(std::round(*capMs)) : QJsonValue()},
+                  {u"confidence"_s, std::round(confidence * 100) / 100},
+                  {u"jittered"_s, jittered},
+                  {u"samples"_s, samples}};
+    if (family == u"linear"_s)
+        o.insert(u"stepMs"_s, std::round(stepMs));
+    if (immediate > 0)
+        o.insert(u"immediateRetries"_s, immediate);
+    return o;
+}
+
+InferredBackoff inferBackoff(const QList<WaitSample> &samples)
+{
+    InferredBackoff r;
+    r.samples = static_cast<int>(samples.size());
+    Curve curve = summariseWaits(samples, r);
+    QList<Point> &points = curve.points;
+    if (samples.isEmpty() || curve.longestMs < kImmediateMs || points.isEmpty()) {
+        r.confidence = samples.isEmpty() ? 0 : std::min(1.0, samples.size() / 3.0);
+        return r; // "none": no waits, or only immediate ones
+    }
+    r.capMs = findCap(points);
+    const double error = fitFamily(points, r);
+    // Waits that a deterministic rule cannot explain, or that vary for one retry number.
+    r.jittered = curve.spread || (points.size() >= 3 && error > 0.25);
+    if (r.jittered)
+        describeJitter(samples, r);
     const double fit = std::clamp(1.0 - 2.0 * std::min(error, 0.5), 0.0, 1.0);
     const double amount =
         std::min(1.0, double(points.size()) / 4.0) * std::min(1.0, double(samples.size()) / 4.0);

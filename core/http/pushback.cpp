@@ -85,6 +85,116 @@ QDateTime serverNow(const HeaderList &headers, const QDateTime &receivedAt)
     return receivedAt.toUTC();
 }
 
+// Retry-After (RFC 9110 §10.2.3); an invalid one is told in `problems`.
+void readRetryAfterHeader(const HeaderList &headers, const QDateTime &receivedAt, Duration maxDelay,
+                          PushbackReading &out)
+{
+    const auto retryAfterValues = headerValues(headers, "retry-after");
+    if (!retryAfterValues.isEmpty()) {
+        const auto dates = headerValues(headers, "date");
+        const RetryAfter ra =
+            parseRetryAfter(retryAfterValues, receivedAt,
+                            dates.size() == 1 ? dates.front() : QByteArray(), maxDelay);
+        if (ra.isValid()) {
+            out.wait = Pushback{*ra.delay, PushbackSource::RetryAfter, ra.clamped, false, ra};
+            return;
+        }
+        out.problems << u"Retry-After ignored: %1"_s.arg(ra.error);
+    }
+}
+
+// RateLimit (the IETF draft's structured field, or its older separate fields): a wait only
+// when no requests remain.
+void readRateLimitHeaders(const HeaderList &headers, Duration maxDelay, PushbackReading &out)
+{
+    const auto rateLimit = headerValues(headers, "ratelimit");
+    for (const QByteArray &value : rateLimit) {
+        for (const auto &item : parseRateLimit(value)) {
+            if (item.remaining && *item.remaining <= 0 && item.reset) {
+                bool clamped = false;
+                const Duration d = clampTo(*item.reset * 1000, maxDelay, &clamped);
+                out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
+                return;
+            }
+        }
+    }
+    // The older separate fields: RateLimit-Remaining: 0 with RateLimit-Reset: N.
+    const auto remaining = headerValues(headers, "ratelimit-remaining");
+    const auto reset = headerValues(headers, "ratelimit-reset");
+    if (!remaining.isEmpty() && !reset.isEmpty()) {
+        const auto r = parseInteger(remaining.front());
+        const auto t = parseInteger(reset.front());
+        if (r && *r <= 0 && t && *t >= 0) {
+            bool clamped = false;
+            const Duration d = clampTo(*t * 1000, maxDelay, &clamped);
+            out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
+        }
+    }
+}
+
+// x-amz-retry-after: milliseconds.
+void readAmzRetryAfter(const HeaderList &headers, Duration maxDelay, PushbackReading &out)
+{
+    const auto amz = headerValues(headers, "x-amz-retry-after");
+    if (!amz.isEmpty()) {
+        const auto ms = parseInteger(amz.front());
+        if (ms && *ms >= 0) {
+            bool clamped = false;
+            const Duration d = clampTo(*ms, maxDelay, &clamped);
+            out.wait = Pushback{d, PushbackSource::AmzRetryAfter, clamped, false, {}};
+            return;
+        }
+        out.problems << u"x-amz-retry-after ignored: '%1' is not a whole number of milliseconds"_s
+                            .arg(QString::fromLatin1(amz.front()));
+    }
+}
+
+// grpc-retry-pushback-ms: milliseconds, or "do not retry".
+void readGrpcPushback(const HeaderList &headers, Duration maxDelay, PushbackReading &out)
+{
+    const auto grpc = headerValues(headers, "grpc-retry-pushback-ms");
+    if (!grpc.isEmpty()) {
+        const auto ms = parseInteger(grpc.front());
+        // gRPC A6: a negative or unparseable value means "do not retry".
+        bool clamped = false;
+        const bool stop = !ms || *ms < 0;
+        const Duration d = stop ? Duration::zero() : clampTo(*ms, maxDelay, &clamped);
+        out.wait = Pushback{d, PushbackSource::GrpcPushback, clamped, stop, {}};
+    }
+}
+
+// X-RateLimit-Reset: a wait when the quota is used up (X-RateLimit-Remaining 0, or a 429).
+void readXRateLimitReset(int httpStatus, const HeaderList &headers, const QDateTime &receivedAt,
+                         Duration maxDelay, PushbackReading &out)
+{
+    const auto xReset = headerValues(headers, "x-ratelimit-reset");
+    if (!xReset.isEmpty()) {
+        const auto xRemaining = headerValues(headers, "x-ratelimit-remaining");
+        const auto left =
+            xRemaining.isEmpty() ? std::optional<qint64>{} : parseInteger(xRemaining.front());
+        const bool exhausted = (left && *left <= 0) || httpStatus == 429;
+        const auto value = parseInteger(xReset.front());
+        if (!value || *value < 0) {
+            out.problems << u"X-RateLimit-Reset ignored: '%1' is not a whole number"_s.arg(
+                QString::fromLatin1(xReset.front()));
+        } else if (exhausted) {
+            // Epoch milliseconds, epoch seconds (GitHub) or delta seconds, told apart by size:
+            // a delta of 10^9 s would be over 31 years.
+            qint64 millis = 0;
+            const QDateTime now = serverNow(headers, receivedAt);
+            if (*value >= 1'000'000'000'000LL)
+                millis = *value - now.toMSecsSinceEpoch();
+            else if (*value >= 1'000'000'000LL)
+                millis = *value * 1000 - now.toMSecsSinceEpoch();
+            else
+                millis = *value * 1000;
+            bool clamped = false;
+            const Duration d = clampTo(millis, maxDelay, &clamped);
+            out.wait = Pushback{d, PushbackSource::XRateLimitReset, clamped, false, {}};
+        }
+    }
+}
+
 } // namespace
 
 QString pushbackSourceId(PushbackSource s)
@@ -117,98 +227,17 @@ QList<QByteArray> headerValues(const HeaderList &headers, QByteArrayView name)
 PushbackReading readPushback(int httpStatus, const HeaderList &headers, const QDateTime &receivedAt,
                              Duration maxDelay)
 {
+    // In order of precedence: the first header that asks for a wait is the one that counts.
     PushbackReading out;
-
-    const auto retryAfterValues = headerValues(headers, "retry-after");
-    if (!retryAfterValues.isEmpty()) {
-        const auto dates = headerValues(headers, "date");
-        const RetryAfter ra =
-            parseRetryAfter(retryAfterValues, receivedAt,
-                            dates.size() == 1 ? dates.front() : QByteArray(), maxDelay);
-        if (ra.isValid()) {
-            out.wait = Pushback{*ra.delay, PushbackSource::RetryAfter, ra.clamped, false, ra};
-            return out;
-        }
-        out.problems << u"Retry-After ignored: %1"_s.arg(ra.error);
-    }
-
-    // RateLimit: wait `t` when an item says no requests remain.
-    const auto rateLimit = headerValues(headers, "ratelimit");
-    for (const QByteArray &value : rateLimit) {
-        for (const auto &item : parseRateLimit(value)) {
-            if (item.remaining && *item.remaining <= 0 && item.reset) {
-                bool clamped = false;
-                const Duration d = clampTo(*item.reset * 1000, maxDelay, &clamped);
-                out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
-                return out;
-            }
-        }
-    }
-    // The older separate fields: RateLimit-Remaining: 0 with RateLimit-Reset: N.
-    const auto remaining = headerValues(headers, "ratelimit-remaining");
-    const auto reset = headerValues(headers, "ratelimit-reset");
-    if (!remaining.isEmpty() && !reset.isEmpty()) {
-        const auto r = parseInteger(remaining.front());
-        const auto t = parseInteger(reset.front());
-        if (r && *r <= 0 && t && *t >= 0) {
-            bool clamped = false;
-            const Duration d = clampTo(*t * 1000, maxDelay, &clamped);
-            out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
-            return out;
-        }
-    }
-
-    const auto amz = headerValues(headers, "x-amz-retry-after");
-    if (!amz.isEmpty()) {
-        const auto ms = parseInteger(amz.front());
-        if (ms && *ms >= 0) {
-            bool clamped = false;
-            const Duration d = clampTo(*ms, maxDelay, &clamped);
-            out.wait = Pushback{d, PushbackSource::AmzRetryAfter, clamped, false, {}};
-            return out;
-        }
-        out.problems << u"x-amz-retry-after ignored: '%1' is not a whole number of milliseconds"_s
-                            .arg(QString::fromLatin1(amz.front()));
-    }
-
-    const auto grpc = headerValues(headers, "grpc-retry-pushback-ms");
-    if (!grpc.isEmpty()) {
-        const auto ms = parseInteger(grpc.front());
-        // gRPC A6: a negative or unparseable value means "do not retry".
-        bool clamped = false;
-        const bool stop = !ms || *ms < 0;
-        const Duration d = stop ? Duration::zero() : clampTo(*ms, maxDelay, &clamped);
-        out.wait = Pushback{d, PushbackSource::GrpcPushback, clamped, stop, {}};
-        return out;
-    }
-
-    const auto xReset = headerValues(headers, "x-ratelimit-reset");
-    if (!xReset.isEmpty()) {
-        const auto xRemaining = headerValues(headers, "x-ratelimit-remaining");
-        const auto left =
-            xRemaining.isEmpty() ? std::optional<qint64>{} : parseInteger(xRemaining.front());
-        const bool exhausted = (left && *left <= 0) || httpStatus == 429;
-        const auto value = parseInteger(xReset.front());
-        if (!value || *value < 0) {
-            out.problems << u"X-RateLimit-Reset ignored: '%1' is not a whole number"_s.arg(
-                QString::fromLatin1(xReset.front()));
-        } else if (exhausted) {
-            // Epoch milliseconds, epoch seconds (GitHub) or delta seconds, told apart by size:
-            // a delta of 10^9 s would be over 31 years.
-            qint64 millis = 0;
-            const QDateTime now = serverNow(headers, receivedAt);
-            if (*value >= 1'000'000'000'000LL)
-                millis = *value - now.toMSecsSinceEpoch();
-            else if (*value >= 1'000'000'000LL)
-                millis = *value * 1000 - now.toMSecsSinceEpoch();
-            else
-                millis = *value * 1000;
-            bool clamped = false;
-            const Duration d = clampTo(millis, maxDelay, &clamped);
-            out.wait = Pushback{d, PushbackSource::XRateLimitReset, clamped, false, {}};
-            return out;
-        }
-    }
+    readRetryAfterHeader(headers, receivedAt, maxDelay, out);
+    if (!out.wait)
+        readRateLimitHeaders(headers, maxDelay, out);
+    if (!out.wait)
+        readAmzRetryAfter(headers, maxDelay, out);
+    if (!out.wait)
+        readGrpcPushback(headers, maxDelay, out);
+    if (!out.wait)
+        readXRateLimitReset(httpStatus, headers, receivedAt, maxDelay, out);
     return out;
 }
 

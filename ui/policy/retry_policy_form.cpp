@@ -39,14 +39,23 @@ const QList<OutcomeClass> kFailureClasses{OutcomeClass::Timeout,
 
 } // namespace
 
-// Over 80 lines on purpose: one row per field of the policy, in the order the form shows them;
-// split up, the form's order would no longer read top to bottom.
 RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     : QWidget(parent)
 {
+    // The groups in the order the form shows them, top to bottom.
     auto *column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
+    addBackoffGroup(column);
+    addAttemptsGroup(column);
+    addRetriedGroup(column);
+    addRetryAfterGroup(column);
+    column->addStretch();
+    connectEdits();
+}
 
+// The strategy, its formula and its numbers.
+void RetryPolicyForm::addBackoffGroup(QVBoxLayout *column)
+{
     QFormLayout *f = group(column, tr("Backoff"));
     m_kind = new QComboBox;
     for (const QString &id : Backoff::ids())
@@ -82,8 +91,12 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
                m_firstExponent,
                tr("0: the first retry waits base × m⁰; 1: base × m (the first retry counted as "
                   "attempt 1, as the AWS simulator does)"));
+}
 
-    f = group(column, tr("Attempts and time"));
+// How many attempts, and the time they and their waits may take.
+void RetryPolicyForm::addAttemptsGroup(QVBoxLayout *column)
+{
+    QFormLayout *f = group(column, tr("Attempts and time"));
     m_maxAttempts = new QSpinBox;
     m_maxAttempts->setRange(0, 100000);
     m_rows.add(f, u"retry.maxAttempts"_s, tr("Max attempts"), m_maxAttempts,
@@ -104,8 +117,12 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_overrun->addItem(tr("Stop: budget exhausted"), u"stop"_s);
     m_rows.add(f, u"retry.overrun"_s, tr("Wait past the deadline"), m_overrun,
                tr("What to do when the planned wait would cross the time budget's deadline"));
+}
 
-    f = group(column, tr("What is retried"));
+// The statuses and network failures that are retried.
+void RetryPolicyForm::addRetriedGroup(QVBoxLayout *column)
+{
+    QFormLayout *f = group(column, tr("What is retried"));
     m_statuses = new QLineEdit;
     m_rows.add(f, u"retry.retryableStatuses"_s, tr("HTTP statuses"), m_statuses,
                tr("Comma-separated codes or ranges, e.g. 408, 429, 500-504"));
@@ -125,8 +142,12 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     }
     m_rows.add(f, u"retry.retryableFailures"_s, tr("Network failures"), failures,
                tr("Transport failures that are retried"));
+}
 
-    f = group(column, tr("Retry-After and idempotency"));
+// The server's waits, and which non-idempotent requests may be repeated.
+void RetryPolicyForm::addRetryAfterGroup(QVBoxLayout *column)
+{
+    QFormLayout *f = group(column, tr("Retry-After and idempotency"));
     m_retryAfterMode = new QComboBox;
     for (const auto mode : retryAfterModes())
         m_retryAfterMode->addItem(retryAfterModeTitle(mode), retryAfterModeId(mode));
@@ -154,8 +175,11 @@ RetryPolicyForm::RetryPolicyForm(QWidget *parent)
     m_rows.add(f, u"retry.backoffFromAttemptStart"_s, {}, m_fromAttemptStart,
                tr("gRPC connection backoff: an attempt that outlasted its backoff is followed "
                   "at once"));
-    column->addStretch();
+}
 
+// Any edit says so (unless setPolicy is filling the fields) and may show or hide rows.
+void RetryPolicyForm::connectEdits()
+{
     const auto changed = [this] {
         if (m_loading)
             return;

@@ -13,6 +13,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QVBoxLayout;
 
 namespace retrylab {
 
@@ -35,6 +36,11 @@ Q_SIGNALS:
     void edited();
 
 private:
+    void addBackoffGroup(QVBoxLayout *column);
+    void addAttemptsGroup(QVBoxLayout *column);
+    void addRetriedGroup(QVBoxLayout *column);
+    void addRetryAfterGroup(QVBoxLayout *column);
+    void connectEdits();
     void updateVisibility();
 
     FieldRows m_rows;

@@ -34,15 +34,36 @@ QDoubleSpinBox *number(double max, int decimals, double step)
 }
 
 } // namespace
-
-// Over 80 lines on purpose: one row per field of the breaker and the budget, in the order the
-// form shows them.
 BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
     : QWidget(parent)
 {
     auto *column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(breakerGroup());
+    column->addWidget(budgetGroup());
+    column->addStretch();
 
+    const auto changed = [this] {
+        if (m_loading)
+            return;
+        updateVisibility();
+        Q_EMIT edited();
+    };
+    connect(m_enabled, &QCheckBox::toggled, this, changed);
+    for (auto *combo : {m_rule, m_window, m_budgetKind})
+        connect(combo, &QComboBox::currentIndexChanged, this, changed);
+    for (auto *spin : {m_consecutive, m_windowCalls, m_minimumCalls, m_probes, m_capacity,
+                       m_retryCost, m_timeoutCost, m_reward})
+        connect(spin, &QSpinBox::valueChanged, this, changed);
+    for (auto *spin : {m_threshold, m_openGrowth, m_maxTokens, m_tokenRatio})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
+    for (auto *edit : {m_windowTime, m_openDuration, m_maxOpen})
+        connect(edit, &QLineEdit::textEdited, this, changed);
+}
+
+// The breaker's rows, in the order the form shows them.
+QGroupBox *BreakerBudgetForm::breakerGroup()
+{
     auto *breakerBox = new QGroupBox(tr("Circuit breaker"));
     auto *f = new QFormLayout(breakerBox);
     m_enabled = new QCheckBox(tr("Enabled"));
@@ -87,10 +108,14 @@ BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
     m_probes = counter(1'000'000);
     m_rows.add(f, u"breaker.halfOpenProbes"_s, tr("Half-open probes"), m_probes,
                tr("Calls let through to test recovery; all must succeed to close"));
-    column->addWidget(breakerBox);
+    return breakerBox;
+}
 
+// The retry budget's rows, in the order the form shows them.
+QGroupBox *BreakerBudgetForm::budgetGroup()
+{
     auto *budgetBox = new QGroupBox(tr("Retry budget"));
-    f = new QFormLayout(budgetBox);
+    auto *f = new QFormLayout(budgetBox);
     m_budgetKind = new QComboBox;
     m_budgetKind->addItem(tr("None"), u"none"_s);
     m_budgetKind->addItem(tr("Token bucket (gRPC retry throttling)"), u"token-bucket"_s);
@@ -116,25 +141,7 @@ BreakerBudgetForm::BreakerBudgetForm(QWidget *parent)
     m_reward = counter(1'000'000);
     m_rows.add(f, u"budget.successReward"_s, tr("Back per clean success"), m_reward,
                tr("Added when an operation succeeds without a retry"));
-    column->addWidget(budgetBox);
-    column->addStretch();
-
-    const auto changed = [this] {
-        if (m_loading)
-            return;
-        updateVisibility();
-        Q_EMIT edited();
-    };
-    connect(m_enabled, &QCheckBox::toggled, this, changed);
-    for (auto *combo : {m_rule, m_window, m_budgetKind})
-        connect(combo, &QComboBox::currentIndexChanged, this, changed);
-    for (auto *spin : {m_consecutive, m_windowCalls, m_minimumCalls, m_probes, m_capacity,
-                       m_retryCost, m_timeoutCost, m_reward})
-        connect(spin, &QSpinBox::valueChanged, this, changed);
-    for (auto *spin : {m_threshold, m_openGrowth, m_maxTokens, m_tokenRatio})
-        connect(spin, &QDoubleSpinBox::valueChanged, this, changed);
-    for (auto *edit : {m_windowTime, m_openDuration, m_maxOpen})
-        connect(edit, &QLineEdit::textEdited, this, changed);
+    return budgetBox;
 }
 
 void BreakerBudgetForm::setConfig(const BreakerConfig &b, const BudgetConfig &q)

@@ -10,6 +10,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QSpinBox;
 
 namespace retrylab {
@@ -31,6 +32,8 @@ Q_SIGNALS:
     void edited();
 
 private:
+    QGroupBox *breakerGroup();
+    QGroupBox *budgetGroup();
     void updateVisibility();
 
     FieldRows m_rows;

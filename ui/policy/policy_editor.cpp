@@ -29,34 +29,7 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     : QWidget(parent)
 {
     auto *outer = new QVBoxLayout(this);
-
-    auto *presetRow = new QHBoxLayout;
-    auto *presetLabel = new QLabel(tr("&Start from"));
-    m_presets = new QComboBox;
-    m_presets->setObjectName(u"presets"_s);
-    m_presets->setToolTip(tr("Library defaults, each checked against that library's source"));
-    presetLabel->setBuddy(m_presets);
-    m_presets->addItem(tr("Custom"), QString());
-    for (const auto &p : policyPresets())
-        m_presets->addItem(p.title, p.id);
-    presetRow->addWidget(presetLabel);
-    presetRow->addWidget(m_presets, 1);
-    auto *asCode = new QToolButton;
-    asCode->setObjectName(u"copyAsCode"_s);
-    asCode->setText(tr("Copy as code"));
-    asCode->setToolTip(tr("Write this policy for Polly, resilience4j, tenacity, urllib3, the "
-                          "AWS SDK, gRPC or Envoy"));
-    asCode->setPopupMode(QToolButton::InstantPopup);
-    auto *targets = new QMenu(asCode);
-    for (SnippetTarget t : snippet::all())
-        targets->addAction(snippet::title(t), this, [this, t] {
-            auto *dialog = new SnippetDialog(m_policy, t, this);
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->show();
-        });
-    asCode->setMenu(targets);
-    presetRow->addWidget(asCode);
-    outer->addLayout(presetRow);
+    outer->addLayout(presetRow());
     m_presetDescription = new QLabel;
     m_presetDescription->setObjectName(u"presetDescription"_s);
     m_presetDescription->setWordWrap(true);
@@ -89,7 +62,60 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     m_advice->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     m_advice->setStyleSheet(u"color: #b26a00;"_s);
     outer->addWidget(m_advice);
+    outer->addWidget(previewGroup());
 
+    connect(m_presets, &QComboBox::activated, this, [this](int index) {
+        const QString id = m_presets->itemData(index).toString();
+        if (!id.isEmpty())
+            applyPreset(id);
+    });
+    connect(m_retryForm, &RetryPolicyForm::edited, this, &PolicyEditor::onEdited);
+    connect(m_breakerForm, &BreakerBudgetForm::edited, this, &PolicyEditor::onEdited);
+
+    applyPreset(u"default"_s);
+}
+
+// "Start from" a preset, and "Copy as code" for the policy being edited.
+QHBoxLayout *PolicyEditor::presetRow()
+{
+    auto *presetRow = new QHBoxLayout;
+    auto *presetLabel = new QLabel(tr("&Start from"));
+    m_presets = new QComboBox;
+    m_presets->setObjectName(u"presets"_s);
+    m_presets->setToolTip(tr("Library defaults, each checked against that library's source"));
+    presetLabel->setBuddy(m_presets);
+    m_presets->addItem(tr("Custom"), QString());
+    for (const auto &p : policyPresets())
+        m_presets->addItem(p.title, p.id);
+    presetRow->addWidget(presetLabel);
+    presetRow->addWidget(m_presets, 1);
+    presetRow->addWidget(copyAsCodeButton());
+    return presetRow;
+}
+
+// A menu of the libraries the policy can be written for; each opens its snippet.
+QToolButton *PolicyEditor::copyAsCodeButton()
+{
+    auto *asCode = new QToolButton;
+    asCode->setObjectName(u"copyAsCode"_s);
+    asCode->setText(tr("Copy as code"));
+    asCode->setToolTip(tr("Write this policy for Polly, resilience4j, tenacity, urllib3, the "
+                          "AWS SDK, gRPC or Envoy"));
+    asCode->setPopupMode(QToolButton::InstantPopup);
+    auto *targets = new QMenu(asCode);
+    for (SnippetTarget t : snippet::all())
+        targets->addAction(snippet::title(t), this, [this, t] {
+            auto *dialog = new SnippetDialog(m_policy, t, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->show();
+        });
+    asCode->setMenu(targets);
+    return asCode;
+}
+
+// One operation that always gets 503, attempt by attempt: what the policy does with it.
+QGroupBox *PolicyEditor::previewGroup()
+{
     auto *previewBox = new QGroupBox(tr("Preview: one operation that always gets 503"));
     auto *previewLayout = new QVBoxLayout(previewBox);
     m_summary = new QLabel;
@@ -107,17 +133,7 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     m_preview->setSelectionMode(QAbstractItemView::NoSelection);
     m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 14);
     previewLayout->addWidget(m_preview);
-    outer->addWidget(previewBox);
-
-    connect(m_presets, &QComboBox::activated, this, [this](int index) {
-        const QString id = m_presets->itemData(index).toString();
-        if (!id.isEmpty())
-            applyPreset(id);
-    });
-    connect(m_retryForm, &RetryPolicyForm::edited, this, &PolicyEditor::onEdited);
-    connect(m_breakerForm, &BreakerBudgetForm::edited, this, &PolicyEditor::onEdited);
-
-    applyPreset(u"default"_s);
+    return previewBox;
 }
 
 void PolicyEditor::setScenarioAdvice(const FieldProblems &advice)

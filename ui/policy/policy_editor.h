@@ -8,8 +8,11 @@
 #include <optional>
 
 class QComboBox;
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QTableWidget;
+class QToolButton;
 
 namespace retrylab {
 
@@ -39,6 +42,9 @@ Q_SIGNALS:
     void validityChanged(bool valid);
 
 private:
+    QHBoxLayout *presetRow();
+    QToolButton *copyAsCodeButton();
+    QGroupBox *previewGroup();
     void onEdited();
     void showPreview(const ClientPolicy &policy);
 

@@ -33,19 +33,21 @@ QString row(const QString &name, const QString &value)
 {
     return u"<tr><th>%1</th><td>%2</td></tr>\n"_s.arg(esc(name), esc(value));
 }
-} // namespace
 
-// Over 80 lines on purpose: the page from top to bottom, one section after the other.
-QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSummary &s,
-                   const QList<Expectations::Result> &expectations)
+// Every chart of the run, as inline SVG under its title.
+QString chartsSection(const AttemptLog &log, const Scenario &scenario, const RunSummary &s)
 {
     QString charts;
     forEachChart(log, scenario, s, [&](ChartPanel *panel) {
         charts += u"<h3>%1</h3>\n<div class=\"chart\">%2</div>\n"_s.arg(
             esc(panel->title()), inlineSvg(renderSvg(panel->picture(), panel->title())));
     });
+    return u"<h2>Charts</h2>\n"_s + charts;
+}
 
-    const AttemptLog::RunInfo info = log.runInfo();
+// The summary's rows: operations, attempts, latency, compliance, breaker, server.
+QString summaryRows(const RunSummary &s)
+{
     QString summary;
     summary += row(u"Operations"_s, u"%1 (%2 succeeded, %3%)"_s.arg(s.operations)
                                         .arg(s.succeeded)
@@ -74,7 +76,12 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
     if (s.peakServerPer100ms >= 0)
         summary += row(u"Peak server load"_s,
                        u"%1 requests in its busiest 100 ms slot"_s.arg(s.peakServerPer100ms));
+    return summary;
+}
 
+// The expectations with their verdicts, or nothing when the scenario sets none.
+QString expectationsSection(const QList<Expectations::Result> &expectations)
+{
     QString expected;
     if (!expectations.isEmpty()) {
         expected = u"<h2>Expectations</h2>\n<table>\n<tr><th>Expectation</th><th>Bound</th>"
@@ -86,14 +93,13 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
                     e.passed ? u"holds"_s : u"FAILED"_s);
         expected += u"</table>\n"_s;
     }
+    return expected;
+}
 
-    const QString policy =
-        QString::fromUtf8(QJsonDocument(scenario.policy.toJson()).toJson(QJsonDocument::Indented));
-    const QString target = scenario.builtinServer
-                               ? u"built-in server, profile %1"_s.arg(scenario.profile.name)
-                               : scenario.url.toString();
-    QString html;
-    html += u"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"_s;
+// The document's head and its style sheet, up to the opening <body>.
+QString pageHead(const Scenario &scenario)
+{
+    QString html = u"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"_s;
     html += u"<title>Retry Lab report: %1</title>\n"_s.arg(esc(scenario.name));
     // A report is read on paper and in browsers with light pages: the palette's light tones.
     const QString fail = palette::color(palette::Role::Unavailable, false).name();
@@ -104,7 +110,16 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
             "font-weight:bold}tr.pass td:last-child{color:%2}pre{background:#f7f7f7;"
             "padding:1em;overflow:auto}.chart svg{max-width:100%;height:auto}</style>\n"
             "</head><body>\n"_s.arg(fail, pass);
-    html += u"<h1>%1</h1>\n"_s.arg(esc(scenario.name));
+    return html;
+}
+
+// What was run: title, description, target, load, clock and seed.
+QString scenarioSection(const Scenario &scenario, const AttemptLog::RunInfo &info)
+{
+    const QString target = scenario.builtinServer
+                               ? u"built-in server, profile %1"_s.arg(scenario.profile.name)
+                               : scenario.url.toString();
+    QString html = u"<h1>%1</h1>\n"_s.arg(esc(scenario.name));
     if (!scenario.description.isEmpty())
         html += u"<p>%1</p>\n"_s.arg(esc(scenario.description));
     html += u"<p>Target: %1 · %2 %3 · %4 clients × %5 · %6 time · seed %7"_s
@@ -119,10 +134,22 @@ QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSum
     if (info.startedAt.isValid())
         html +=
             u" · started %1 UTC"_s.arg(info.startedAt.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s));
-    html += u"</p>\n<h2>Summary</h2>\n<table>\n"_s + summary + u"</table>\n"_s;
-    html += expected;
+    return html + u"</p>\n"_s;
+}
+
+} // namespace
+
+QString htmlReport(const AttemptLog &log, const Scenario &scenario, const RunSummary &s,
+                   const QList<Expectations::Result> &expectations)
+{
+    const QString policy =
+        QString::fromUtf8(QJsonDocument(scenario.policy.toJson()).toJson(QJsonDocument::Indented));
+    QString html = pageHead(scenario);
+    html += scenarioSection(scenario, log.runInfo());
+    html += u"<h2>Summary</h2>\n<table>\n"_s + summaryRows(s) + u"</table>\n"_s;
+    html += expectationsSection(expectations);
     html += clientCardsHtml(GradeReport::grade(log.journalRecords()));
-    html += u"<h2>Charts</h2>\n"_s + charts;
+    html += chartsSection(log, scenario, s);
     html += u"<h2>Policy</h2>\n<pre>%1</pre>\n"_s.arg(esc(policy));
     html += u"<p><small>Written by Retry Lab %1 on %2.</small></p>\n</body></html>\n"_s.arg(
         QStringLiteral(RETRYLAB_VERSION), QDateTime::currentDateTimeUtc().toString(Qt::ISODate));

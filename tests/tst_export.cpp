@@ -4,6 +4,7 @@
 #include "base/atomic_file.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
+#include "log/attempt_fields.h"
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
 #include "sim_run.h"

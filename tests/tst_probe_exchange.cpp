@@ -3,6 +3,7 @@
 // request exactly as our own stack wrote it (secrets redacted), the HTTP version of the answer
 // (an HTTP/1.0 server is not labelled HTTP/1.1), and the first bytes of the body, kept in the
 // attempt log and carried into JSON Lines and HAR.
+#include "log/attempt_fields.h"
 #include "log/har_export.h"
 #include "log/jsonl_log.h"
 #include "log/redactor.h"

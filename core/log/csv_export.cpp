@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "csv_export.h"
 
+#include "attempt_fields.h"
 #include "base/atomic_file.h"
-#include "jsonl_log.h"
 
 #include <QDir>
 #include <QFileInfo>

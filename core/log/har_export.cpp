@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "har_export.h"
 
+#include "attempt_fields.h"
 #include "base/atomic_file.h"
 #include "http/wire/message_writer.h"
-#include "jsonl_log.h"
 
 #include <QJsonArray>
 #include <QTimeZone>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jsonl_log.h"
 
+#include "attempt_fields.h"
 #include "base/atomic_file.h"
 #include "http/request_headers.h"
 #include "json/json_reader.h"
@@ -16,29 +17,6 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
-double ms(qint64 us)
-{
-    return static_cast<double>(us) / 1000.0;
-}
-
-// A time in the file, in milliseconds, as microseconds: clamped to ±kMaxDuration, since a
-// hand-edited 1e100 does not fit a qint64 (casting it would be undefined behaviour).
-qint64 us(const QJsonValue &v, qint64 fallback)
-{
-    if (!v.isDouble())
-        return fallback;
-    const double max = static_cast<double>(kMaxDuration.count());
-    return qRound64(std::clamp(v.toDouble() * 1000.0, -max, max));
-}
-
-HeaderList headersFromJson(const QJsonValue &v)
-{
-    HeaderList h;
-    for (const QJsonValue &e : v.toArray())
-        h.append({e[u"name"_s].toString().toLatin1(), e[u"value"_s].toString().toLatin1()});
-    return h;
-}
-
 template<typename Enum, typename FromId>
 bool readEnum(const QJsonObject &o, const QString &key, Enum &out, FromId fromId, QString *error)
 {
@@ -84,17 +62,6 @@ QByteArray line(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
-// The phases by their HAR names, in milliseconds; a phase that did not happen is left out.
-constexpr std::array<std::pair<const char16_t *, qint32 PhaseTimings::*>, 7> kPhases{{
-    {u"blocked", &PhaseTimings::blockedUs},
-    {u"dns", &PhaseTimings::dnsUs},
-    {u"connect", &PhaseTimings::connectUs},
-    {u"tls", &PhaseTimings::tlsUs},
-    {u"send", &PhaseTimings::sendUs},
-    {u"wait", &PhaseTimings::waitUs},
-    {u"receive", &PhaseTimings::receiveUs},
-}};
-
 QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
 {
     return QJsonObject{{u"kind"_s, u"run"_s},
@@ -103,79 +70,6 @@ QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
                        {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
 }
 } // namespace
-
-QJsonArray headersToJson(const HeaderList &headers)
-{
-    QJsonArray a;
-    for (const auto &[name, value] : headers)
-        a.append(QJsonObject{{u"name"_s, QString::fromLatin1(name)},
-                             {u"value"_s, QString::fromLatin1(value)}});
-    return a;
-}
-
-QJsonObject phasesToJson(const PhaseTimings &p)
-{
-    QJsonObject o;
-    for (const auto &[name, field] : kPhases)
-        if (p.*field >= 0)
-            o.insert(QString::fromUtf16(name) + u"Ms"_s, ms(p.*field));
-    o.insert(u"reused"_s, p.reused);
-    return o;
-}
-
-PhaseTimings phasesFromJson(const QJsonObject &o)
-{
-    PhaseTimings p;
-    for (const auto &[name, field] : kPhases)
-        p.*field = PhaseTimings::clamp(us(o.value(QString::fromUtf16(name) + u"Ms"_s), -1));
-    p.reused = o.value(u"reused"_s).toBool();
-    return p;
-}
-
-HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log)
-{
-    HeaderList h = parseHeaderBlock(log.string(r.requestHeaders));
-    h += generatedHeaders(r.client, r.operation, r.attempt, log.string(r.idempotencyKey));
-    return h;
-}
-
-HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log)
-{
-    return parseHeaderBlock(log.string(r.responseHeaders));
-}
-
-QString requestSentOf(const AttemptRecord &r, const AttemptLog &log, const Redactor &redactor)
-{
-    QString head = log.string(r.requestSent);
-    head.remove(u'\r');
-    const qsizetype eol = head.indexOf(u'\n');
-    if (eol < 0)
-        return head;
-    const HeaderList fields = redactor.apply(parseHeaderBlock(head.mid(eol + 1)));
-    return head.left(eol + 1) + formatHeaderBlock(fields);
-}
-
-QString httpVersionText(std::uint8_t version)
-{
-    switch (version) {
-    case 10:
-        return u"HTTP/1.0"_s;
-    case 11:
-        return u"HTTP/1.1"_s;
-    case 20:
-        return u"HTTP/2"_s;
-    default:
-        return {};
-    }
-}
-
-std::uint8_t httpVersionFromText(const QString &text)
-{
-    for (std::uint8_t v : {10, 11, 20})
-        if (text == httpVersionText(v))
-            return v;
-    return 0;
-}
 
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run,
                           const Redactor &redactor)
@@ -188,9 +82,9 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
         {u"attempt"_s, r.attempt},
         {u"method"_s, log.string(r.method)},
         {u"url"_s, log.string(r.url)},
-        {u"scheduledMs"_s, ms(r.scheduledUs)},
-        {u"startedMs"_s, ms(r.startedUs)},
-        {u"finishedMs"_s, ms(r.finishedUs)},
+        {u"scheduledMs"_s, msFromUs(r.scheduledUs)},
+        {u"startedMs"_s, msFromUs(r.startedUs)},
+        {u"finishedMs"_s, msFromUs(r.finishedUs)},
         {u"outcome"_s, outcome::id(r.outcome)},
         {u"status"_s, r.status},
         {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
@@ -201,11 +95,11 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
     if (r.idempotencyKey)
         o.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
     if (r.retryAfterUs >= 0)
-        o.insert(u"retryAfterMs"_s, ms(r.retryAfterUs));
+        o.insert(u"retryAfterMs"_s, msFromUs(r.retryAfterUs));
     if (r.plannedDelayUs >= 0) {
-        o.insert(u"plannedDelayMs"_s, ms(r.plannedDelayUs));
+        o.insert(u"plannedDelayMs"_s, msFromUs(r.plannedDelayUs));
         o.insert(u"delayReason"_s, delaySourceId(r.delaySource));
-        o.insert(u"actualDelayMs"_s, ms(r.actualDelayUs));
+        o.insert(u"actualDelayMs"_s, msFromUs(r.actualDelayUs));
         if (r.shortened)
             o.insert(u"shortened"_s, true);
     }
@@ -248,9 +142,9 @@ std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &l
         static_cast<std::uint16_t>(std::clamp<qint64>(o.value(u"attempt"_s).toInteger(), 1, 65535));
     r.method = log.intern(o.value(u"method"_s).toString());
     r.url = log.intern(o.value(u"url"_s).toString());
-    r.scheduledUs = us(o.value(u"scheduledMs"_s), 0);
-    r.startedUs = us(o.value(u"startedMs"_s), 0);
-    r.finishedUs = us(o.value(u"finishedMs"_s), 0);
+    r.scheduledUs = usFromMs(o.value(u"scheduledMs"_s), 0);
+    r.startedUs = usFromMs(o.value(u"startedMs"_s), 0);
+    r.finishedUs = usFromMs(o.value(u"finishedMs"_s), 0);
     const double status = o.value(u"status"_s).toDouble(0); // 0: no response
     if (!isWholeNumber(status, 0, 999)) { // past qint16 it would wrap around to another status
         if (error)
@@ -258,9 +152,9 @@ std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &l
         return std::nullopt;
     }
     r.status = static_cast<qint16>(status);
-    r.retryAfterUs = us(o.value(u"retryAfterMs"_s), -1);
-    r.plannedDelayUs = us(o.value(u"plannedDelayMs"_s), -1);
-    r.actualDelayUs = us(o.value(u"actualDelayMs"_s), -1);
+    r.retryAfterUs = usFromMs(o.value(u"retryAfterMs"_s), -1);
+    r.plannedDelayUs = usFromMs(o.value(u"plannedDelayMs"_s), -1);
+    r.actualDelayUs = usFromMs(o.value(u"actualDelayMs"_s), -1);
     r.shortened = o.value(u"shortened"_s).toBool();
     r.insecure = o.value(u"insecure"_s).toBool();
     if (o.value(u"timings"_s).isObject())
@@ -294,7 +188,7 @@ QJsonObject breakerToJson(const BreakerRecord &r, int run)
         {u"kind"_s, u"breaker"_s},
         {u"run"_s, run},
         {u"breaker"_s, static_cast<qint64>(r.breaker)},
-        {u"atMs"_s, ms(r.atUs)},
+        {u"atMs"_s, msFromUs(r.atUs)},
         {u"from"_s, breakerStateId(t.from)},
         {u"to"_s, breakerStateId(t.to)},
         {u"reason"_s, t.reason},
@@ -303,8 +197,9 @@ QJsonObject breakerToJson(const BreakerRecord &r, int run)
         {u"consecutiveFailures"_s, t.consecutiveFailures},
     };
     if (t.to == BreakerState::Open)
-        o.insert(u"openForMs"_s,
-                 ms(std::chrono::duration_cast<std::chrono::microseconds>(t.openFor).count()));
+        o.insert(
+            u"openForMs"_s,
+            msFromUs(std::chrono::duration_cast<std::chrono::microseconds>(t.openFor).count()));
     return o;
 }
 
@@ -317,7 +212,7 @@ std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *erro
         return std::nullopt;
     }
     r.breaker = static_cast<std::uint32_t>(o.value(u"breaker"_s).toInteger());
-    r.atUs = us(o.value(u"atMs"_s), 0);
+    r.atUs = usFromMs(o.value(u"atMs"_s), 0);
     BreakerTransition &t = r.transition;
     if (!readEnum(o, u"from"_s, t.from, breakerStateFromId, error) ||
         !readEnum(o, u"to"_s, t.to, breakerStateFromId, error))
@@ -327,7 +222,7 @@ std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *erro
     t.windowCalls = o.value(u"windowCalls"_s).toInt();
     t.windowFailures = o.value(u"windowFailures"_s).toInt();
     t.consecutiveFailures = o.value(u"consecutiveFailures"_s).toInt();
-    t.openFor = std::chrono::microseconds(us(o.value(u"openForMs"_s), 0));
+    t.openFor = std::chrono::microseconds(usFromMs(o.value(u"openForMs"_s), 0));
     return r;
 }
 

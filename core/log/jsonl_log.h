@@ -16,23 +16,6 @@ namespace retrylab {
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
                           const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
-// Headers as HAR and the JSON Lines log write them: [{"name": ..., "value": ...}].
-QJsonArray headersToJson(const HeaderList &headers);
-// The full request headers of an attempt, and the response's (empty when not kept).
-HeaderList requestHeadersOf(const AttemptRecord &r, const AttemptLog &log);
-HeaderList responseHeadersOf(const AttemptRecord &r, const AttemptLog &log);
-// The request line and fields exactly as our own stack wrote them, fields redacted, one per
-// line; empty when not kept (the Qt stack, simulated time, a long run's later attempts).
-QString requestSentOf(const AttemptRecord &r, const AttemptLog &log, const Redactor &redactor);
-// "HTTP/1.0", "HTTP/1.1", "HTTP/2" for AttemptRecord::httpVersion (empty for 0), and back.
-QString httpVersionText(std::uint8_t version);
-std::uint8_t httpVersionFromText(const QString &text);
-
-// An attempt's phases as {"dnsMs": 0.012, ..., "reused": false}, phases that did not happen
-// left out; and back.
-QJsonObject phasesToJson(const PhaseTimings &phases);
-PhaseTimings phasesFromJson(const QJsonObject &o);
-
 // Reads records back (strings go into `log`'s table); says what is wrong otherwise.
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);
 std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *error);

@@ -3,7 +3,7 @@
 
 #include "attempt_filter_model.h"
 #include "attempt_table_model.h"
-#include "log/jsonl_log.h"
+#include "log/attempt_fields.h"
 #include "log_exports.h"
 
 #include <QComboBox>

@@ -8,6 +8,7 @@
 // from the JSON Lines log the run streamed, as a person checking the figures would.
 #include "engine/run_engine.h"
 #include "engine/virtual_scheduler.h"
+#include "fail_first_scenario.h"
 #include "log/run_summary.h"
 #include "run/engine_shards.h"
 #include "run/run_controller.h"
@@ -41,29 +42,6 @@ Scenario base(int clients, int ops)
     s.profile.routes.front().latency.ms = 5;
     s.policy.retry.backoff = {BackoffKind::FullJitter, 50ms, 1s, 2.0, 0.0};
     s.policy.retry.totalBudget = 0s;
-    s.seed = 1;
-    return s;
-}
-
-// tests/bench/wait_precision.sh's scenario: each operation's first attempt gets a 503, its
-// retry (after a full-jitter wait of up to 100 ms) succeeds; first operations spread over 1 s.
-Scenario failFirst(int clients, int ops)
-{
-    Scenario s;
-    s.name = u"wait precision"_s;
-    s.path = u"/items"_s;
-    s.keys = KeyMode::PerOperation;
-    RouteProfile route;
-    route.failFirst.count = 1;
-    s.profile.routes = {route};
-    s.profile.name = u"503-then-success"_s;
-    s.clients = clients;
-    s.operationsPerClient = ops;
-    s.stagger = 1s;
-    s.policy.retry.maxAttempts = 3;
-    s.policy.retry.backoff = {BackoffKind::FullJitter, 100ms, 1s, 2.0, 0.0};
-    s.policy.retry.totalBudget = 0s;
-    s.policy.breaker.enabled = false;
     s.seed = 1;
     return s;
 }
@@ -108,7 +86,8 @@ std::vector<double> latenessFromJsonl(const QString &path)
 
 int real(int clients, int ops, int shards)
 {
-    const Scenario s = failFirst(clients, ops);
+    Scenario s = failFirstScenario(clients, ops);
+    s.name = u"wait precision"_s;
     QTemporaryDir dir;
     const QString jsonl = dir.filePath(u"log.jsonl"_s);
     RunController run;

@@ -3,6 +3,7 @@
 // time order, and the split changes nothing about which attempts are made. A shard's timer
 // queue runs nothing early, in deadline order, and catches up between other work.
 #include "engine/real_scheduler.h"
+#include "fail_first_scenario.h"
 #include "log/segment_merger.h"
 #include "run/engine_shards.h"
 #include "run/run_controller.h"
@@ -29,25 +30,14 @@ AttemptRecord finishedAt(std::uint32_t client, qint64 us)
     return r;
 }
 
-// 503 for each key's first request, then 200: every operation takes exactly two attempts,
-// whatever the timing, so two runs of it make the same attempts.
+// The 503-then-success scenario, its waits short so that a test runs it in moments.
 Scenario failFirst(int clients, int operations)
 {
-    Scenario s;
+    Scenario s = failFirstScenario(clients, operations);
     s.name = u"shards"_s;
-    s.path = u"/items"_s;
-    s.keys = KeyMode::PerOperation;
-    RouteProfile route;
-    route.failFirst.count = 1;
-    s.profile.routes = {route};
-    s.profile.name = u"503-then-success"_s;
-    s.clients = clients;
-    s.operationsPerClient = operations;
     s.stagger = 100ms;
-    s.policy.retry.maxAttempts = 3;
-    s.policy.retry.backoff = {BackoffKind::FullJitter, 5ms, 20ms, 2.0, 0.0};
-    s.policy.retry.totalBudget = 0s;
-    s.policy.breaker.enabled = false;
+    s.policy.retry.backoff.base = 5ms;
+    s.policy.retry.backoff.cap = 20ms;
     s.seed = 5;
     return s;
 }

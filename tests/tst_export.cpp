@@ -1,54 +1,23 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What leaves Retry Lab: JSON Lines (and back), CSV, HAR, with secrets redacted.
-#include "analysis/summary_tally.h"
+// What leaves Retry Lab: CSV, HAR and JSON Lines, written whole, with the phases and with
+// secrets redacted (reading JSON Lines back: tst_jsonl_log).
 #include "base/atomic_file.h"
+#include "export_run.h"
 #include "log/csv_export.h"
 #include "log/har_export.h"
-#include "log/attempt_fields.h"
 #include "log/jsonl_log.h"
-#include "log/run_summary.h"
 #include "sim_run.h"
 
 #include <QDir>
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-Scenario payments()
-{
-    Scenario s;
-    s.name = u"export"_s;
-    s.simulated = true;
-    s.clients = 5;
-    s.operationsPerClient = 10;
-    s.method = "POST";
-    s.path = u"/payments?currency=EUR"_s;
-    s.body = R"({"amount": 5, "currency": "EUR"})"; // what the server accepts
-    s.headers = {
-        {"Authorization", "Bearer s3cret"}, {"X-Api-Key", "k-123"}, {"Accept", "application/json"}};
-    s.keys = KeyMode::PerOperation;
-    s.profile = *FaultProfile::ready(u"payments-lossy"_s);
-    s.policy.breaker.enabled = true;
-    s.policy.breaker.consecutiveFailures = 1;
-    s.policy.breaker.openDuration = 100ms;
-    s.sharedBreaker = true; // one breaker that trips now and then: refusals in the log
-    s.seed = 21;
-    return s;
-}
-
-// A fixed target and start, so the HAR's URLs and dates are known.
-AttemptLog::RunInfo runInfo(const Scenario &s)
-{
-    return {s.toJson(), QUrl(u"http://127.0.0.1:8080/"_s),
-            QDateTime(QDate(2026, 11, 29), QTime(10, 0), QTimeZone::utc())};
-}
 
 // A small RFC 4180 reader, strict: what a spreadsheet would accept.
 QList<QStringList> parseCsv(const QByteArray &bytes, QString *error)
@@ -110,93 +79,6 @@ class TestExport : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void jsonlRoundTripsEveryRecord()
-    {
-        SimRun run(payments(), runInfo(payments()));
-        QTemporaryDir dir;
-        const QString file = dir.filePath(u"log.jsonl"_s);
-        QString error;
-        QVERIFY2(JsonlLogWriter::write(run.log, file, Redactor::none(), &error), qPrintable(error));
-        AttemptLog back;
-        const JsonlReadResult read = readJsonlLog(file, back);
-        QVERIFY2(read.ok, qPrintable(read.error));
-        QCOMPARE(back.size(), run.log.size());
-        for (std::size_t i = 0; i < run.log.size(); ++i) {
-            const AttemptRecord a = run.log.at(i);
-            const AttemptRecord b = back.at(i);
-            QCOMPARE(attemptToJson(b, back), attemptToJson(a, run.log));
-            QCOMPARE(b.startedUs, a.startedUs);
-            QCOMPARE(b.outcome, a.outcome);
-            QCOMPARE(b.stop, a.stop);
-            QCOMPARE(b.lastOfOperation, a.lastOfOperation);
-            QCOMPARE(requestHeadersOf(b, back), requestHeadersOf(a, run.log));
-        }
-        QCOMPARE(back.breakerCount(), run.log.breakerCount());
-        QVERIFY2(run.log.breakerCount() > 0, qPrintable(SummaryTally::of(run.log).toText()));
-        QCOMPARE(back.journalSize(), run.log.journalSize());
-        QCOMPARE(back.runInfo().scenario, run.log.runInfo().scenario);
-        QCOMPARE(back.runInfo().startedAt, run.log.runInfo().startedAt);
-        // The summary of the read-back log is the summary of the run.
-        QCOMPARE(SummaryTally::of(back).toJson(), SummaryTally::of(run.log).toJson());
-    }
-
-    void badJsonlLinesAreNamed()
-    {
-        QTemporaryDir dir;
-        QFile f(dir.filePath(u"bad.jsonl"_s));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,\"startedMs\":0,"
-                "\"finishedMs\":1,\"outcome\":\"success\"}\n"
-                "{\"kind\":\"attempt\",\"client\":0,\"operation\":1,\"attempt\":1,\"startedMs\":2,"
-                "\"finishedMs\":3,\"outcome\":\"sucess\"}\n");
-        f.close();
-        AttemptLog log;
-        const JsonlReadResult r = readJsonlLog(f.fileName(), log);
-        QVERIFY(!r.ok);
-        QVERIFY2(r.error.contains(u"line 2: outcome: 'sucess' is not a known value"_s),
-                 qPrintable(r.error));
-        QCOMPARE(log.size(), std::size_t(0)); // nothing half-read
-    }
-
-    // Found by tests/fuzz/fuzz_jsonl: a time of 1e108 ms was rounded into a qint64 (undefined
-    // behaviour; UBSan stops on it), and a status of 99999 wrapped around in 16 bits.
-    void hostileNumbersInJsonl()
-    {
-        const QByteArray line = "{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,"
-                                "\"startedMs\":0,\"finishedMs\":1e300,\"retryAfterMs\":-1e108,"
-                                "\"status\":503,\"outcome\":\"server-error\"}\n";
-        AttemptLog log;
-        JsonlReadResult r = readJsonlLog(line, log, u"huge.jsonl"_s);
-        QVERIFY2(r.ok, qPrintable(r.error));
-        QCOMPARE(log.at(0).finishedUs, kMaxDuration.count());
-        QCOMPARE(log.at(0).retryAfterUs, -kMaxDuration.count());
-
-        AttemptLog wrapped;
-        QByteArray bad = line;
-        bad.replace("\"status\":503", "\"status\":99999");
-        r = readJsonlLog(bad, wrapped, u"status.jsonl"_s);
-        QVERIFY(!r.ok);
-        QVERIFY2(r.error.contains(u"status.jsonl, line 1: status: must be an HTTP status code"_s),
-                 qPrintable(r.error));
-        QCOMPARE(wrapped.size(), std::size_t(0));
-    }
-
-    void aLastLineCutShortIsSkipped()
-    {
-        QTemporaryDir dir;
-        QFile f(dir.filePath(u"cut.jsonl"_s));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"kind\":\"attempt\",\"client\":0,\"operation\":0,\"attempt\":1,\"startedMs\":0,"
-                "\"finishedMs\":1,\"outcome\":\"success\",\"stop\":\"succeeded\"}\n"
-                "{\"kind\":\"attempt\",\"client\":0,\"oper");
-        f.close();
-        AttemptLog log;
-        const JsonlReadResult r = readJsonlLog(f.fileName(), log);
-        QVERIFY2(r.ok, qPrintable(r.error));
-        QCOMPARE(r.truncatedLines, 1);
-        QCOMPARE(log.size(), std::size_t(1));
-    }
-
     // Every export goes through one atomic writer: it replaces the file whole, and a failure
     // names the path and the reason and leaves no file behind.
     void filesAreWrittenWholeOrNotAtAll()

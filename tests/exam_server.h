@@ -118,6 +118,17 @@ inline bool near(double value, double expected, double tolerance)
     return std::abs(value - expected) <= tolerance * expected;
 }
 
+// A wait the server measures is the client's sleep plus the client's own work between the
+// answer and the next request (a Python or curl process reconnecting). That work is additive,
+// not proportional, and on a loaded 2-core machine it reaches 10–15 ms: 20 ms of slack on top
+// of the relative tolerance keeps a 50 ms base from failing by load while a base off by a
+// factor of two still fails.
+inline bool nearWait(double valueMs, double expectedMs, double tolerance)
+{
+    constexpr double kClientWorkMs = 20;
+    return std::abs(valueMs - expectedMs) <= tolerance * expectedMs + kClientWorkMs;
+}
+
 #define DESCRIBE(c) qPrintable(QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)))
 
 inline bool pythonHas(const char *module)

@@ -69,7 +69,7 @@ private Q_SLOTS:
         const QJsonObject b = curl.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == u"exponential"_s, DESCRIBE(curl));
         // Waits are whole seconds plus the time curl takes to reconnect: 15% covers it.
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
         QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), 2, 0.15), DESCRIBE(b));
         QCOMPARE(b.value(u"jittered"_s).toBool(), false);
         QCOMPARE(verdict(curl, u"honours-retry-after"_s), u"pass"_s);
@@ -119,8 +119,8 @@ private Q_SLOTS:
         QCOMPARE(verdict(plain, u"stops-on-permanent"_s), u"pass"_s);
         const QJsonObject b = card(grades, u"wget-5xx"_s).value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == u"linear"_s, DESCRIBE(b));
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
-        QVERIFY2(near(b.value(u"stepMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"stepMs"_s).toDouble(), 1000, 0.15), DESCRIBE(b));
     }
 
     // urllib3's Retry (util/retry.py, get_backoff_time, the same code in 1.26 and 2.x): no
@@ -140,7 +140,7 @@ private Q_SLOTS:
         const QJsonObject c = card(grades, u"python-urllib3/"_s);
         const QJsonObject b = c.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == u"exponential"_s, DESCRIBE(c));
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), 50, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), 50, 0.15), DESCRIBE(b));
         QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), 2, 0.1), DESCRIBE(b));
         QCOMPARE(b.value(u"immediateRetries"_s).toInt(), 1); // the first retry, at once
         QVERIFY2(b.value(u"confidence"_s).toDouble() >= 0.8, DESCRIBE(b));
@@ -168,7 +168,7 @@ private Q_SLOTS:
         const QJsonObject c = card(grades, u"python-requests/"_s);
         const QJsonObject b = c.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == u"exponential"_s, DESCRIBE(c));
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), 100, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), 100, 0.15), DESCRIBE(b));
         QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), 2, 0.1), DESCRIBE(b));
         QCOMPARE(verdict(c, u"no-unkeyed-post-retry"_s), u"fail"_s);
         QCOMPARE(verdict(c, u"within-max-attempts"_s), u"pass"_s); // total=4: five attempts
@@ -196,7 +196,7 @@ private Q_SLOTS:
         const QJsonObject exp = card(grades, u"tenacity-exp"_s);
         const QJsonObject b = exp.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == u"exponential"_s, DESCRIBE(exp));
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), 100, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), 100, 0.15), DESCRIBE(b));
         QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), 2, 0.15), DESCRIBE(b));
         QVERIFY2(near(b.value(u"capMs"_s).toDouble(), 400, 0.1), DESCRIBE(b));
         QCOMPARE(verdict(exp, u"stops-on-permanent"_s), u"pass"_s);
@@ -268,7 +268,7 @@ private Q_SLOTS:
         QCOMPARE(c.value(u"operations"_s).toInt(), operations);
         const QJsonObject b = c.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == family, DESCRIBE(c));
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), baseMs, 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), baseMs, 0.15), DESCRIBE(b));
         if (multiplier > 1)
             QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), multiplier, 0.1), DESCRIBE(b));
         if (capMs > 0)
@@ -342,7 +342,8 @@ private Q_SLOTS:
         const QJsonObject b = c.value(u"inferred"_s).toObject();
         QVERIFY2(b.value(u"family"_s).toString() == family, DESCRIBE(c));
         const bool jittered = family != u"exponential"_s;
-        QVERIFY2(near(b.value(u"baseMs"_s).toDouble(), baseMs, jittered ? 0.3 : 0.15), DESCRIBE(b));
+        QVERIFY2(nearWait(b.value(u"baseMs"_s).toDouble(), baseMs, jittered ? 0.3 : 0.15),
+                 DESCRIBE(b));
         QVERIFY2(near(b.value(u"multiplier"_s).toDouble(), 2, jittered ? 0.25 : 0.1), DESCRIBE(b));
         QCOMPARE(b.value(u"jittered"_s).toBool(), jittered);
     }

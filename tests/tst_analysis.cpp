@@ -8,6 +8,8 @@
 
 #include <QTest>
 
+#include <map>
+
 using namespace retrylab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
@@ -76,6 +78,67 @@ private Q_SLOTS:
                 }
             }
         }
+    }
+
+    // A row that merges lanes shows the worst outcome of its lanes' attempts in each bucket.
+    void aMergedRowShowsItsWorstOutcome()
+    {
+        TimelineSummary s;
+        s.add(0, 0, 500, OutcomeCategory::Success);
+        s.add(42, 200, 900, OutcomeCategory::Timeout);
+        s.add(99, 0, 900, OutcomeCategory::TooManyRequests);
+        s.add(100, 0, 900, OutcomeCategory::Success); // the next row of 100
+        QCOMPARE(s.worst(100, 0, 0, 999), OutcomeCategory::Timeout);
+        QCOMPARE(s.worst(100, 1, 0, 999), OutcomeCategory::Success);
+        QCOMPARE(s.worst(200, 0, 0, 999), OutcomeCategory::Timeout);
+        QVERIFY(!s.worst(100, 0, 5000, 9000));
+        QCOMPARE(s.levelFor(50), 0);     // fewer than 100 a row: the view reads the bars
+        QCOMPARE(s.levelFor(1000), 200); // one row holds every lane: the largest kept
+        // A run longer than 4,096 buckets widens them; the worst survives the merge.
+        s.add(7, 10'000'000, 10'000'500, OutcomeCategory::Unavailable);
+        QVERIFY(s.bucketUs() * TimelineSummary::kBuckets > 10'000'500);
+        QCOMPARE(s.worst(100, 0, 0, 999), OutcomeCategory::Timeout);
+        QCOMPARE(s.worst(100, 0, 10'000'000, 10'000'500), OutcomeCategory::Unavailable);
+        QCOMPARE(TimelineSummary::niceRowSize(1), 1);
+        QCOMPARE(TimelineSummary::niceRowSize(3), 5);
+        QCOMPARE(TimelineSummary::niceRowSize(5248), 10'000);
+    }
+
+    // Every kept row size against every bar of a run, after the buckets widened many times and
+    // the larger sizes were built from the smallest as lanes grew.
+    void timelineSummaryAgreesWithEveryBar()
+    {
+        Scenario s = flaky();
+        s.clients = 60;
+        s.operationsPerClient = 40;
+        SimRun run(s);
+        RunAnalysis a(run.shared(), s);
+        a.update();
+        const TimelineLanes &t = a.timeline();
+        const TimelineSummary &summary = t.summary();
+        QCOMPARE(summary.lanes(), 2400);
+        QVERIFY(summary.bucketUs() > 1000);
+        const qint64 w = summary.bucketUs();
+        for (int size : {100, 200, 500, 1000, 2000, 5000}) {
+            const int level = summary.levelFor(size);
+            QCOMPARE(level, size);
+            for (int row = 0; row * size < t.lanes(); ++row) {
+                std::map<int, std::uint8_t> expected;
+                for (int lane = row * size; lane < std::min(t.lanes(), (row + 1) * size); ++lane)
+                    for (const TimelineLanes::Bar &b : t.lane(lane))
+                        for (qint64 k = b.startUs / w; k <= b.endUs / w; ++k) {
+                            std::uint8_t &cell = expected[int(k)];
+                            cell = TimelineSummary::worse(cell, TimelineSummary::code(b.category));
+                        }
+                std::map<int, std::uint8_t> got;
+                summary.forEachCell(
+                    level, row, 0, TimelineSummary::kBuckets,
+                    [&](int k, OutcomeCategory c) { got[k] = TimelineSummary::code(c); });
+                QCOMPARE(got, expected);
+            }
+        }
+        // Rows with a failure somewhere show it: not every cell is a success.
+        QVERIFY(summary.worst(5000, 0, 0, t.endUs()) != OutcomeCategory::Success);
     }
 
     void histogramTotalEqualsTheRetriesWaitedByBackoff()

@@ -38,6 +38,34 @@ OutcomeCategory of(OutcomeClass outcome, int status)
     return OutcomeCategory::Other;
 }
 
+int severity(OutcomeCategory c)
+{
+    switch (c) {
+    case OutcomeCategory::Success:
+        return 1;
+    case OutcomeCategory::RejectedByBudget:
+        return 2;
+    case OutcomeCategory::RejectedByBreaker:
+        return 3;
+    case OutcomeCategory::ClientError:
+    case OutcomeCategory::Other:
+        return 4;
+    case OutcomeCategory::TooManyRequests:
+        return 5;
+    case OutcomeCategory::Unavailable:
+        return 6;
+    case OutcomeCategory::OtherServerError:
+        return 7;
+    case OutcomeCategory::Refused:
+        return 8;
+    case OutcomeCategory::Reset:
+        return 9;
+    case OutcomeCategory::Timeout:
+        return 10;
+    }
+    return 0;
+}
+
 QString title(OutcomeCategory c)
 {
     switch (c) {

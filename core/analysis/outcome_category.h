@@ -28,6 +28,9 @@ OutcomeCategory of(OutcomeClass outcome, int status);
 QString title(OutcomeCategory c);
 QString id(OutcomeCategory c);
 QList<OutcomeCategory> all();
+// Which outcome wins a pixel or a merged row shared by several attempts: the worse and rarer,
+// the higher (a timeout over a reset over a 503 over a 429 ... over a success).
+int severity(OutcomeCategory c);
 constexpr int count()
 {
     return static_cast<int>(OutcomeCategory::Other) + 1;

@@ -33,6 +33,7 @@ void TimelineLanes::add(const AttemptRecord &r, std::uint32_t index)
     else
         m_lastEnd.insert(op, bar.endUs);
     m_lanes[static_cast<std::size_t>(*lane)].push_back(bar);
+    m_summary.add(*lane, bar.startUs, bar.endUs, bar.category);
     m_endUs = std::max(m_endUs, bar.endUs);
     ++m_bars;
     ++m_counts[static_cast<int>(bar.category)];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "analysis/outcome_category.h"
+#include "analysis/timeline_summary.h"
 #include "log/attempt_record.h"
 
 #include <QHash>
@@ -40,6 +41,8 @@ public:
     qint64 endUs() const { return m_endUs; }
     qint64 bars() const { return m_bars; }
     qint64 count(OutcomeCategory c) const { return m_counts[static_cast<int>(c)]; }
+    // The lanes merged into rows of 100 and more, for views too far out to visit every bar.
+    const TimelineSummary &summary() const { return m_summary; }
 
 private:
     By m_by;
@@ -50,6 +53,7 @@ private:
     qint64 m_endUs = 0;
     qint64 m_bars = 0;
     qint64 m_counts[category::count()] = {};
+    TimelineSummary m_summary;
 };
 
 } // namespace retrylab

@@ -119,38 +119,64 @@ std::pair<QValueAxis *, QValueAxis *> ChartPanel::addAxes(QChart *chart, const Q
     return {xAxis, yAxis};
 }
 
+void ChartPanel::setRangeAndInterval(QValueAxis *axis, double min, double max, double interval)
+{
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    // A coarser interval first when zooming out, the narrower range first when zooming in.
+    if (interval >= axis->tickInterval()) {
+        axis->setTickInterval(interval);
+        axis->setRange(min, max);
+    } else {
+        axis->setRange(min, max);
+        axis->setTickInterval(interval);
+    }
+}
+
 void ChartPanel::setCountRange(QValueAxis *axis, double max)
 {
     const double step = std::max(1.0, roundStep(std::max(max, 1.0) / 5));
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(step);
     axis->setLabelFormat(u"%d"_s);
-    axis->setRange(0, std::ceil(std::max(max, 1.0) / step) * step);
+    setRangeAndInterval(axis, 0, std::ceil(std::max(max, 1.0) / step) * step, step);
 }
 
 void ChartPanel::setRoundRange(QValueAxis *axis, double max)
 {
     const double step = roundStep(std::max(max, 1e-6) / 6);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(step);
     axis->setLabelFormat(step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
-    axis->setRange(0, std::ceil(max / step - 1e-3) * step); // 100.01 stays at 100
+    setRangeAndInterval(axis, 0, std::ceil(max / step - 1e-3) * step, step); // 100.01 stays 100
 }
+
+namespace {
+double roundTickStep(double span, bool whole)
+{
+    const double step = roundStep(span / 6);
+    return whole ? std::max(1.0, step) : step;
+}
+
+QString tickFormat(double step, bool whole)
+{
+    return whole || step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s;
+}
+} // namespace
 
 void ChartPanel::setRoundTicks(QValueAxis *axis, bool whole)
 {
     const double span = axis->max() - axis->min();
     if (span <= 0)
         return;
-    double step = roundStep(span / 6);
-    if (whole)
-        step = std::max(1.0, step);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(step);
-    axis->setLabelFormat(whole || step >= 1 ? u"%.0f"_s : step >= 0.1 ? u"%.1f"_s : u"%.2f"_s);
+    const double step = roundTickStep(span, whole);
+    axis->setLabelFormat(tickFormat(step, whole));
+    setRangeAndInterval(axis, axis->min(), axis->max(), step);
+}
+
+void ChartPanel::setRoundView(QValueAxis *axis, double min, double max, bool whole)
+{
+    if (max <= min)
+        return;
+    const double step = roundTickStep(max - min, whole);
+    axis->setLabelFormat(tickFormat(step, whole));
+    setRangeAndInterval(axis, min, max, step);
 }
 
 void ChartPanel::setPicture(QWidget *picture)

@@ -49,6 +49,12 @@ public:
     // Ticks at round numbers (1, 2, 5 × 10^k, whole numbers only when `whole`) for the axis'
     // range as it is now: for axes that zoom and pan.
     static void setRoundTicks(QValueAxis *axis, bool whole);
+    // The range [min, max] with round ticks as setRoundTicks() chooses them, set in one go.
+    static void setRoundView(QValueAxis *axis, double min, double max, bool whole);
+    // Range and tick interval together, in the order that never has Qt Charts lay out more
+    // ticks than either end state: it makes every tick's grid line and label as soon as either
+    // changes, so a range of a million lanes with the old interval of 20 built 50,000 of them.
+    static void setRangeAndInterval(QValueAxis *axis, double min, double max, double interval);
 
 protected:
     void addOption(QWidget *option); // to the row above the chart, left to right

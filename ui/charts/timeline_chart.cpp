@@ -2,11 +2,13 @@
 #include "timeline_chart.h"
 
 #include "analysis/run_analysis.h"
+#include "base/duration.h"
 #include "style/palette.h"
 #include "timeline_item.h"
 
 #include <QComboBox>
 #include <QLabel>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QSet>
 #include <QToolButton>
@@ -77,16 +79,22 @@ TimelineChart::TimelineChart(QWidget *parent)
     setPicture(m_view);
 
     // Ticks stay on round numbers (0, 50, 100 lanes; 0, 5, 10 s) however the view zooms.
-    connect(m_x, &QValueAxis::rangeChanged, this, [this] { setRoundTicks(m_x, false); });
-    connect(m_y, &QValueAxis::rangeChanged, this, [this] { setRoundTicks(m_y, true); });
+    connect(m_x, &QValueAxis::rangeChanged, this, [this] {
+        setRoundTicks(m_x, false);
+        updateTexts();
+    });
+    connect(m_y, &QValueAxis::rangeChanged, this, [this] {
+        setRoundTicks(m_y, true);
+        updateTexts();
+    });
     connect(all, &QToolButton::clicked, this, &TimelineChart::showAll);
     // How many lanes fit depends on the plot's height, known once the chart is laid out.
     connect(m_chart, &QChart::plotAreaChanged, this, [this] {
         if (m_follow)
             fitRanges();
+        updateTexts();
     });
     connect(m_by, &QComboBox::currentIndexChanged, this, [this] {
-        m_y->setTitleText(m_by->currentIndex() == 0 ? tr("operation (lane)") : tr("client"));
         m_item->setBy(by());
         refresh(lastAnalysis());
         showAll();
@@ -107,27 +115,54 @@ void TimelineChart::refresh(const RunAnalysis *analysis)
             seen.insert(c);
     if (seen != m_shownCategories)
         showLegend(seen);
-    if (t) {
+    if (m_follow)
+        fitRanges();
+    updateTexts();
+    m_item->update();
+}
+
+void TimelineChart::updateTexts()
+{
+    // The counts name the lanes in view, which the person's zoom and scroll change.
+    const RunAnalysis *analysis = lastAnalysis();
+    if (const TimelineLanes *t = analysis ? &analysis->timeline(by()) : nullptr) {
         QStringList parts;
         for (OutcomeCategory c : category::all())
             if (t->count(c) > 0)
                 parts << u"%1 %2"_s.arg(category::title(c)).arg(t->count(c));
-        const int shownFrom = std::max(0, int(m_y->min()));
-        const int shownTo = std::min(t->lanes(), int(std::ceil(m_y->max())));
+        const int shownFrom = std::clamp(int(m_y->min()), 0, t->lanes());
+        const int shownTo = std::clamp(int(std::ceil(m_y->max())), 0, t->lanes());
         const QString lanes = shownFrom == 0 && shownTo >= t->lanes()
                                   ? tr("%1 lanes").arg(t->lanes())
                                   : tr("lanes %1–%2 of %3 (Shift+wheel scrolls)")
                                         .arg(shownFrom)
                                         .arg(shownTo)
                                         .arg(t->lanes());
-        m_counts->setText(
-            tr("%1 attempts in %2: %3").arg(t->bars()).arg(lanes, parts.join(u" · "_s)));
+        const QString text =
+            tr("%1 attempts in %2: %3").arg(t->bars()).arg(lanes, parts.join(u" · "_s));
+        if (m_counts->text() != text)
+            m_counts->setText(text);
     } else {
         m_counts->setText(tr("No run yet."));
     }
-    if (m_follow)
-        fitRanges();
-    m_item->update();
+
+    // The axes say when a row merges lanes, and when merged rows are coarser than a pixel in
+    // time, so that a picture of a million lanes is not read as a picture of each one.
+    const TimelineItem::Layout layout = m_item->layout();
+    const bool operations = by() == TimelineLanes::By::Operation;
+    QString y = operations ? tr("operation (lane)") : tr("client");
+    if (layout.lanesPerRow > 1)
+        y = (operations ? tr("operations, %1 per row (worst outcome shown)")
+                        : tr("clients, %1 per row (worst outcome shown)"))
+                .arg(QLocale().toString(layout.lanesPerRow));
+    QString x = tr("time since the run started (s)");
+    if (layout.stepUs > 0)
+        x +=
+            tr("; merged rows in steps of %1").arg(formatDurationReadable(Duration(layout.stepUs)));
+    if (m_y->titleText() != y)
+        m_y->setTitleText(y);
+    if (m_x->titleText() != x)
+        m_x->setTitleText(x);
 }
 
 TimelineChart::~TimelineChart()
@@ -169,13 +204,13 @@ QPair<double, double> TimelineChart::laneRange() const
 void TimelineChart::setTimeRange(double from, double to)
 {
     m_follow = false;
-    m_x->setRange(from, to);
+    setRoundView(m_x, from, to, false);
 }
 
 void TimelineChart::setLaneRange(double from, double to)
 {
     m_follow = false;
-    m_y->setRange(from, to);
+    setRoundView(m_y, from, to, true);
 }
 
 TimelineLanes::By TimelineChart::by() const
@@ -195,7 +230,7 @@ void TimelineChart::fitRanges()
     const int lanes = a ? std::max(1, a->timeline(by()).lanes()) : 10;
     const double height = std::max(100.0, m_chart->plotArea().height());
     const int fit = std::max(10, int(height / kMinLanePx));
-    m_y->setRange(std::max(0, lanes - fit), lanes);
+    setRoundView(m_y, std::max(0, lanes - fit), lanes, true);
 }
 
 void TimelineChart::showAll()

@@ -44,6 +44,7 @@ protected:
 private:
     static constexpr double kMinLanePx = 7; // the item draws waits from 5 px up
     void fitRanges();
+    void updateTexts(); // the counts above the chart and the axes' titles
     TimelineLanes::By by() const;
     void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend
 

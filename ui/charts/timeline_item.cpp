@@ -3,6 +3,7 @@
 
 #include "analysis/run_analysis.h"
 #include "style/palette.h"
+#include "timeline_tooltip.h"
 
 #include <QGraphicsSceneHoverEvent>
 #include <QPainter>
@@ -17,35 +18,21 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
-// Which outcome wins a pixel shared by several attempts: the rarer and worse, the higher.
-int rank(OutcomeCategory c)
+// Past this many bars in view, rows of 100 lanes and more come from the summary even when its
+// buckets are wider than a pixel (the view then says how wide).
+constexpr double kExactBars = 200'000;
+
+// The worse of what a pixel holds and a new outcome, in place.
+void keepWorst(std::uint8_t &cell, OutcomeCategory c)
 {
-    switch (c) {
-    case OutcomeCategory::Success:
-        return 1;
-    case OutcomeCategory::RejectedByBudget:
-        return 2;
-    case OutcomeCategory::RejectedByBreaker:
-        return 3;
-    case OutcomeCategory::ClientError:
-    case OutcomeCategory::Other:
-        return 4;
-    case OutcomeCategory::TooManyRequests:
-        return 5;
-    case OutcomeCategory::Unavailable:
-        return 6;
-    case OutcomeCategory::OtherServerError:
-        return 7;
-    case OutcomeCategory::Refused:
-        return 8;
-    case OutcomeCategory::Reset:
-        return 9;
-    case OutcomeCategory::Timeout:
-        return 10;
-    }
-    return 0;
+    cell = TimelineSummary::worse(cell, TimelineSummary::code(c));
 }
 } // namespace
+
+int TimelineItem::Frame::pixel(double us) const
+{
+    return int(std::clamp((us - x0) / usPerPixel, 0.0, double(width - 1)));
+}
 
 TimelineItem::TimelineItem(QChart *chart, QValueAxis *x, QValueAxis *y)
     : QGraphicsObject(chart)
@@ -81,170 +68,189 @@ QRectF TimelineItem::boundingRect() const
     return m_chart->plotArea();
 }
 
-void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+std::optional<TimelineItem::Frame> TimelineItem::frame() const
 {
     if (!m_analysis)
-        return;
-    const TimelineLanes &t = m_analysis->timeline(m_by);
-    const QRectF plot = m_chart->plotArea();
-    const double x0 = m_x->min() * 1e6, x1 = m_x->max() * 1e6; // microseconds
-    const double y0 = m_y->min(), y1 = m_y->max();
-    if (x1 <= x0 || y1 <= y0 || plot.width() < 2 || t.lanes() == 0)
-        return;
-    const int width = int(plot.width());
-    const int firstLane = std::max(0, int(std::floor(y0)));
-    const int lastLane = std::min(t.lanes(), int(std::ceil(y1))); // exclusive
-    const double laneHeight = plot.height() / (y1 - y0);
-    // Merge lanes until a row is at least 3 pixels high.
-    m_lanesPerRow = std::max(1, int(std::ceil(3.0 / laneHeight)));
-    const double rowHeight = laneHeight * m_lanesPerRow;
-    const double usPerPixel = (x1 - x0) / plot.width();
+        return std::nullopt;
+    Frame f;
+    f.lanes = &m_analysis->timeline(m_by);
+    f.plot = m_chart->plotArea();
+    f.x0 = m_x->min() * 1e6;
+    f.x1 = m_x->max() * 1e6;
+    f.y0 = m_y->min();
+    f.y1 = m_y->max();
+    if (f.x1 <= f.x0 || f.y1 <= f.y0 || f.plot.width() < 2 || f.plot.height() < 1 ||
+        f.lanes->lanes() == 0)
+        return std::nullopt;
+    f.width = int(f.plot.width());
+    f.laneHeight = f.plot.height() / (f.y1 - f.y0);
+    f.usPerPixel = (f.x1 - f.x0) / f.plot.width();
+    // Lanes merge until a row is at least 3 pixels high, in 1-2-5 steps the axis can name.
+    f.layout.lanesPerRow =
+        TimelineSummary::niceRowSize(int(std::min(1e9, std::ceil(3.0 / f.laneHeight))));
+    const TimelineSummary &summary = f.lanes->summary();
+    if (summary.levelFor(f.layout.lanesPerRow) > 0) {
+        const double lanes = f.lanes->lanes();
+        const double shown = std::clamp(f.y1, 0.0, lanes) - std::clamp(f.y0, 0.0, lanes);
+        const double bars = shown * double(f.lanes->bars()) / lanes;
+        const bool coarse = double(summary.bucketUs()) > f.usPerPixel;
+        if (!coarse || bars > kExactBars) {
+            f.layout.fromSummary = true;
+            f.layout.stepUs = coarse ? summary.bucketUs() : 0;
+        }
+    }
+    return f;
+}
 
+TimelineItem::Layout TimelineItem::layout() const
+{
+    const auto f = frame();
+    return f ? f->layout : Layout{};
+}
+
+void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *)
+{
+    const auto f = frame();
+    if (!f)
+        return;
+    const int firstLane = std::max(0, int(std::floor(f->y0)));
+    const int lastLane = std::min(f->lanes->lanes(), int(std::ceil(f->y1))); // exclusive
+    if (firstLane >= lastLane)
+        return;
+    const int firstRow = firstLane / f->layout.lanesPerRow * f->layout.lanesPerRow;
     painter->save();
-    painter->setClipRect(plot);
+    painter->setClipRect(f->plot);
     painter->setRenderHint(QPainter::Antialiasing, false);
-    std::vector<std::uint8_t> cells(static_cast<std::size_t>(width));
-    const bool drawWaits = m_lanesPerRow == 1 && laneHeight >= 5;
+    m_cells.assign(std::size_t(f->width), 0);
+    if (f->layout.fromSummary)
+        paintSummary(painter, *f, firstRow, lastLane);
+    else
+        paintBars(painter, *f, firstRow, lastLane);
+    painter->restore();
+}
+
+void TimelineItem::paintBars(QPainter *painter, const Frame &f, int firstRow, int lastLane)
+{
+    const int perRow = f.layout.lanesPerRow;
+    const bool drawWaits = perRow == 1 && f.laneHeight >= 5;
+    // A lane of its own shows each attempt at least 3 pixels wide, so that a 20 ms attempt on a
+    // 30 s axis still shows its colour; merged rows keep their exact pixels.
+    const int minWidth = perRow == 1 ? 3 : 1;
     QPen waitPens[3];
     waitPens[int(DelaySource::Backoff)] = QPen(palette::color(palette::Role::WaitBackoff), 1);
     waitPens[int(DelaySource::Server)] =
         QPen(palette::color(palette::Role::WaitRetryAfter), 1.5, Qt::DashLine);
     waitPens[int(DelaySource::Breaker)] =
         QPen(palette::color(palette::Role::WaitBreaker), 1.5, Qt::DotLine);
-
-    const auto pixel = [&](double us) {
-        return int(std::clamp((us - x0) / usPerPixel, 0.0, double(width - 1)));
+    const auto at = [&](qint64 us) {
+        return std::clamp(f.plot.left() + (double(us) - f.x0) / f.usPerPixel, f.plot.left() - 4,
+                          f.plot.right() + 4);
     };
-    const int firstRow = firstLane / m_lanesPerRow * m_lanesPerRow;
-    for (int row = firstRow; row < lastLane; row += m_lanesPerRow) {
-        std::fill(cells.begin(), cells.end(), 0);
-        const double top = plot.top() + (row - y0) * laneHeight;
-        const double barTop = top + rowHeight * 0.15;
-        const double barHeight = std::max(1.0, rowHeight * 0.7);
-        for (int lane = row; lane < std::min(lastLane, row + m_lanesPerRow); ++lane) {
-            for (const TimelineLanes::Bar &b : t.lane(lane)) {
+    for (int row = firstRow; row < lastLane; row += perRow) {
+        std::fill(m_cells.begin(), m_cells.end(), 0);
+        const double top = f.plot.top() + (row - f.y0) * f.laneHeight;
+        for (int lane = row; lane < std::min(lastLane, row + perRow); ++lane) {
+            for (const TimelineLanes::Bar &b : f.lanes->lane(lane)) {
                 const qint64 from = drawWaits && b.waitFromUs >= 0 ? b.waitFromUs : b.startUs;
-                if (b.endUs < x0 || from > x1)
+                if (b.endUs < f.x0 || from > f.x1)
                     continue;
                 if (drawWaits && b.waitFromUs >= 0 && b.startUs > b.waitFromUs) {
-                    const double wy = top + rowHeight / 2;
+                    const double wy = top + f.laneHeight / 2;
                     painter->setPen(waitPens[int(b.waitSource)]);
-                    const auto at = [&](qint64 us) {
-                        return std::clamp(plot.left() + (double(us) - x0) / usPerPixel,
-                                          plot.left() - 4, plot.right() + 4);
-                    };
                     painter->drawLine(QPointF(at(b.waitFromUs), wy), QPointF(at(b.startUs), wy));
                 }
-                if (b.startUs > x1)
+                if (b.startUs > f.x1)
                     continue;
-                const int first = pixel(double(b.startUs));
-                const int last = std::max(first, pixel(double(b.endUs)));
-                const auto code = std::uint8_t(int(b.category) + 1);
+                const int first = f.pixel(double(b.startUs));
+                const int last =
+                    std::min(f.width - 1, std::max(first + minWidth - 1, f.pixel(double(b.endUs))));
                 for (int px = first; px <= last; ++px)
-                    if (cells[std::size_t(px)] == 0 ||
-                        rank(b.category) > rank(OutcomeCategory(cells[std::size_t(px)] - 1)))
-                        cells[std::size_t(px)] = code;
+                    keepWorst(m_cells[std::size_t(px)], b.category);
             }
         }
-        // Runs of one colour become one rectangle.
-        for (int px = 0; px < width;) {
-            const std::uint8_t code = cells[std::size_t(px)];
-            int end = px + 1;
-            while (end < width && cells[std::size_t(end)] == code)
-                ++end;
-            if (code != 0)
-                painter->fillRect(QRectF(plot.left() + px, barTop, end - px, barHeight),
-                                  palette::category(OutcomeCategory(code - 1)));
-            px = end;
-        }
+        fillRow(painter, f, top);
     }
-    painter->restore();
+}
+
+void TimelineItem::paintSummary(QPainter *painter, const Frame &f, int firstRow, int lastLane)
+{
+    const TimelineSummary &summary = f.lanes->summary();
+    const int perRow = f.layout.lanesPerRow;
+    const int level = summary.levelFor(perRow);
+    const double bucketUs = double(summary.bucketUs());
+    const auto bucket = [&](double us) {
+        return int(std::clamp(us / bucketUs, 0.0, double(TimelineSummary::kBuckets)));
+    };
+    const int fromBucket = bucket(f.x0);
+    const int toBucket = bucket(f.x1);
+    for (int row = firstRow; row < lastLane; row += perRow) {
+        std::fill(m_cells.begin(), m_cells.end(), 0);
+        summary.forEachCell(level, row / level, fromBucket, toBucket,
+                            [&](int b, OutcomeCategory c) {
+                                const int first = f.pixel(b * bucketUs);
+                                const int last = std::max(first, f.pixel((b + 1) * bucketUs - 1));
+                                for (int px = first; px <= last; ++px)
+                                    keepWorst(m_cells[std::size_t(px)], c);
+                            });
+        fillRow(painter, f, f.plot.top() + (row - f.y0) * f.laneHeight);
+    }
+}
+
+void TimelineItem::fillRow(QPainter *painter, const Frame &f, double top)
+{
+    const double rowHeight = f.laneHeight * f.layout.lanesPerRow;
+    const double barTop = top + rowHeight * 0.15;
+    const double barHeight = std::max(1.0, rowHeight * 0.7);
+    // Runs of one colour become one rectangle.
+    for (int px = 0; px < f.width;) {
+        const std::uint8_t code = m_cells[std::size_t(px)];
+        int end = px + 1;
+        while (end < f.width && m_cells[std::size_t(end)] == code)
+            ++end;
+        if (code != 0)
+            painter->fillRect(QRectF(f.plot.left() + px, barTop, end - px, barHeight),
+                              palette::category(OutcomeCategory(code - 1)));
+        px = end;
+    }
 }
 
 QString TimelineItem::describeAt(const QPointF &pos) const
 {
-    if (!m_analysis || m_lanesPerRow != 1)
+    const auto f = frame();
+    if (!f || !f->plot.contains(pos))
         return {};
-    const QRectF plot = m_chart->plotArea();
-    if (!plot.contains(pos))
+    const double us = f->x0 + (pos.x() - f->plot.left()) * f->usPerPixel;
+    const int lane = int(std::floor(f->y0 + (pos.y() - f->plot.top()) / f->laneHeight));
+    if (lane < 0 || lane >= f->lanes->lanes())
         return {};
-    const double us =
-        (m_x->min() + (pos.x() - plot.left()) / plot.width() * (m_x->max() - m_x->min())) * 1e6;
-    const int lane = int(std::floor(m_y->min() + (pos.y() - plot.top()) / plot.height() *
-                                                     (m_y->max() - m_y->min())));
-    const TimelineLanes &t = m_analysis->timeline(m_by);
-    if (lane < 0 || lane >= t.lanes())
+    const double slack = 3 * f->usPerPixel; // 3 pixels
+    const int perRow = f->layout.lanesPerRow;
+    if (perRow == 1) {
+        for (const TimelineLanes::Bar &b : f->lanes->lane(lane))
+            if (us >= double(b.startUs) - slack && us <= double(b.endUs) + slack)
+                return TimelineTooltip::attempt(m_analysis->log(), m_analysis->log().at(b.record));
         return {};
-    const double slack = 3 * (m_x->max() - m_x->min()) * 1e6 / plot.width(); // 3 pixels
-    for (const TimelineLanes::Bar &b : t.lane(lane)) {
-        if (us < double(b.startUs) - slack || us > double(b.endUs) + slack)
-            continue;
-        return describe(m_analysis->log().at(b.record), t.laneTitle(lane));
     }
-    return {};
-}
-
-QString TimelineItem::describe(const AttemptRecord &r, const QString &lane) const
-{
-    const AttemptLog &log = m_analysis->log();
-    const auto ms = [](qint64 us) {
-        return u"%1 ms"_s.arg(qRound64(double(us) / 1000.0));
-    };
-    const auto s = [](qint64 us) {
-        return u"%1 s"_s.arg(QString::number(double(us) / 1e6, 'f', 3));
-    };
-    QStringList lines;
-    lines << tr("%1 · client %2, operation %3, attempt %4")
-                 .arg(lane)
-                 .arg(r.client)
-                 .arg(r.operation)
-                 .arg(r.attempt);
-    lines << tr("%1 %2").arg(log.string(r.method), log.string(r.url));
-    lines << tr("Outcome: %1%2")
-                 .arg(outcome::title(r.outcome), r.status ? u" (%1)"_s.arg(r.status) : QString());
-    if (outcome::isLocalRejection(r.outcome))
-        lines << tr("Refused at %1, never sent").arg(s(r.startedUs));
-    else
-        lines << tr("Sent at %1, answered after %2")
-                     .arg(s(r.startedUs), ms(r.finishedUs - r.startedUs));
-    if (r.plannedDelayUs >= 0)
-        lines << tr("Waited %1 before it (%2, planned %3%4)")
-                     .arg(ms(r.actualDelayUs), delaySourceId(r.delaySource), ms(r.plannedDelayUs),
-                          r.shortened ? tr(", shortened to fit the budget") : QString());
-    if (r.retryAfterUs >= 0)
-        lines << tr("Told to wait %1 (Retry-After)").arg(ms(r.retryAfterUs));
-    if (r.phases.known())
-        lines << describePhases(r);
-    lines << tr("Breaker: %1").arg(breakerStateId(r.breakerAtStart));
-    if (r.idempotencyKey)
-        lines << tr("Idempotency key: %1").arg(log.string(r.idempotencyKey));
-    if (r.detail)
-        lines << tr("Why: %1").arg(log.string(r.detail));
-    if (r.lastOfOperation)
-        lines << tr("Last attempt of the operation: %1").arg(stopReasonId(r.stop));
-    return lines.join(u'\n');
-}
-
-QString TimelineItem::describePhases(const AttemptRecord &r)
-{
-    const PhaseTimings &p = r.phases;
-    const std::pair<QString, qint32> phases[] = {
-        {tr("blocked"), p.blockedUs}, {tr("DNS"), p.dnsUs},   {tr("connect"), p.connectUs},
-        {tr("TLS"), p.tlsUs},         {tr("send"), p.sendUs}, {tr("wait"), p.waitUs},
-        {tr("receive"), p.receiveUs}};
-    QStringList parts;
-    QString last;
-    for (const auto &[name, us] : phases)
-        if (us >= 0) {
-            parts << u"%1 %2"_s.arg(name, formatDurationReadable(Duration(us)));
-            last = name;
-        }
-    QString line = tr("On the wire: %1").arg(parts.join(u" · "_s));
-    if (p.reused)
-        line += tr(" (reused connection)");
-    if (r.outcome == OutcomeClass::Timeout)
-        line += tr("; timed out during %1").arg(last);
-    return line;
+    // A row of merged lanes: which lanes, and the worst outcome under the pointer.
+    const int first = lane / perRow * perRow;
+    const int last = std::min(f->lanes->lanes(), first + perRow) - 1;
+    const auto from = qint64(std::max(0.0, us - slack));
+    const auto to = qint64(std::max(0.0, us + slack));
+    std::optional<OutcomeCategory> worst;
+    if (f->layout.fromSummary) {
+        const TimelineSummary &summary = f->lanes->summary();
+        const int level = summary.levelFor(perRow);
+        worst = summary.worst(level, first / level, from, to);
+    } else {
+        std::uint8_t cell = 0;
+        for (int l = first; l <= last; ++l)
+            for (const TimelineLanes::Bar &b : f->lanes->lane(l))
+                if (b.startUs <= to && b.endUs >= from)
+                    keepWorst(cell, b.category);
+        if (cell)
+            worst = OutcomeCategory(cell - 1);
+    }
+    return TimelineTooltip::mergedRow(m_by, first, last, from, to, worst);
 }
 
 void TimelineItem::hoverMoveEvent(QGraphicsSceneHoverEvent *event)

@@ -89,6 +89,18 @@ private Q_SLOTS:
         QVERIFY2(r.error.contains(u"status.jsonl, line 1: status: must be an HTTP status code"_s),
                  qPrintable(r.error));
         QCOMPARE(wrapped.size(), std::size_t(0));
+
+        // The server's journal lines too (found by fuzz_jsonl: found-huge-journal-time).
+        AttemptLog journal;
+        r = readJsonlLog("{\"kind\":\"server\",\"id\":1,\"atMs\":1e300,\"latencyMs\":-1e300,"
+                         "\"earlyByMs\":1e20,\"status\":200}\n"_ba,
+                         journal, u"journal.jsonl"_s);
+        QVERIFY2(r.ok, qPrintable(r.error));
+        QCOMPARE(journal.journalSize(), std::size_t(1));
+        const JournalEntry e = journal.journalRecords().front();
+        QCOMPARE(e.at, kMaxDuration);
+        QCOMPARE(e.latency, -kMaxDuration);
+        QCOMPARE(e.earlyBy, std::optional<Duration>(kMaxDuration));
     }
 
     void aLastLineCutShortIsSkipped()

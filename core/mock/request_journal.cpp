@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "request_journal.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
 JournalEntry JournalEntry::fromJson(const QJsonObject &o)
 {
+    // A file read back may hold any number: clamped to what a Duration holds before rounding
+    // (rounding 1e300 into a qint64 is undefined behaviour).
     const auto duration = [&](const QString &key) -> std::optional<Duration> {
         if (!o.value(key).isDouble())
             return std::nullopt;
-        return std::chrono::microseconds(qRound64(o.value(key).toDouble() * 1000.0));
+        const auto max = static_cast<double>(kMaxDuration.count());
+        return Duration(qRound64(std::clamp(o.value(key).toDouble() * 1000.0, -max, max)));
     };
     JournalEntry e;
     e.id = o.value(u"id"_s).toInteger();

@@ -50,9 +50,18 @@ private:
     struct Client;
     class SchedulerClock;
 
+    // run_engine.cpp: operations from their start to their end.
     void startOperation(std::uint32_t client, std::uint32_t index);
+    // run_engine_attempt.cpp: an attempt built, let through breaker and budget, and sent.
     void attempt(std::uint64_t opId);
+    AttemptRecord beginRecord(Op &op, Duration now);
+    void send(Op &op, const AttemptRecord &rec, Duration now, Duration timeout);
+    void armTimeout(std::uint64_t opId, std::uint64_t attemptId, Duration at);
+    // run_engine_answer.cpp: an answer recorded and counted, the next step decided.
     void onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &response);
+    void recordAnswer(AttemptRecord &rec, const AttemptResponse &r, Duration now);
+    AttemptResult resultOf(Op &op, AttemptRecord &rec, const AttemptResponse &r, Duration now);
+    void countAnswer(Op &op, const AttemptResponse &r, const AttemptResult &result);
     void decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result);
     void finishOperation(std::uint64_t opId);
     // The operation ends at an attempt that was never sent.

@@ -20,7 +20,11 @@ RealScheduler::RealScheduler(QObject *parent)
 RealScheduler::RealScheduler(const QElapsedTimer &origin, QObject *parent)
     : QObject(parent)
     , m_clock(origin.isValid() ? SteadyClock(origin) : SteadyClock())
+    , m_timer(new QTimer(this))
 {
+    m_timer->setSingleShot(true);
+    m_timer->setTimerType(Qt::PreciseTimer);
+    connect(m_timer, &QTimer::timeout, this, &RealScheduler::runDue);
 #ifdef Q_OS_LINUX
     // QElapsedTimer counts CLOCK_MONOTONIC on Linux, the clock this timer runs on.
     m_timerFd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -31,15 +35,11 @@ RealScheduler::RealScheduler(const QElapsedTimer &origin, QObject *parent)
             if (::read(m_timerFd, &expirations, sizeof expirations) < 0) {
                 // EAGAIN: re-armed after it fired and before we got here; nothing to clear.
             }
+            m_fdArmedFor = kMaxDuration;
             runDue();
         });
-        return;
     }
 #endif
-    m_timer = new QTimer(this);
-    m_timer->setSingleShot(true);
-    m_timer->setTimerType(Qt::PreciseTimer);
-    connect(m_timer, &QTimer::timeout, this, &RealScheduler::runDue);
 }
 
 RealScheduler::~RealScheduler()
@@ -60,47 +60,38 @@ void RealScheduler::at(Duration when, std::function<void()> fn)
         arm();
 }
 
+// Callbacks already due go by a zero-time QTimer: the next turn of the event loop, without a
+// system call. Later ones arm the timerfd, once per deadline: setting a timer is a system call
+// that reprograms the processor's timer (costly in a virtual machine), and a closed loop
+// schedules an operation "now" thousands of times a second. A timerfd left armed for a
+// callback that has already run just wakes the loop once, finding nothing due.
 void RealScheduler::arm()
 {
     if (m_heap.empty() || m_paused) {
         m_armedFor = kMaxDuration;
-        disarm();
+        m_timer->stop();
         return;
     }
     m_armedFor = m_heap.front().when;
-    armFor(std::max(Duration::zero(), m_armedFor - now()));
-}
-
-void RealScheduler::disarm()
-{
+    // Measured before the timer is set, so the timer runs out no earlier than the deadline.
+    const Duration left = m_armedFor - now();
 #ifdef Q_OS_LINUX
-    if (m_timerFd >= 0) {
-        const itimerspec none{};
-        timerfd_settime(m_timerFd, 0, &none, nullptr);
-        return;
-    }
-#endif
-    m_timer->stop();
-}
-
-// Arms the timer `left` from now. `left` was measured before the timer is set, so the timer
-// runs out no earlier than the deadline.
-void RealScheduler::armFor(Duration left)
-{
-#ifdef Q_OS_LINUX
-    if (m_timerFd >= 0) {
-        itimerspec spec{};
-        // A zero it_value disarms: "at once" is one nanosecond.
-        const qint64 ns = std::max<qint64>(1, left.count() * 1000);
-        spec.it_value.tv_sec = time_t(ns / 1'000'000'000);
-        spec.it_value.tv_nsec = long(ns % 1'000'000'000);
-        timerfd_settime(m_timerFd, 0, &spec, nullptr);
+    if (m_timerFd >= 0 && left > Duration::zero()) {
+        m_timer->stop();
+        if (m_armedFor != m_fdArmedFor) {
+            itimerspec spec{};
+            const qint64 ns = left.count() * 1000;
+            spec.it_value.tv_sec = time_t(ns / 1'000'000'000);
+            spec.it_value.tv_nsec = long(ns % 1'000'000'000);
+            timerfd_settime(m_timerFd, 0, &spec, nullptr);
+            m_fdArmedFor = m_armedFor;
+        }
         return;
     }
 #endif
     // Whole milliseconds, rounded up: QTimer counts milliseconds, and a wait may be late,
     // never early.
-    const qint64 ms = (left.count() + 999) / 1000;
+    const qint64 ms = std::max<qint64>(0, (left.count() + 999) / 1000);
     m_timer->start(int(std::min<qint64>(ms, INT32_MAX)));
 }
 

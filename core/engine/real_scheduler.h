@@ -16,9 +16,10 @@ namespace retrylab {
 // deadline (ties in the order they were scheduled), and a single timer is armed at the earliest
 // deadline, re-armed whenever an earlier one arrives. A callback never runs early: a timer that
 // wakes before the earliest deadline is armed again for the rest. Thousands of waiting clients
-// cost one timer, not one each. On Linux the timer is a timerfd, armed to the microsecond and
-// watched by the event loop like a socket; elsewhere a QTimer, which counts whole milliseconds
-// and so rounds each wait up by up to one (core/engine/README.md, "Waits on time"). catchUp()
+// cost one timer, not one each. On Linux a later deadline is a timerfd, armed to the
+// microsecond and watched by the event loop like a socket; elsewhere a QTimer, which counts
+// whole milliseconds and so rounds each wait up by up to one (core/engine/README.md, "Waits on
+// time"). Callbacks already due run on the loop's next turn (a zero-time QTimer). catchUp()
 // lets due callbacks run between socket events. Paused, due callbacks stay in the heap and run,
 // in order, on resume. Lives in, and is called from, one thread (a shard's).
 class RealScheduler final : public QObject, public Scheduler
@@ -52,16 +53,15 @@ private:
         return a.when != b.when ? a.when > b.when : a.seq > b.seq;
     }
     void arm();
-    void armFor(Duration left);
-    void disarm();
     void runDue();
 
     SteadyClock m_clock;
     std::vector<Entry> m_heap;               // a min-heap by (when, seq)
-    QTimer *m_timer = nullptr;               // without a timerfd
-    int m_timerFd = -1;                      // Linux: the precise timer
+    QTimer *m_timer = nullptr;               // at once, and without a timerfd
+    int m_timerFd = -1;                      // Linux: the precise timer for later deadlines
     QSocketNotifier *m_timerReady = nullptr; // the event loop's watch on m_timerFd
-    Duration m_armedFor = kMaxDuration;      // the deadline the timer is armed for
+    Duration m_armedFor = kMaxDuration;      // the earliest deadline, which a timer is set for
+    Duration m_fdArmedFor = kMaxDuration;    // the deadline m_timerFd is set for
     std::uint64_t m_seq = 0;
     bool m_paused = false;
     bool m_running = false; // inside runDue: it re-arms when done

@@ -20,12 +20,14 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QPalette>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTextBrowser>
+#include <QToolButton>
 
 using namespace retrylab;
 using namespace Qt::StringLiterals;
@@ -110,6 +112,53 @@ private Q_SLOTS:
         QCOMPARE(std::size_t(model->rowCount()), w.runController()->log()->size());
         QCOMPARE(model->index(0, AttemptTableModel::Attempt).data().toInt(), 1);
         saveScreenshot(&w, u"mainwindow-finished"_s);
+    }
+
+    // Send once: one request with what the editor holds, shown at once in the attempt detail
+    // with the status and body the built-in server sent and the phases' timings; the
+    // editors' scenario and policy stay as they were.
+    void sendOnceShowsTheExchange()
+    {
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        Scenario s = w.scenarioEditor()->draft(*w.policyEditor()->policy());
+        s.builtinServer = true;
+        s.simulated = false;
+        s.profile = FaultProfile(); // healthy: 200 with a JSON echo of the request
+        s.method = "GET";
+        s.path = u"/probe-me"_s;
+        s.body.clear();
+        s.keys = KeyMode::None;
+        s.policy.retry.maxAttempts = 5;
+        w.showScenario(s);
+        const ClientPolicy before = *w.policyEditor()->policy();
+        QVERIFY(!w.isEdited());
+        QAction *send = w.sendOnceAction();
+        QVERIFY(send && send->isEnabled());
+        QCOMPARE(send->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Return));
+        auto *button = w.scenarioEditor()->findChild<QToolButton *>(u"sendOnceButton"_s);
+        QVERIFY(button);
+        QCOMPARE(button->defaultAction(), send);
+        QSignalSpy shown(&w, &MainWindow::runShown);
+        button->click();
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(w.runController()->log()->size(), std::size_t(1));
+        QCOMPARE(w.pages()->currentWidget(), w.attemptLog());
+        const QString details = w.attemptLog()->details();
+        QVERIFY2(details.contains(u"GET /probe-me HTTP/1.1"_s), qPrintable(details));
+        QVERIFY2(details.contains(u"(200, HTTP/1.1)"_s), qPrintable(details));
+        QVERIFY2(details.contains(u"\"path\":\"/probe-me\""_s), qPrintable(details));
+        QVERIFY2(details.contains(u"time_starttransfer"_s), qPrintable(details));
+        QVERIFY(details.contains(u"time_total"_s));
+        QCOMPARE(w.findChild<QPlainTextEdit *>(u"attemptDetails"_s)->toPlainText(), details);
+        // No retries however the policy reads, and the policy and scenario are untouched.
+        QCOMPARE(*w.policyEditor()->policy(), before);
+        QCOMPARE(before.retry.maxAttempts, 5);
+        QVERIFY(!w.isEdited());
+        QVERIFY(send->isEnabled());
+        saveScreenshot(&w, u"send-once-1280x720"_s);
     }
 
     void chartsFollowARunLive()

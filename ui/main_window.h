@@ -58,6 +58,9 @@ public:
     QTabWidget *pages() const { return m_pages; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
+    // One request with the editors' method, URL, headers and body: no retries, no breaker;
+    // the exchange shows at once in the attempt detail.
+    QAction *sendOnceAction() const { return m_sendOnce; }
     RunController *runController() const { return m_controller; }
     MockServerHost *server() const { return m_server.get(); }
 
@@ -94,6 +97,8 @@ private:
     void fillRecentMenu();
     void startBuiltinServer();
     void startRun();
+    void sendOnce();
+    void beginRun(const Scenario &scenario); // what every run does to the pages
     void showCounters(const RunSummary &summary);
     void resetResults();
     void runEnded(const RunSummary &summary);
@@ -119,6 +124,8 @@ private:
     QAction *m_pause = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_reset = nullptr;
+    QAction *m_sendOnce = nullptr;
+    bool m_sendingOnce = false; // the run going on is a Send once
     QComboBox *m_clock = nullptr;
     QLabel *m_scenarioLabel = nullptr;
     QLabel *m_serverLabel = nullptr;

@@ -58,6 +58,8 @@ void MainWindow::createMenusAndToolBar()
     createDemoBar();
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addActions({m_run, m_pause, m_stop, m_reset});
+    run->addSeparator();
+    run->addAction(m_sendOnce);
     createViewMenu();
     createHelpMenu();
 }
@@ -89,6 +91,15 @@ void MainWindow::createRunActions()
     m_reset->setToolTip(tr("Clear the results and reset the built-in server's journal, ledger "
                            "and outages"));
     connect(m_reset, &QAction::triggered, this, &MainWindow::resetResults);
+
+    m_sendOnce = new QAction(tr("Send &once"), this);
+    m_sendOnce->setObjectName(u"sendOnce"_s);
+    m_sendOnce->setShortcut(Qt::CTRL | Qt::Key_Return);
+    m_sendOnce->setToolTip(tr("Send one request with this method, URL, headers and body: no "
+                              "retries, no breaker. The exchange and its timings show at once "
+                              "(Ctrl+Return)"));
+    connect(m_sendOnce, &QAction::triggered, this, &MainWindow::sendOnce);
+    m_scenarioEditor->setSendOnceAction(m_sendOnce);
 }
 
 void MainWindow::addReadyScenarios(QMenu *file)

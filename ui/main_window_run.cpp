@@ -4,6 +4,7 @@
 #include "charts/charts_view.h"
 #include "charts/comparison_view.h"
 #include "log/attempt_log_view.h"
+#include "log/attempt_table_model.h"
 #include "log/log_exports.h"
 #include "log/run_summary.h"
 #include "main_window.h"
@@ -15,9 +16,13 @@
 
 #include <QAction>
 #include <QLabel>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTimer>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -40,15 +45,52 @@ void MainWindow::startRun()
     } else if (isWindowModified()) {
         s->name = tr("%1 (edited)").arg(s->name);
     }
-    const bool shared = s->builtinServer && !s->simulated && m_server->isRunning();
-    m_controller->start(*s, {}, shared ? m_server.get() : nullptr);
-    m_lastRunSimulated = s->simulated;
+    beginRun(*s);
+}
+
+void MainWindow::sendOnce()
+{
+    if (m_controller->isRunning() || m_comparison->isRunning())
+        return;
+    // One request needs no valid retry policy, only its timeout; the editors keep theirs.
+    ClientPolicy policy = m_policyEditor->policy().value_or(ClientPolicy{});
+    auto s = m_scenarioEditor->scenario(policy);
+    if (!s) {
+        m_pages->setCurrentWidget(findChild<QScrollArea *>(u"scenarioPage"_s));
+        statusBar()->showMessage(tr("The target or request has invalid fields (marked in red)."));
+        return;
+    }
+    // A run of one client, one operation, one attempt: the same engine and stack as any run,
+    // so the request, the answer and the phases are what a run would have had.
+    s->policy.retry.maxAttempts = 1;
+    s->policy.breaker.enabled = false;
+    s->policy.budget = BudgetConfig{};
+    s->clients = 1;
+    s->operationsPerClient = 1;
+    s->arrivalRatePerSecond = 0;
+    s->stagger = Duration(0);
+    s->simulated = false; // phases and the bytes as sent exist on the wire only
+    s->compare.clear();
+    s->expectations = {};
+    s->description.clear();
+    s->name = tr("Send once: %1 %2")
+                  .arg(QString::fromLatin1(s->method),
+                       s->builtinServer ? tr("built-in server") + s->path : s->url.toString());
+    m_sendingOnce = true;
+    beginRun(*s);
+}
+
+void MainWindow::beginRun(const Scenario &scenario)
+{
+    const bool shared = scenario.builtinServer && !scenario.simulated && m_server->isRunning();
+    m_controller->start(scenario, {}, shared ? m_server.get() : nullptr);
+    m_lastRunSimulated = scenario.simulated;
     m_serverPanel->showLastRun(std::nullopt);
-    if (!s->builtinServer)
-        m_scenarioEditor->rememberEndpoint(s->url);
+    if (!scenario.builtinServer)
+        m_scenarioEditor->rememberEndpoint(scenario.url);
     m_attemptLog->setLog(m_controller->log());
-    m_charts->setRun(m_controller->log(), *s);
-    m_exports->setRun(m_controller->log(), *s);
+    m_charts->setRun(m_controller->log(), scenario);
+    m_exports->setRun(m_controller->log(), scenario);
     m_charts->setLive(true);
     if (m_pages->currentWidget() != m_charts)
         m_pages->setCurrentWidget(m_attemptLog);
@@ -56,9 +98,10 @@ void MainWindow::startRun()
     m_reset->setEnabled(false);
     m_pause->setEnabled(true);
     m_stop->setEnabled(true);
+    m_sendOnce->setEnabled(false);
     m_refresh->start();
     m_elapsed.start();
-    statusBar()->showMessage(tr("Running '%1'…").arg(s->name));
+    statusBar()->showMessage(tr("Running '%1'…").arg(scenario.name));
 }
 
 void MainWindow::resetResults()
@@ -122,12 +165,18 @@ void MainWindow::runEnded(const RunSummary &summary)
     m_pause->setEnabled(false);
     m_reset->setEnabled(true);
     m_stop->setEnabled(false);
+    m_sendOnce->setEnabled(true);
     statusBar()->showMessage(
         tr("Run finished: %1 of %2 operations succeeded, p99 %3 ms, %4 duplicate charges")
             .arg(summary.succeeded)
             .arg(summary.operations)
             .arg(QString::number(summary.p99Ms, 'f', 0))
             .arg(summary.duplicates < 0 ? 0 : summary.duplicates));
+    if (std::exchange(m_sendingOnce, false) && m_attemptLog->model()->rowCount() > 0) {
+        // The exchange at once: the one attempt selected, its detail below the table.
+        m_pages->setCurrentWidget(m_attemptLog);
+        m_attemptLog->table()->setCurrentIndex(m_attemptLog->table()->model()->index(0, 0));
+    }
 }
 
 void MainWindow::showRecordedRun(std::shared_ptr<const AttemptLog> log, const Scenario &scenario,

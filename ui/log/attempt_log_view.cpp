@@ -4,6 +4,7 @@
 #include "attempt_filter_model.h"
 #include "attempt_table_model.h"
 #include "log/attempt_fields.h"
+#include "log/curl_timings.h"
 #include "log_exports.h"
 
 #include <QComboBox>
@@ -62,7 +63,8 @@ AttemptLogView::AttemptLogView(QWidget *parent)
     m_details->setObjectName(u"attemptDetails"_s);
     m_details->setReadOnly(true);
     m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_details->setPlaceholderText(tr("Select an attempt to see its request and response headers."));
+    m_details->setPlaceholderText(
+        tr("Select an attempt to see the request as sent, the response and its timings."));
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_table);
     split->addWidget(m_details);
@@ -116,6 +118,11 @@ QString AttemptLogView::details() const
         lines << tr("Why: %1").arg(log->string(r.detail));
     if (r.insecure)
         lines << tr("Sent with an invalid certificate that was allowed for this host.");
+    if (const QStringList timings = curlTimingLines(r.phases); !timings.isEmpty()) {
+        lines << QString()
+              << tr("Timings (each phase, then the time since the lookup as curl -w names it):");
+        lines << timings;
+    }
     if (const QString sent = requestSentOf(r, *log, redactor); !sent.isEmpty()) {
         lines << QString() << tr("Request as sent:");
         for (const QString &line : sent.split(u'\n'))

@@ -4,6 +4,7 @@
 #include "policy/duration_edit.h"
 #include "scenario/curl_import.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -24,6 +25,7 @@
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTableWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -154,7 +156,16 @@ void ScenarioEditor::addCurlRows(QFormLayout *f)
     m_curlNotes = new QLabel;
     m_curlNotes->setObjectName(u"curlNotes"_s);
     m_curlNotes->setWordWrap(true);
-    f->addRow(curl);
+    // Probing sits beside the request it sends: the main window's Send once action.
+    m_sendOnce = new QToolButton;
+    m_sendOnce->setObjectName(u"sendOnceButton"_s);
+    m_sendOnce->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_sendOnce->hide(); // until setSendOnceAction
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_sendOnce);
+    buttons->addWidget(curl);
+    buttons->addStretch(1);
+    f->addRow(buttons);
     f->addRow(m_curlNotes);
     connect(curl, &QPushButton::clicked, this, [this] {
         bool ok = false;
@@ -346,6 +357,12 @@ std::optional<Scenario> ScenarioEditor::scenario(const ClientPolicy &policy)
     checked->policy = policy;
     checked->profile = s.profile;
     return checked;
+}
+
+void ScenarioEditor::setSendOnceAction(QAction *action)
+{
+    m_sendOnce->setDefaultAction(action);
+    m_sendOnce->setVisible(action != nullptr);
 }
 
 void ScenarioEditor::setSimulated(bool simulated)

@@ -6,6 +6,7 @@
 
 #include <QWidget>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -18,6 +19,7 @@ class QRadioButton;
 class QSpinBox;
 class QStringListModel;
 class QTableWidget;
+class QToolButton;
 
 namespace retrylab {
 
@@ -46,6 +48,8 @@ public:
     void rememberEndpoint(const QUrl &url);
     QStringList recentEndpoints() const;
     void setSimulated(bool simulated); // the clock, as the toolbar's switch sets it
+    // The button beside the request that sends it once (the main window's action).
+    void setSendOnceAction(QAction *action);
 
 Q_SIGNALS:
     void edited();
@@ -81,6 +85,7 @@ private:
     QLabel *m_bodyCheck = nullptr;
     QComboBox *m_keys = nullptr;
     QLabel *m_curlNotes = nullptr;
+    QToolButton *m_sendOnce = nullptr;
     QSpinBox *m_clients = nullptr;
     QComboBox *m_loadMode = nullptr;
     QSpinBox *m_ops = nullptr;

@@ -5,6 +5,7 @@
 #include "charts/charts_view.h"
 #include "charts/comparison_table.h"
 #include "charts/comparison_view.h"
+#include "charts/duplicates_chart.h"
 #include "charts/jitter_chart.h"
 #include "charts/timeline_chart.h"
 #include "demos/demo_runner.h"
@@ -120,7 +121,14 @@ private Q_SLOTS:
         QCOMPARE(s[0].duplicates, 0);
         QVERIFY2(s[1].duplicates >= 10, qPrintable(s[1].toText()));
         QVERIFY(headline.contains(u"%1 duplicate charges"_s.arg(s[1].duplicates)));
-        QCOMPARE(w.pages()->currentWidget(), w.attemptLog());
+        // The demo ends on the chart of the duplicates over time: its bars and its running
+        // total add up to the ledger's count.
+        QCOMPARE(w.pages()->currentWidget(), w.charts());
+        DuplicatesChart *chart = w.charts()->duplicates();
+        QCOMPARE(w.charts()->tabs()->currentWidget(), static_cast<QWidget *>(chart));
+        QCOMPARE(chart->barsTotal(), s[1].duplicates);
+        QCOMPARE(chart->lastCumulative(), s[1].duplicates);
+        QVERIFY2(chart->emptyMessage().isEmpty(), qPrintable(chart->emptyMessage()));
         QCOMPARE(std::size_t(w.attemptLog()->model()->rowCount()),
                  w.runController()->log()->size());
         // The table marks, and its filter lists, the retries that charged again: as many as
@@ -133,6 +141,20 @@ private Q_SLOTS:
                  qPrintable(server->text()));
         saveScreenshot(&w, u"demo-duplicates-1600x1000"_s);
         QCOMPARE(runDemo(w, u"duplicates"_s), headline);
+        QCOMPARE(chart->barsTotal(), s[1].duplicates);
+
+        // The run with keys alone: no bars, and the chart says why.
+        QVERIFY(w.openScenario(u":/scenarios/duplicate-charges-with-keys.json"_s));
+        w.scenarioEditor()->setSimulated(true);
+        QSignalSpy shown(&w, &MainWindow::runShown);
+        w.runAction()->trigger();
+        QVERIFY(shown.wait(30000));
+        w.pages()->setCurrentWidget(w.charts());
+        w.charts()->tabs()->setCurrentWidget(chart);
+        QCOMPARE(chart->barsTotal(), 0);
+        QVERIFY2(chart->emptyMessage().contains(u"every retry carried an idempotency key"_s),
+                 qPrintable(chart->emptyMessage()));
+        saveScreenshot(&w, u"demo-duplicates-with-keys-1600x1000"_s);
     }
 
     // The breaker opens soon after the outage starts at 5 s, refuses calls without sending

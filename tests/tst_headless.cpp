@@ -111,7 +111,7 @@ private Q_SLOTS:
         QFile html(report);
         QVERIFY(html.open(QIODevice::ReadOnly));
         const QString page = QString::fromUtf8(html.readAll());
-        QCOMPARE(page.count(u"<svg"_s), 5); // the five charts, inline
+        QCOMPARE(page.count(u"<svg"_s), 6); // the six charts, inline
         QVERIFY(page.contains(u"Breaker trip and recovery"_s));
         QVERIFY(page.contains(u"Breaker transitions"_s));
         // The built-in server's report card of the run's clients (core/mock/README.md).

@@ -115,7 +115,7 @@ private Q_SLOTS:
             QVERIFY2(!bytes.contains("Bearer hidden"), qPrintable(name));
         }
         QVERIFY2(w.exports()->exportCharts(dir.filePath(u"charts"_s), &error), qPrintable(error));
-        QCOMPARE(QDir(dir.filePath(u"charts"_s)).entryList(QDir::Files).size(), 10);
+        QCOMPARE(QDir(dir.filePath(u"charts"_s)).entryList(QDir::Files).size(), 12);
         QVERIFY(!w.exports()->exportTo(dir.filePath(u"run.xlsx"_s), &error));
         QVERIFY(error.contains(u".csv, .jsonl, .har or .html"_s));
 

@@ -42,7 +42,13 @@ bool RunAnalysis::update()
         changed = true;
     }
     if (!m_journalLoad && m_log->journalSize() > 0) {
-        m_journalLoad = LoadSeries::fromJournal(m_log->journalRecords(), sentLoad().bucketUs());
+        const auto journal = m_log->journalRecords();
+        m_journalLoad = LoadSeries::fromJournal(journal, sentLoad().bucketUs());
+        qint64 spanUs = 0;
+        for (const JournalEntry &e : journal)
+            spanUs = std::max<qint64>(
+                spanUs, std::chrono::duration_cast<std::chrono::microseconds>(e.at).count());
+        m_duplicates = DuplicateSeries::fromJournal(journal, DuplicateSeries::bucketFor(spanUs));
         changed = true;
     }
     return changed;

@@ -3,6 +3,7 @@
 
 #include "analysis/breaker_series.h"
 #include "analysis/delay_samples.h"
+#include "analysis/duplicate_series.h"
 #include "analysis/load_series.h"
 #include "analysis/summary_tally.h"
 #include "analysis/timeline_lanes.h"
@@ -41,6 +42,8 @@ public:
         return m_journalLoad ? *m_journalLoad : m_liveLoad.count() ? m_liveLoad : sentLoad();
     }
     const LoadSeries &sentLoad() const { return m_tally.sent(); }
+    // Duplicate charges over time, once the built-in server's journal is in (nullptr before).
+    const DuplicateSeries *duplicates() const { return m_duplicates ? &*m_duplicates : nullptr; }
     // The client-side summary of what has been read (no server numbers).
     RunSummary summary() const { return m_tally.summary(*m_log); }
     const std::vector<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
@@ -60,6 +63,7 @@ private:
     DelaySamples m_delays;
     BreakerSeries m_breakers;
     std::optional<LoadSeries> m_journalLoad;
+    std::optional<DuplicateSeries> m_duplicates;
     LoadSeries m_liveLoad;
     std::size_t m_arrivalsRead = 0;
     SummaryTally m_tally;

@@ -220,7 +220,10 @@ void MockService::process(MockExchange &x, Duration now)
         return;
     x.processed = true;
     if (x.effect == MockExchange::Effect::Charge) {
-        const qint64 n = m_ledger.charge(x.operation);
+        bool duplicate = false;
+        const qint64 n = m_ledger.charge(x.operation, &duplicate);
+        if (duplicate && x.journalId != 0)
+            m_journal.markDuplicateEffect(x.journalId);
         x.body = wire::json(QJsonObject{{u"id"_s, u"pay_%1"_s.arg(n)},
                                         {u"amount"_s, x.amount},
                                         {u"currency"_s, x.currency},

@@ -12,12 +12,15 @@ namespace retrylab {
 class PaymentLedger
 {
 public:
-    // Records one effect and returns the new payment's number.
-    qint64 charge(const QString &operation)
+    // Records one effect and returns the new payment's number; `duplicate` says whether the
+    // operation had been charged before.
+    qint64 charge(const QString &operation, bool *duplicate = nullptr)
     {
         int &n = m_effects[operation];
         if (++n > 1)
             ++m_duplicates;
+        if (duplicate)
+            *duplicate = n > 1;
         return ++m_payments;
     }
     qint64 payments() const { return m_payments; }

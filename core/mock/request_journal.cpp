@@ -35,6 +35,7 @@ JournalEntry JournalEntry::fromJson(const QJsonObject &o)
     e.askedWait = duration(u"askedWaitMs"_s);
     e.allowedBackAt = duration(u"allowedBackAtMs"_s);
     e.earlyBy = duration(u"earlyByMs"_s);
+    e.duplicateEffect = o.value(u"duplicateEffect"_s).toBool();
     e.latency = duration(u"latencyMs"_s).value_or(Duration::zero());
     return e;
 }
@@ -69,6 +70,8 @@ QJsonObject JournalEntry::toJson() const
         o.insert(u"allowedBackAtMs"_s, toMs(*allowedBackAt));
     if (earlyBy)
         o.insert(u"earlyByMs"_s, toMs(*earlyBy));
+    if (duplicateEffect)
+        o.insert(u"duplicateEffect"_s, true);
     return o;
 }
 
@@ -152,6 +155,12 @@ void RequestJournal::setOutcome(qint64 id, const QString &decision, int status, 
         e->status = status;
         e->latency = latency;
     }
+}
+
+void RequestJournal::markDuplicateEffect(qint64 id)
+{
+    if (JournalEntry *e = find(id))
+        e->duplicateEffect = true;
 }
 
 std::vector<JournalEntry> RequestJournal::since(qint64 id, int max) const

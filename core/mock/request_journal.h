@@ -37,6 +37,7 @@ struct JournalEntry {
     std::optional<Duration> allowedBackAt; // since start: the earliest allowed next request
     std::optional<Duration> earlyBy;       // a compliance violation: came back this much early
     Duration latency{0};
+    bool duplicateEffect = false; // the ledger had charged this payment's operation before
 
     QJsonObject toJson() const;
     static JournalEntry fromJson(const QJsonObject &o); // unknown fields are ignored
@@ -61,6 +62,7 @@ public:
     // The response to `id` asked for `wait`, sent at `sentAt`.
     void askedToWait(qint64 id, Duration wait, Duration sentAt);
     void setOutcome(qint64 id, const QString &decision, int status, Duration latency);
+    void markDuplicateEffect(qint64 id); // its charge was a second effect (PaymentLedger)
 
     std::vector<JournalEntry> since(qint64 id, int max = 100'000) const;
     qint64 dropped() const { return m_dropped; }

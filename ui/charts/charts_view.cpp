@@ -4,6 +4,7 @@
 #include "analysis/run_analysis.h"
 #include "breaker_chart.h"
 #include "compliance_chart.h"
+#include "duplicates_chart.h"
 #include "jitter_chart.h"
 #include "load_chart.h"
 #include "log/run_summary.h"
@@ -32,7 +33,8 @@ ChartsView::ChartsView(QWidget *parent)
     m_breakers = new BreakerChart;
     m_compliance = new ComplianceChart;
     m_load = new LoadChart;
-    m_panels = {m_timeline, m_jitter, m_breakers, m_compliance, m_load};
+    m_duplicates = new DuplicatesChart;
+    m_panels = {m_timeline, m_jitter, m_breakers, m_compliance, m_load, m_duplicates};
     for (ChartPanel *p : std::as_const(m_panels))
         m_tabs->addTab(p, p->title());
     m_timer = new QTimer(this);

@@ -17,13 +17,14 @@ namespace retrylab {
 class BreakerChart;
 class ChartPanel;
 class ComplianceChart;
+class DuplicatesChart;
 class JitterChart;
 class LoadChart;
 class RunAnalysis;
 class TimelineChart;
 struct RunSummary;
 
-// The five live charts of a run, as tabs. A steady timer (5 frames a second) reads what the
+// The six live charts of a run, as tabs. A steady timer (5 frames a second) reads what the
 // log gained into the core's RunAnalysis and redraws the visible chart only, whatever the
 // attempt rate.
 class ChartsView : public QWidget
@@ -46,6 +47,7 @@ public:
     BreakerChart *breakers() const { return m_breakers; }
     ComplianceChart *compliance() const { return m_compliance; }
     LoadChart *load() const { return m_load; }
+    DuplicatesChart *duplicates() const { return m_duplicates; }
     QTabWidget *tabs() const { return m_tabs; }
     // Redraw time of the last refresh, for the benchmark.
     qint64 lastRefreshMicros() const { return m_lastRefreshUs; }
@@ -60,6 +62,7 @@ private:
     BreakerChart *m_breakers = nullptr;
     ComplianceChart *m_compliance = nullptr;
     LoadChart *m_load = nullptr;
+    DuplicatesChart *m_duplicates = nullptr;
     qint64 m_lastRefreshUs = 0;
 };
 

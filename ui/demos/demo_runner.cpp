@@ -6,6 +6,7 @@
 #include "charts/charts_view.h"
 #include "charts/comparison_tiles.h"
 #include "charts/comparison_view.h"
+#include "charts/duplicates_chart.h"
 #include "log/attempt_filter_model.h"
 #include "log/attempt_log_view.h"
 #include "main_window.h"
@@ -132,13 +133,13 @@ void DemoRunner::startSingleRun(const QString &scenario)
         m_running = false;
         return;
     }
+    // The story's chart: the breaker's states, or the duplicate charges over time.
     ChartsView *charts = m_window->charts();
-    if (m_demo == Demo::BreakerTrip) {
-        m_window->pages()->setCurrentWidget(charts);
+    m_window->pages()->setCurrentWidget(charts);
+    if (m_demo == Demo::BreakerTrip)
         charts->tabs()->setCurrentWidget(charts->breakers());
-    } else {
-        m_window->pages()->setCurrentWidget(m_window->attemptLog());
-    }
+    else
+        charts->tabs()->setCurrentWidget(charts->duplicates());
     m_window->runAction()->trigger();
     if (!m_window->runController()->isRunning())
         m_running = false;
@@ -162,11 +163,12 @@ void DemoRunner::runFinished(const RunSummary &summary)
     }
     const RunSummary &with = m_summaries[0];
     const RunSummary &without = m_summaries[1];
-    // The table shows the attempts that charged again; the ledger's count is the headline.
+    // The chart shows the ledger's duplicates over time; the Attempts page lists the retries
+    // that charged again.
     m_window->attemptLog()->refresh();
     m_window->attemptLog()->showOnly(AttemptFilterModel::kPossibleDuplicates);
-    finish(tr("Without idempotency keys: %1 duplicate charges in %2 payments (the retries that "
-              "charged again are listed below). With a key per payment: %3 duplicate charges. "
+    finish(tr("Without idempotency keys: %1 duplicate charges in %2 payments (Attempts lists "
+              "the retries that charged again). With a key per payment: %3 duplicate charges. "
               "Same lossy server, same seed.")
                .arg(std::max<qint64>(0, without.duplicates))
                .arg(without.operations)

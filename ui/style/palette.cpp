@@ -56,6 +56,8 @@ Pair pairOf(Role role)
         return {0xd32f2f, 0xff8a80};
     case Role::Marker:
         return {0xffa000, 0xffd54f};
+    case Role::Duplicate:
+        return {0xb71c1c, 0xef9a9a};
     }
     return {0x757575, 0xbdbdbd};
 }

@@ -34,9 +34,10 @@ enum class Role {
     FirstAttempts,
     Retries,
     Capacity,
-    Expected, // a formula's or a policy's expectation drawn over measured data
-    Early,    // came back before Retry-After said
-    Marker,   // points of interest on a line (breaker transitions)
+    Expected,  // a formula's or a policy's expectation drawn over measured data
+    Early,     // came back before Retry-After said
+    Marker,    // points of interest on a line (breaker transitions)
+    Duplicate, // a payment charged a second time
 };
 
 // Whether the application's palette is dark (its window colour is).

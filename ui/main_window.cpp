@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -126,6 +127,10 @@ void MainWindow::createServerDock()
     serverScroll->setFrameShape(QFrame::NoFrame);
     serverScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     serverScroll->setWidget(m_serverPanel);
+    // Without a horizontal scroll bar the dock must be as wide as the panel's widest row, or
+    // the right column (the values) is cut on a 1280-pixel screen.
+    serverScroll->setMinimumWidth(m_serverPanel->minimumSizeHint().width() +
+                                  serverScroll->verticalScrollBar()->sizeHint().width());
     dock->setWidget(serverScroll);
     addDockWidget(Qt::RightDockWidgetArea, dock);
 }

@@ -60,8 +60,12 @@ BreakerChart::BreakerChart(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     // Two charts stacked: each may be shorter than a lone chart, so the page fits 720 pixels.
     // One time axis above the other: the aligner keeps a moment at the same x in both.
+    // At 1280x720 each gets about 220 pixels: thin margins, one time-axis title (the lower
+    // chart's, the same axis) and short value-axis titles keep the plots tall enough that Qt
+    // Charts does not elide their titles and labels.
     m_aligner = new PlotAreaAligner(this);
     for (QChart *chart : {m_stateChart, m_callChart}) {
+        chart->setMargins(QMargins(4, 2, 4, 2));
         QChartView *view = newChartView(chart);
         view->setMinimumHeight(170);
         layout->addWidget(view, 1);
@@ -89,6 +93,7 @@ void BreakerChart::buildStateChart()
     m_stateChart->addSeries(m_marks);
     m_x = new QValueAxis;
     m_x->setTitleText(tr("time since the run started (s)"));
+    m_x->setTitleVisible(false); // the chart below names the same axis
     m_y = new QCategoryAxis;
     m_y->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_y->append(tr("closed"), 0);
@@ -134,10 +139,10 @@ void BreakerChart::buildCallChart()
     m_callX = new QValueAxis;
     m_callX->setTitleText(tr("time since the run started (s)"));
     m_rateY = new QValueAxis;
-    m_rateY->setTitleText(tr("failure rate (%)"));
+    m_rateY->setTitleText(tr("failed (%)"));
     m_rateY->setRange(0, 100);
     m_rejectedY = new QValueAxis;
-    m_rejectedY->setTitleText(tr("rejected calls"));
+    m_rejectedY->setTitleText(tr("rejected"));
     m_rejectedY->setLabelFormat(u"%d"_s);
     m_callChart->addAxis(m_callX, Qt::AlignBottom);
     m_callChart->addAxis(m_rateY, Qt::AlignLeft);

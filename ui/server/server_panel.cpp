@@ -101,6 +101,7 @@ QGroupBox *ServerPanel::createMixBox()
 {
     auto *mixBox = new QGroupBox(tr("Status mix (first route)"));
     auto *mix = new QFormLayout(mixBox);
+    mix->setRowWrapPolicy(QFormLayout::WrapLongRows); // a narrow dock: labels above
     m_ok = spin(0, 100, u" %"_s, u"mix200"_s);
     m_429 = spin(0, 100, u" %"_s, u"mix429"_s);
     m_500 = spin(0, 100, u" %"_s, u"mix500"_s);
@@ -118,6 +119,7 @@ QGroupBox *ServerPanel::createRetryAfterBox()
 {
     auto *raBox = new QGroupBox(tr("Retry-After on 429 and 503"));
     auto *ra = new QFormLayout(raBox);
+    ra->setRowWrapPolicy(QFormLayout::WrapLongRows); // a narrow dock: labels above
     m_raMin = spin(0, 86400, u" s"_s, u"retryAfterMin"_s);
     m_raMax = spin(0, 86400, u" s"_s, u"retryAfterMax"_s);
     m_raForm = new QComboBox;
@@ -133,6 +135,7 @@ QGroupBox *ServerPanel::createFaultBox()
 {
     auto *faultBox = new QGroupBox(tr("Capacity and faults"));
     auto *faults = new QFormLayout(faultBox);
+    faults->setRowWrapPolicy(QFormLayout::WrapLongRows); // a narrow dock: labels above
     m_capacity = spin(0, 100000, {}, u"capacity"_s);
     m_capacity->setSpecialValueText(tr("unlimited"));
     faults->addRow(tr("At most at once"), m_capacity);

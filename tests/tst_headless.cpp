@@ -121,7 +121,7 @@ private Q_SLOTS:
         QVERIFY(readJsonlLog(log, back).ok);
         QVERIFY(back.breakerCount() >= 3);
         const QStringList pictures = QDir(charts).entryList(QDir::Files, QDir::Name);
-        QCOMPARE(pictures.size(), 10); // five charts, PNG and SVG
+        QCOMPARE(pictures.size(), 12); // six charts, PNG and SVG
         QCOMPARE(pictures.first(), u"01-attempt-timeline.png"_s);
     }
 

@@ -3,7 +3,21 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QWidget>
+
+// Settings of the test's own, empty at the start of each run: under QStandardPaths' test
+// location (never the developer's ~/.config), and cleared, so a window state saved by an older
+// build or an earlier run (toolbars on one row, a wider dock) cannot change what the test sees.
+// Test functions in one run still share them, as a person's sessions would.
+inline void useFreshSettings(const QString &applicationName)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("RetryLabTests"));
+    QCoreApplication::setApplicationName(applicationName);
+    QSettings().clear();
+}
 
 // Where tests leave screenshots for a person to look at: the build tree's test-output folder.
 inline QString saveScreenshot(QWidget *w, const QString &name)

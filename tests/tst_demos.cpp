@@ -65,8 +65,7 @@ class TestDemos : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QApplication::setOrganizationName(u"RetryLabTests"_s);
-        QApplication::setApplicationName(u"tst_demos"_s);
+        useFreshSettings(u"tst_demos"_s);
         qRegisterMetaType<RunSummary>();
     }
 

@@ -36,12 +36,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        // Keep the developer's real settings out of the test.
-        QApplication::setOrganizationName(u"RetryLabTests"_s);
-        QApplication::setApplicationName(u"tst_mainwindow"_s);
-    }
+    void initTestCase() { useFreshSettings(u"tst_mainwindow"_s); }
 
     void opensWithThePolicyEditorAndAServer()
     {

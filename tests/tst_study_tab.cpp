@@ -94,8 +94,7 @@ private Q_SLOTS:
     // Opening the AWS study and pressing Run in the window: the blog's pictures.
     void theWindowHasTheTab()
     {
-        QApplication::setOrganizationName(u"RetryLabTests"_s);
-        QApplication::setApplicationName(u"tst_study_tab"_s);
+        useFreshSettings(u"tst_study_tab"_s);
         MainWindow w;
         w.resize(1600, 1000);
         w.show();

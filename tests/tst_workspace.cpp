@@ -40,11 +40,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
-        QApplication::setOrganizationName(u"RetryLabTests"_s);
-        QApplication::setApplicationName(u"tst_workspace"_s);
-    }
+    void initTestCase() { useFreshSettings(u"tst_workspace"_s); }
 
     void typedUrlIsCheckedAndKept()
     {

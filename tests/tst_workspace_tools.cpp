@@ -54,8 +54,7 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QApplication::setOrganizationName(u"RetryLabTests"_s);
-        QApplication::setApplicationName(u"tst_workspace_tools"_s);
+        useFreshSettings(u"tst_workspace_tools"_s);
         qRegisterMetaType<RunSummary>();
     }
 

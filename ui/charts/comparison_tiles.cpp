@@ -74,7 +74,9 @@ void ComparisonTiles::rebuild(int count)
         auto *inner = new QVBoxLayout(frame);
         inner->setContentsMargins(2, 2, 2, 2);
         ChartPanel *panel = createPanel(m_kind);
-        panel->setMinimumSize(300, 200);
+        // Three tiles and the server dock fit a 1280-pixel screen with room to spare: at 300
+        // wide, three tiles asked for 991 pixels and a 1280 x 720 window grew past the screen.
+        panel->setMinimumSize(240, 200);
         inner->addWidget(panel);
         m_grid->addWidget(frame, i / columns, i % columns);
         m_frames << frame;

@@ -48,7 +48,9 @@ ComparisonView::ComparisonView(QWidget *parent)
         auto *slot = new QComboBox;
         slot->setObjectName(u"compareSlot%1"_s.arg(i));
         slot->setToolTip(tr("Policy %1 of the comparison").arg(i + 1));
-        slot->setMinimumContentsLength(12);
+        // Eight characters each keep the row of four slots, the chart, the layout and Run
+        // under 900 pixels, so that the page and the server dock fit a 1280-pixel screen.
+        slot->setMinimumContentsLength(8);
         slot->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         slot->setStyleSheet(
             u"QComboBox { border-left: 6px solid %1; }"_s.arg(policyColor(i).name()));

@@ -124,6 +124,38 @@ private Q_SLOTS:
                  2);
     }
 
+    void namedOperationsAreForgottenWhenQuiet()
+    {
+        // A client that names every operation (the soak: 60 a second for an hour) must not
+        // grow the server: a named operation quiet for ten minutes is forgotten.
+        ClientChains chains;
+        const auto at = [](Duration t, const QString &op, const QByteArray &path = "/x") {
+            return ChainRequest{u"c"_s, op, {}, "10.0.0.1", {}, u"GET"_s, QString::fromLatin1(path),
+                                {},     t};
+        };
+        for (int i = 0; i < 1000; ++i)
+            chains.place(at(Duration(i * 10ms), u"op-%1"_s.arg(i)));
+        chains.place(at(0s, {}, "/unnamed")); // no operation id: kept
+        QCOMPARE(chains.size(), 1001);
+        // Nine minutes on, an operation is still followed: its next request is attempt 2.
+        QCOMPARE(chains.place(at(9min, u"op-7"_s)).attempt, 2);
+        // The unnamed one is followed too: after its silence, its second operation.
+        QVERIFY(chains.place(at(9min + 1s, {}, "/unnamed")).operation.endsWith(u" #2"_s));
+        // Twelve minutes on, the quiet ones are gone; op-7 (last seen at 9 min) is kept.
+        QCOMPARE(chains.place(at(12min, u"op-new"_s)).attempt, 1);
+        QCOMPARE(chains.size(), 3); // op-7, /unnamed and op-new
+        QCOMPARE(chains.place(at(12min + 1s, u"op-7"_s)).attempt, 3);
+        QCOMPARE(chains.place(at(12min + 2s, u"op-8"_s)).attempt, 1); // forgotten: afresh
+        // Unnamed chains are kept, so their operations never repeat a number.
+        QVERIFY(chains.place(at(13min, {}, "/unnamed")).operation.endsWith(u" #3"_s));
+        // A silence longer than ten minutes keeps named operations as long.
+        chains.clear();
+        chains.setOptions({{}, 30min});
+        chains.place(at(0s, u"long"_s));
+        chains.place(at(25min, u"other"_s));
+        QCOMPARE(chains.place(at(29min, u"long"_s)).attempt, 2);
+    }
+
     void commitThenLoseOnPayments()
     {
         MockService s(*FaultProfile::ready(u"exam"_s));

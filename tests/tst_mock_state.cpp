@@ -109,6 +109,26 @@ private Q_SLOTS:
         QCOMPARE(json.value(u"earlyByMs"_s).toDouble(), 500.0);
     }
 
+    void waitsOfOperationsThatGaveUpAreDropped()
+    {
+        // Every operation asked to wait and never back (it gave up): the table of waits to
+        // judge keeps only those that may still matter, so a long run does not grow it.
+        RequestJournal j(100);
+        for (int i = 0; i < 20'000; ++i) {
+            JournalEntry e;
+            e.idempotencyKey = u"k%1"_s.arg(i);
+            e.at = Duration(i * 100ms);
+            j.askedToWait(j.arrive(e).id, 1s, e.at);
+        }
+        // 2,000 s of them; waits over for more than ten minutes are dropped.
+        QVERIFY2(j.waitsFollowed() <= 2 * 6'010, qPrintable(QString::number(j.waitsFollowed())));
+        // One asked a moment ago is still judged.
+        JournalEntry back;
+        back.idempotencyKey = u"k19999"_s;
+        back.at = 1999s;
+        QVERIFY(j.arrive(back).earlyBy);
+    }
+
     void journalFeedsArrivalsToAnotherThread()
     {
         RequestJournal journal;

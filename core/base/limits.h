@@ -3,6 +3,7 @@
 
 #include <QtGlobal>
 
+#include <chrono>
 #include <cstddef>
 
 // Every size limit of Retry Lab in one place, each with the reason for its value; the table
@@ -67,5 +68,13 @@ inline constexpr qint64 kMaxServerBodyBytes = 64 * 1024 * 1024;
 // limits.journalCapacity: the journal is a ring of this many entries (about 300 bytes each).
 inline constexpr int kJournalCapacity = 100'000;
 inline constexpr int kMaxJournalCapacity = 1'000'000;
+// Client chains (client_chains.h), about 280 bytes each: at most this many are followed, and
+// an operation the client names (X-Operation-Id, --chain-header) is forgotten after this much
+// quiet, so that a client naming each operation does not grow the server hour after hour.
+inline constexpr int kServerChains = 200'000;
+inline constexpr std::chrono::minutes kNamedChainQuiet{10};
+// Retry-After waits that ended this long ago are no longer judged (request_journal.h): an
+// operation that gave up never comes back to be judged.
+inline constexpr std::chrono::minutes kWaitJudgedWithin{10};
 
 } // namespace retrylab::limits

@@ -54,10 +54,12 @@ ChainPlace ClientChains::place(const ChainRequest &r)
     const QString shape = r.method + u' ' + r.path + u' ' + fingerprint(r.body);
     p.key = p.client + u'\n' + (named.isEmpty() ? shape : u"op:"_s + named);
     p.by = by;
+    forgetNamed(r.at);
     if (!m_chains.contains(p.key))
         makeRoom(r.at);
     Chain &c = m_chains[p.key];
     c.client = p.client;
+    c.named = !named.isEmpty();
     if (named.isEmpty()) {
         if (c.ended || r.at - c.lastAt > m_options.silence) {
             ++c.operations;
@@ -82,6 +84,19 @@ void ClientChains::answered(const QString &key, int status, Duration at)
     it->lastAt = std::max(it->lastAt, at);
     if ((status >= 200 && status < 400) || isPermanentStatus(status))
         it->ended = true;
+}
+
+void ClientChains::forgetNamed(Duration now)
+{
+    // A look every quarter of the time kept: at most a quarter more chains than are live.
+    const Duration keep = std::max(kForgetNamed, m_options.silence);
+    if (now - m_sweptAt < keep / 4)
+        return;
+    m_sweptAt = now;
+    // Unnamed chains stay: forgetting one would number its next operation "#1" again, and the
+    // report card would take it for the old one. They are as many as clients times requests.
+    m_chains.removeIf(
+        [&](const auto &it) { return it.value().named && now - it.value().lastAt > keep; });
 }
 
 void ClientChains::makeRoom(Duration now)

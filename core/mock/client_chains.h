@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/duration.h"
+#include "base/limits.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -50,12 +51,15 @@ bool isPermanentStatus(int status);
 // X-Operation-Id when sent; else by the header the person named; else by peer address,
 // User-Agent, method, path and a fingerprint of the body, a new operation starting after a
 // success, a permanent status, or a silence longer than ChainOptions::silence. Not
-// thread-safe: it lives in MockService. Holds at most kMaxChains chains; past that, the quiet
-// ones are forgotten first.
+// thread-safe: it lives in MockService. A named operation quiet for kForgetNamed (or the
+// silence, if longer) is forgotten, so that a server that sees a new operation id per
+// operation stays the same size hour after hour; a request naming it later starts again at
+// attempt 1. Holds at most kMaxChains chains; past that, the quiet ones are forgotten first.
 class ClientChains
 {
 public:
-    static constexpr int kMaxChains = 200'000;
+    static constexpr int kMaxChains = limits::kServerChains;
+    static constexpr Duration kForgetNamed = limits::kNamedChainQuiet;
 
     void setOptions(const ChainOptions &options) { m_options = options; }
     const ChainOptions &options() const { return m_options; }
@@ -63,7 +67,12 @@ public:
     // The answer to a request at `place` (0: no HTTP answer, a network failure) was sent at
     // `at`: a success or a permanent status ends its operation.
     void answered(const QString &key, int status, Duration at);
-    void clear() { m_chains.clear(); }
+    void clear()
+    {
+        m_chains.clear();
+        m_sweptAt = Duration{0};
+    }
+    qsizetype size() const { return m_chains.size(); }
 
 private:
     struct Chain {
@@ -72,12 +81,15 @@ private:
         int operations = 0; // operations so far on this fingerprint
         int attempt = 0;
         bool ended = true;
+        bool named = false; // by X-Operation-Id or ChainOptions::header
         Duration lastAt{0};
     };
+    void forgetNamed(Duration now);
     void makeRoom(Duration now);
 
     ChainOptions m_options;
     QHash<QString, Chain> m_chains;
+    Duration m_sweptAt{0}; // when forgetNamed() last looked
 };
 
 } // namespace retrylab

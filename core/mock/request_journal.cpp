@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "request_journal.h"
 
+#include "base/limits.h"
+
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -146,6 +148,13 @@ void RequestJournal::askedToWait(qint64 id, Duration wait, Duration sentAt)
         m_allowedAt.insert(u"client:"_s + e->clientId, sentAt + wait);
     if (!e->idempotencyKey.isEmpty())
         m_allowedAt.insert(u"key:"_s + e->idempotencyKey, sentAt + wait);
+    // A key whose operation gave up is never judged: drop waits that ended ten minutes ago
+    // (a request now would honour them anyway), looking again when the table has doubled.
+    if (m_allowedAt.size() >= m_allowedSweepAt) {
+        m_allowedAt.removeIf(
+            [&](const auto &it) { return sentAt - it.value() > limits::kWaitJudgedWithin; });
+        m_allowedSweepAt = std::max<qsizetype>(1024, 2 * m_allowedAt.size());
+    }
 }
 
 void RequestJournal::setOutcome(qint64 id, const QString &decision, int status, Duration latency)

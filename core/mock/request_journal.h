@@ -69,6 +69,7 @@ public:
     qint64 total() const { return m_nextId - 1; }
     qint64 violations() const { return m_violations; }
     qint64 judged() const { return m_judged; } // arrivals that had a wait to honour
+    qsizetype waitsFollowed() const { return m_allowedAt.size(); } // clients and keys asked
     void clear();
 
 private:
@@ -80,8 +81,9 @@ private:
     qint64 m_dropped = 0;
     qint64 m_violations = 0;
     qint64 m_judged = 0;
-    QHash<QString, Duration> m_allowedAt;
-    std::shared_ptr<ArrivalFeed> m_feed; // "client:<id>" / "key:<key>" → earliest time back
+    QHash<QString, Duration> m_allowedAt; // "client:<id>" / "key:<key>" → earliest time back
+    qsizetype m_allowedSweepAt = 1024;    // its size at which the long-past waits are dropped
+    std::shared_ptr<ArrivalFeed> m_feed;
 };
 
 } // namespace retrylab

@@ -106,6 +106,35 @@ private Q_SLOTS:
         QCOMPARE(merger.held(), 0u);
     }
 
+    // Each segment has its own string table; merged records name the log's strings.
+    void mergerTranslatesStrings()
+    {
+        AttemptLog log;
+        log.intern(u"already there"_s);
+        LogSegment a(log);
+        LogSegment b(log);
+        SegmentMerger merger(log, {&a, &b});
+        AttemptRecord ra = finishedAt(0, 10);
+        ra.method = a.intern(u"GET"_s);
+        ra.idempotencyKey = a.intern(u"key-a"_s);
+        QCOMPARE(a.intern(u"GET"_s), ra.method);
+        a.append(ra);
+        AttemptRecord rb = finishedAt(1, 20);
+        rb.method = b.intern(u"POST"_s);
+        rb.detail = b.intern(u"already there"_s);
+        rb.responseBody = b.intern(u"GET"_s);
+        b.append(rb);
+        a.close();
+        b.close();
+        QCOMPARE(merger.merge(), 2u);
+        QCOMPARE(log.string(log.at(0).method), u"GET"_s);
+        QCOMPARE(log.string(log.at(0).idempotencyKey), u"key-a"_s);
+        QCOMPARE(log.string(log.at(0).detail), QString());
+        QCOMPARE(log.string(log.at(1).method), u"POST"_s);
+        QCOMPARE(log.string(log.at(1).detail), u"already there"_s);
+        QCOMPARE(log.at(1).responseBody, log.at(0).method); // one string, one index
+    }
+
     void breakersMergeInTimeOrder()
     {
         AttemptLog log;

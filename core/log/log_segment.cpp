@@ -19,6 +19,20 @@ void LogSegment::appendBreaker(const BreakerRecord &r)
     m_pending.breakers.push_back(r);
 }
 
+std::uint32_t LogSegment::intern(const QString &s)
+{
+    if (s.isEmpty())
+        return 0;
+    const auto it = m_index.constFind(s);
+    if (it != m_index.constEnd())
+        return *it;
+    const std::uint32_t index = m_strings++;
+    m_index.insert(s, index);
+    QMutexLocker lock(&m_mutex);
+    m_pending.strings << s;
+    return index;
+}
+
 void LogSegment::settle(qint64 us)
 {
     QMutexLocker lock(&m_mutex);
@@ -37,6 +51,7 @@ LogSegment::Batch LogSegment::take()
     out.settledUs = m_pending.settledUs;
     std::swap(out.records, m_pending.records);
     std::swap(out.breakers, m_pending.breakers);
+    std::swap(out.strings, m_pending.strings);
     return out;
 }
 

@@ -17,13 +17,27 @@ std::size_t SegmentMerger::merge()
     for (std::size_t i = 0; i < m_segments.size(); ++i) {
         LogSegment::Batch b = m_segments[i]->take();
         Held &h = m_held[i];
-        h.records.insert(h.records.end(), b.records.begin(), b.records.end());
+        for (const QString &s : std::as_const(b.strings))
+            h.globalIndex.push_back(m_log.intern(s));
+        for (AttemptRecord &r : b.records) {
+            translate(h, r);
+            h.records.push_back(r);
+        }
         h.breakers.insert(h.breakers.end(), b.breakers.begin(), b.breakers.end());
         h.settledUs = b.settledUs;
     }
     const qint64 until = settled();
     placeBreakers(until);
     return placeRecords(until);
+}
+
+void SegmentMerger::translate(const Held &h, AttemptRecord &r)
+{
+    // A segment appends a record only after interning its strings, and take() hands both over
+    // at once: every index is known here.
+    for (std::uint32_t *index : {&r.method, &r.url, &r.idempotencyKey, &r.requestHeaders,
+                                 &r.responseHeaders, &r.detail, &r.requestSent, &r.responseBody})
+        *index = *index < h.globalIndex.size() ? h.globalIndex[*index] : 0;
 }
 
 qint64 SegmentMerger::settled() const

@@ -27,7 +27,9 @@ private:
         std::deque<AttemptRecord> records;
         std::deque<BreakerRecord> breakers;
         qint64 settledUs = -1;
+        std::vector<std::uint32_t> globalIndex{0}; // the segment's string index → the log's
     };
+    static void translate(const Held &h, AttemptRecord &r);
     qint64 settled() const;
     std::size_t placeRecords(qint64 until);
     void placeBreakers(qint64 until);

@@ -9,6 +9,7 @@
 #include "gui_test_utils.h"
 #include "run/comparison_run.h"
 
+#include <QComboBox>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -179,6 +180,10 @@ private Q_SLOTS:
                 view.choose(0, u"Policy being edited"_s));
         QVERIFY(view.choose(1, u"Policy being edited"_s));
         QVERIFY(!view.choose(1, u"no such policy"_s));
+        // The narrow slot's tooltip names the whole policy chosen.
+        const auto *slot = view.findChild<QComboBox *>(u"compareSlot1"_s);
+        QVERIFY(slot);
+        QCOMPARE(slot->toolTip(), u"Policy 2 of the comparison: Policy being edited"_s);
         QSignalSpy finished(&view, &ComparisonView::finished);
         view.start();
         QCOMPARE(view.runs(), 2);

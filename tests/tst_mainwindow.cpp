@@ -127,7 +127,11 @@ private Q_SLOTS:
         s.body.clear();
         s.keys = KeyMode::None;
         s.policy.retry.maxAttempts = 5;
+        s.name = u"A scenario whose name goes on and on, as names pasted from a ticket do"_s;
         w.showScenario(s);
+        // The long name is cut: the server's address stays on the toolbar, not in its overflow.
+        QTRY_VERIFY(w.findChild<QLabel *>(u"serverLabel"_s)->isVisible());
+        QVERIFY(w.findChild<QLabel *>(u"scenarioName"_s)->toolTip().startsWith(s.name));
         const ClientPolicy before = *w.policyEditor()->policy();
         QVERIFY(!w.isEdited());
         QAction *send = w.sendOnceAction();
@@ -136,6 +140,17 @@ private Q_SLOTS:
         auto *button = w.scenarioEditor()->findChild<QToolButton *>(u"sendOnceButton"_s);
         QVERIFY(button);
         QCOMPARE(button->defaultAction(), send);
+        // On a 1280x720 screen the button is in sight on the Target page, without scrolling.
+        w.pages()->setCurrentWidget(w.findChild<QWidget *>(u"scenarioPage"_s));
+        QTRY_VERIFY(button->isVisible());
+        const QRect inWindow(button->mapTo(&w, QPoint(0, 0)), button->size());
+        QVERIFY2(w.rect().contains(inWindow), qPrintable(u"%1,%2 %3x%4 in %5x%6"_s.arg(inWindow.x())
+                                                             .arg(inWindow.y())
+                                                             .arg(inWindow.width())
+                                                             .arg(inWindow.height())
+                                                             .arg(w.width())
+                                                             .arg(w.height())));
+        saveScreenshot(&w, u"send-once-target-1280x720"_s);
         QSignalSpy shown(&w, &MainWindow::runShown);
         button->click();
         QVERIFY(shown.wait(20000));

@@ -19,6 +19,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFontMetrics>
 #include <QLabel>
 #include <QMessageBox>
 #include <QScrollArea>
@@ -204,8 +205,14 @@ void MainWindow::showScenario(const Scenario &scenario)
     m_policyEditor->setPolicy(scenario.policy);
     m_scenarioEditor->setScenario(scenario);
     setWindowTitle(tr("%1[*] — Retry Lab").arg(scenario.name));
-    m_scenarioLabel->setText(u"<b>%1</b>"_s.arg(scenario.name.toHtmlEscaped()));
-    m_scenarioLabel->setToolTip(scenario.description);
+    // A long name is cut, so that the server's address beside it stays on the toolbar.
+    QFont bold = m_scenarioLabel->font();
+    bold.setBold(true);
+    const QString shown = QFontMetrics(bold).elidedText(scenario.name, Qt::ElideRight, 280);
+    m_scenarioLabel->setText(u"<b>%1</b>"_s.arg(shown.toHtmlEscaped()));
+    m_scenarioLabel->setToolTip(shown == scenario.name
+                                    ? scenario.description
+                                    : scenario.name + u"\n\n"_s + scenario.description);
     m_clock->setCurrentIndex(scenario.simulated ? 1 : 0);
     m_comparison->setScenario(scenario);
     m_comparison->setEditedPolicy(scenario.policy);

@@ -47,7 +47,15 @@ ComparisonView::ComparisonView(QWidget *parent)
     for (int i = 0; i < Scenario::kMaxCompared; ++i) {
         auto *slot = new QComboBox;
         slot->setObjectName(u"compareSlot%1"_s.arg(i));
-        slot->setToolTip(tr("Policy %1 of the comparison").arg(i + 1));
+        // The slot is narrow; its tooltip names the whole policy chosen.
+        const auto nameInTooltip = [slot, i] {
+            slot->setToolTip(
+                tr("Policy %1 of the comparison: %2")
+                    .arg(i + 1)
+                    .arg(slot->currentText().isEmpty() ? tr("none") : slot->currentText()));
+        };
+        connect(slot, &QComboBox::currentTextChanged, slot, nameInTooltip);
+        nameInTooltip();
         // Eight characters each keep the row of four slots, the chart, the layout and Run
         // under 900 pixels, so that the page and the server dock fit a 1280-pixel screen.
         slot->setMinimumContentsLength(8);

@@ -90,9 +90,11 @@ QGroupBox *ScenarioEditor::createTargetBox()
     m_path = new QLineEdit;
     m_rows.add(f, u"request.path"_s, tr("Path"), m_path,
                tr("Appended to the target, e.g. /orders"));
+    // Send once and curl import right under the request they send or fill, above the fold of
+    // a 720-pixel screen; headers and body follow.
+    addCurlRows(f);
     addHeaderRows(f);
     addBodyRows(f);
-    addCurlRows(f);
     return targetBox;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mock_server_host.h"
 
+#include "base/epoll_dispatcher.h"
+
 #include "mock_server.h"
 
 using namespace Qt::StringLiterals;
@@ -45,6 +47,10 @@ bool MockServerHost::start(const FaultProfile &profile, std::uint64_t seed,
     m_arrivals = std::make_shared<ArrivalFeed>();
     server->setArrivalFeed(m_arrivals);
     server->moveToThread(&m_thread);
+    // Each start gets a loop that watches its sockets by epoll (a thread's loop ends with it).
+    if (!m_thread.eventDispatcher())
+        if (QAbstractEventDispatcher *loop = EpollDispatcher::create())
+            m_thread.setEventDispatcher(loop);
     m_thread.start();
     QMetaObject::invokeMethod(
         server,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine_shards.h"
 
+#include "base/epoll_dispatcher.h"
+
 #include "engine_shard.h"
 
 #include <QThread>
@@ -68,6 +70,8 @@ EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int cou
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(u"engine-%1"_s.arg(i));
+        if (QAbstractEventDispatcher *loop = EpollDispatcher::create())
+            thread->setEventDispatcher(loop); // a turn costs what is ready, not what is open
         auto *shard = new EngineShard(scenario, {std::uint32_t(i), std::uint32_t(count)}, target,
                                       origin, log);
         shard->moveToThread(thread);

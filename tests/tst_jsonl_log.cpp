@@ -3,12 +3,16 @@
 // cut-short file gets.
 #include "analysis/summary_tally.h"
 #include "export_run.h"
+#include "json/json_line.h"
 #include "log/attempt_fields.h"
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
 #include "sim_run.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,6 +52,44 @@ private Q_SLOTS:
         QCOMPARE(back.runInfo().startedAt, run.log.runInfo().startedAt);
         // The summary of the read-back log is the summary of the run.
         QCOMPARE(SummaryTally::of(back).toJson(), SummaryTally::of(run.log).toJson());
+    }
+
+    // The log's own JSON writer: what it writes, QJsonDocument reads back the same.
+    void jsonWriterEscapesAndCountsExactly_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addRow("plain") << u"GET /items"_s;
+        QTest::addRow("quotes and backslash") << u"say \"hi\" \\ C:\\x"_s;
+        QTest::addRow("controls") << QString::fromLatin1("\b\f\n\r\t\x01\x1f end");
+        QTest::addRow("non-ASCII") << u"caf\u00e9 \u20ac \U0001F600"_s;
+        QTest::addRow("lone surrogate") << QString(QChar(0xd800)) + u"x"_s;
+        QTest::addRow("empty") << QString();
+    }
+    void jsonWriterEscapesAndCountsExactly()
+    {
+        QFETCH(QString, text);
+        QByteArray out;
+        JsonWriter w(out);
+        const QByteArray latin1 = "ol\xe9 \"x\"\n";
+        w.beginObject().key("s").value(text).key("l").latin1(latin1).key("ms").beginArray();
+        const qint64 us[] = {0, 1, 10, 1000, 18459, 18450, -1500, 123456789012, -1};
+        for (const qint64 v : us)
+            w.millis(v);
+        w.endArray().key("n").value(qint64(-42)).key("b").value(false).endObject();
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(out, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, out.constData());
+        // A lone surrogate comes back as toUtf8 writes it.
+        const QString expected = QString::fromUtf8(text.toUtf8());
+        QCOMPARE(o.value(u"s"_s).toString(), expected);
+        QCOMPARE(o.value(u"l"_s).toString(), QString::fromLatin1(latin1));
+        const QJsonArray ms = o.value(u"ms"_s).toArray();
+        QCOMPARE(ms.size(), qsizetype(std::size(us)));
+        for (qsizetype i = 0; i < ms.size(); ++i)
+            QCOMPARE(qRound64(ms[i].toDouble() * 1000), us[i]);
+        QVERIFY(out.contains("\"ms\":[0,0.001,0.01,1,18.459,18.45,-1.5,123456789.012,-0.001]"));
+        QCOMPARE(o.value(u"n"_s).toInteger(), -42);
+        QCOMPARE(o.value(u"b"_s), QJsonValue(false));
     }
 
     void badJsonlLinesAreNamed()

@@ -57,16 +57,6 @@ HeaderList headersFromJson(const QJsonValue &v)
     return h;
 }
 
-QJsonObject phasesToJson(const PhaseTimings &p)
-{
-    QJsonObject o;
-    for (const auto &[name, field] : kPhases)
-        if (p.*field >= 0)
-            o.insert(QString::fromUtf16(name) + u"Ms"_s, msFromUs(p.*field));
-    o.insert(u"reused"_s, p.reused);
-    return o;
-}
-
 PhaseTimings phasesFromJson(const QJsonObject &o)
 {
     PhaseTimings p;

@@ -29,9 +29,8 @@ QString requestSentOf(const AttemptRecord &r, const AttemptLog &log, const Redac
 QString httpVersionText(std::uint8_t version);
 std::uint8_t httpVersionFromText(const QString &text);
 
-// An attempt's phases as {"dnsMs": 0.012, ..., "reused": false}, phases that did not happen
-// left out; and back.
-QJsonObject phasesToJson(const PhaseTimings &phases);
+// An attempt's phases read from {"dnsMs": 0.012, ..., "reused": false} (jsonl_log.cpp writes
+// them), phases that did not happen left out.
 PhaseTimings phasesFromJson(const QJsonObject &o);
 
 } // namespace retrylab

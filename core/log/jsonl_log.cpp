@@ -4,6 +4,7 @@
 #include "attempt_fields.h"
 #include "base/atomic_file.h"
 #include "http/request_headers.h"
+#include "json/json_line.h"
 #include "json/json_reader.h"
 
 #include <QJsonArray>
@@ -71,55 +72,100 @@ QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
 }
 } // namespace
 
+namespace {
+
+void appendHeaders(JsonWriter &w, const HeaderList &headers)
+{
+    w.beginArray();
+    for (const auto &[name, value] : headers)
+        w.beginObject().key("name").latin1(name).key("value").latin1(value).endObject();
+    w.endArray();
+}
+
+// The phases by their HAR names, in milliseconds (one that did not happen is left out), and
+// whether the connection was reused; in key order.
+void appendPhases(JsonWriter &w, const PhaseTimings &p)
+{
+    w.beginObject();
+    const std::pair<const char *, qint32> before[] = {{"blockedMs", p.blockedUs},
+                                                      {"connectMs", p.connectUs},
+                                                      {"dnsMs", p.dnsUs},
+                                                      {"receiveMs", p.receiveUs}};
+    for (const auto &[name, us] : before)
+        if (us >= 0)
+            w.key(name).millis(us);
+    w.key("reused").value(p.reused);
+    const std::pair<const char *, qint32> after[] = {
+        {"sendMs", p.sendUs}, {"tlsMs", p.tlsUs}, {"waitMs", p.waitUs}};
+    for (const auto &[name, us] : after)
+        if (us >= 0)
+            w.key(name).millis(us);
+    w.endObject();
+}
+
+} // namespace
+
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run,
                           const Redactor &redactor)
 {
-    QJsonObject o{
-        {u"kind"_s, u"attempt"_s},
-        {u"run"_s, run},
-        {u"client"_s, static_cast<qint64>(r.client)},
-        {u"operation"_s, static_cast<qint64>(r.operation)},
-        {u"attempt"_s, r.attempt},
-        {u"method"_s, log.string(r.method)},
-        {u"url"_s, log.string(r.url)},
-        {u"scheduledMs"_s, msFromUs(r.scheduledUs)},
-        {u"startedMs"_s, msFromUs(r.startedUs)},
-        {u"finishedMs"_s, msFromUs(r.finishedUs)},
-        {u"outcome"_s, outcome::id(r.outcome)},
-        {u"status"_s, r.status},
-        {u"breakerState"_s, breakerStateId(r.breakerAtStart)},
-        {u"requestHeaders"_s, headersToJson(redactor.apply(requestHeadersOf(r, log)))},
-    };
-    if (r.responseHeaders)
-        o.insert(u"responseHeaders"_s, headersToJson(redactor.apply(responseHeadersOf(r, log))));
-    if (r.idempotencyKey)
-        o.insert(u"idempotencyKey"_s, log.string(r.idempotencyKey));
-    if (r.retryAfterUs >= 0)
-        o.insert(u"retryAfterMs"_s, msFromUs(r.retryAfterUs));
-    if (r.plannedDelayUs >= 0) {
-        o.insert(u"plannedDelayMs"_s, msFromUs(r.plannedDelayUs));
-        o.insert(u"delayReason"_s, delaySourceId(r.delaySource));
-        o.insert(u"actualDelayMs"_s, msFromUs(r.actualDelayUs));
-        if (r.shortened)
-            o.insert(u"shortened"_s, true);
-    }
+    QByteArray line;
+    appendAttemptLine(line, r, log, run, redactor);
+    return QJsonDocument::fromJson(line).object();
+}
+
+// Keys in sorted order, as QJsonDocument wrote them before (core/log/README.md).
+void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog &log, int run,
+                       const Redactor &redactor)
+{
+    JsonWriter w(out);
+    w.beginObject();
+    const bool waited = r.plannedDelayUs >= 0;
+    if (waited)
+        w.key("actualDelayMs").millis(r.actualDelayUs);
+    w.key("attempt").value(qint64(r.attempt));
+    w.key("breakerState").value(breakerStateId(r.breakerAtStart));
+    w.key("client").value(qint64(r.client));
+    if (waited)
+        w.key("delayReason").value(delaySourceId(r.delaySource));
     if (r.detail)
-        o.insert(u"detail"_s, log.string(r.detail));
-    if (r.insecure)
-        o.insert(u"insecure"_s, true);
-    if (r.phases.known())
-        o.insert(u"timings"_s, phasesToJson(r.phases));
-    if (r.responseBytes >= 0)
-        o.insert(u"responseBytes"_s, r.responseBytes);
+        w.key("detail").value(log.string(r.detail));
+    w.key("finishedMs").millis(r.finishedUs);
     if (r.httpVersion)
-        o.insert(u"httpVersion"_s, httpVersionText(r.httpVersion));
+        w.key("httpVersion").value(httpVersionText(r.httpVersion));
+    if (r.idempotencyKey)
+        w.key("idempotencyKey").value(log.string(r.idempotencyKey));
+    if (r.insecure)
+        w.key("insecure").value(true);
+    w.key("kind").value(QStringView(u"attempt"));
+    w.key("method").value(log.string(r.method));
+    w.key("operation").value(qint64(r.operation));
+    w.key("outcome").value(outcome::id(r.outcome));
+    if (waited)
+        w.key("plannedDelayMs").millis(r.plannedDelayUs);
+    appendHeaders(w.key("requestHeaders"), redactor.apply(requestHeadersOf(r, log)));
     if (r.requestSent)
-        o.insert(u"requestSent"_s, requestSentOf(r, log, redactor));
+        w.key("requestSent").value(requestSentOf(r, log, redactor));
     if (r.responseBody)
-        o.insert(u"responseBody"_s, log.string(r.responseBody));
+        w.key("responseBody").value(log.string(r.responseBody));
+    if (r.responseBytes >= 0)
+        w.key("responseBytes").value(qint64(r.responseBytes));
+    if (r.responseHeaders)
+        appendHeaders(w.key("responseHeaders"), redactor.apply(responseHeadersOf(r, log)));
+    if (r.retryAfterUs >= 0)
+        w.key("retryAfterMs").millis(r.retryAfterUs);
+    w.key("run").value(qint64(run));
+    w.key("scheduledMs").millis(r.scheduledUs);
+    if (waited && r.shortened)
+        w.key("shortened").value(true);
+    w.key("startedMs").millis(r.startedUs);
+    w.key("status").value(qint64(r.status));
     if (r.lastOfOperation)
-        o.insert(u"stop"_s, stopReasonId(r.stop));
-    return o;
+        w.key("stop").value(stopReasonId(r.stop));
+    if (r.phases.known())
+        appendPhases(w.key("timings"), r.phases);
+    w.key("url").value(log.string(r.url));
+    w.endObject();
+    out += '\n';
 }
 
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error)
@@ -327,7 +373,7 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
     }
     log.forEach(
         [&](const AttemptRecord &r) {
-            batch += line(attemptToJson(r, log, 1, m_redactor));
+            appendAttemptLine(batch, r, log, 1, m_redactor);
             ++n;
         },
         m_written);

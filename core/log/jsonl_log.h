@@ -15,6 +15,9 @@ namespace retrylab {
 // secrets are redacted by `redactor`.
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
                           const Redactor &redactor = Redactor());
+// Appends it as one line of JSON Lines, written directly (json/json_line.h), keys sorted.
+void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog &log, int run = 1,
+                       const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
 // Reads records back (strings go into `log`'s table); says what is wrong otherwise.
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);

@@ -26,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTest>
 #include <QTimer>
 
@@ -229,6 +230,17 @@ private Q_SLOTS:
         }
         runDemo(w, u"herd"_s);
         saveScreenshot(&w, prefix + u"5-compare-herd"_s);
+        // The demo's long title leaves the server's address on the toolbar, and the comparison
+        // table shows its columns up to p99 completion without scrolling.
+        QVERIFY(w.findChild<QLabel *>(u"serverLabel"_s)->isVisible());
+        auto *table = w.findChild<QTableWidget *>(u"comparisonTable"_s);
+        QVERIFY(table);
+        const int p99 = 8;
+        QCOMPARE(table->horizontalHeaderItem(p99)->text(), u"p99\ncompletion"_s);
+        const int p99Right = table->columnViewportPosition(p99) + table->columnWidth(p99);
+        QVERIFY2(
+            p99Right <= table->viewport()->width(),
+            qPrintable(u"p99 ends at %1 of %2 px"_s.arg(p99Right).arg(table->viewport()->width())));
         runDemo(w, u"retryAfter"_s);
         saveScreenshot(&w, prefix + u"6-compare-retry-after"_s);
         runDemo(w, u"duplicates"_s);

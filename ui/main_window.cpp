@@ -193,8 +193,12 @@ void MainWindow::updateServerLabel()
 {
     if (!m_server->isRunning())
         return; // keeps the reason it did not start
-    m_serverLabel->setText(tr("Built-in server: %1 (profile %2)")
-                               .arg(m_server->url().toString(), m_server->profile().name));
+    // Short, so that it stays on the toolbar of a 1280-pixel window beside the server dock.
+    m_serverLabel->setText(
+        tr("Server %1 · %2").arg(m_server->url().toString(), m_server->profile().name));
+    m_serverLabel->setToolTip(tr("The built-in server, on loopback, with the profile %1; select "
+                                 "the address to copy it")
+                                  .arg(m_server->profile().name));
 }
 
 void MainWindow::showScenario(const Scenario &scenario)
@@ -208,7 +212,7 @@ void MainWindow::showScenario(const Scenario &scenario)
     // A long name is cut, so that the server's address beside it stays on the toolbar.
     QFont bold = m_scenarioLabel->font();
     bold.setBold(true);
-    const QString shown = QFontMetrics(bold).elidedText(scenario.name, Qt::ElideRight, 280);
+    const QString shown = QFontMetrics(bold).elidedText(scenario.name, Qt::ElideRight, 240);
     m_scenarioLabel->setText(u"<b>%1</b>"_s.arg(shown.toHtmlEscaped()));
     m_scenarioLabel->setToolTip(shown == scenario.name
                                     ? scenario.description

@@ -129,20 +129,20 @@ QStringList ComparisonRun::tableHeader()
             tr("Operations succeeded"),
             tr("Attempts sent"),
             tr("Amplification"),
-            tr("Peak retries"),
+            tr("Peak retries per 100 ms"),
             tr("Duplicate charges"),
             tr("Retry-After early"),
             tr("p50 completion"),
             tr("p99 completion"),
-            tr("Peak server load")};
+            tr("Peak server load per 100 ms")};
 }
 
 QStringList ComparisonRun::tableRow(const QString &policy, const RunSummary &s, qint64 sentPeak)
 {
     const QString unknown = u"–"_s;
-    QString serverPeak = tr("%1 per 100 ms").arg(s.peakServerPer100ms);
+    QString serverPeak = QString::number(s.peakServerPer100ms);
     if (s.peakServerPer100ms < 0)
-        serverPeak = sentPeak >= 0 ? tr("%1 per 100 ms (so far, sent)").arg(sentPeak) : unknown;
+        serverPeak = sentPeak >= 0 ? tr("%1 (so far, sent)").arg(sentPeak) : unknown;
     return {
         policy,
         tr("%1 of %2 (%3%)")
@@ -151,7 +151,7 @@ QStringList ComparisonRun::tableRow(const QString &policy, const RunSummary &s, 
             .arg(100.0 * s.successRate(), 0, 'f', 1),
         QString::number(s.attemptsSent),
         QString::number(s.amplification, 'f', 2),
-        tr("%1 per 100 ms").arg(s.peakRetriesPer100ms),
+        QString::number(s.peakRetriesPer100ms),
         s.duplicates >= 0 ? QString::number(s.duplicates) : unknown,
         s.retryAfterJudged > 0 ? tr("%1 of %2").arg(s.retryAfterViolations).arg(s.retryAfterJudged)
                                : unknown,

@@ -13,7 +13,15 @@ ComparisonTable::ComparisonTable(QWidget *parent)
     : QTableWidget(0, int(ComparisonRun::tableHeader().size()), parent)
 {
     setObjectName(u"comparisonTable"_s);
-    setHorizontalHeaderLabels(ComparisonRun::tableHeader()); // the headless table's too
+    // The headless table's header, on two lines so that every column fits a 1280-pixel window.
+    QStringList header = ComparisonRun::tableHeader();
+    for (QString &label : header) {
+        const qsizetype unit = label.indexOf(u" per "_s);
+        const qsizetype space = unit > 0 ? unit : label.lastIndexOf(u' ');
+        if (space > 0)
+            label[space] = u'\n';
+    }
+    setHorizontalHeaderLabels(header);
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     horizontalHeader()->setStretchLastSection(true);
     verticalHeader()->hide();

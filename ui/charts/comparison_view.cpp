@@ -89,7 +89,7 @@ ComparisonView::ComparisonView(QWidget *parent)
     m_overlay = new QChart;
     m_overlay->setTitle(tr("Requests arriving at each policy's server, per 100 ms"));
     std::tie(m_x, m_y) = ChartPanel::addAxes(m_overlay, tr("time since the run started (s)"),
-                                             tr("requests per 100 ms"));
+                                             tr("requests / 100 ms"));
     m_capacity = new QLineSeries;
     m_capacity->setName(tr("Capacity"));
     QPen capacityPen(palette::color(palette::Role::Neutral));
@@ -150,7 +150,7 @@ void ComparisonView::setChartKind(int kind)
     } else {
         m_overlay->setTitle(tr("Requests arriving at each policy's server, per 100 ms"));
         m_x->setTitleText(tr("time since the run started (s)"));
-        m_y->setTitleText(tr("requests per 100 ms"));
+        m_y->setTitleText(tr("requests / 100 ms"));
     }
     refresh();
 }

@@ -54,32 +54,17 @@ void JsonWriter::separate()
     m_comma = true;
 }
 
-JsonWriter &JsonWriter::beginObject()
+JsonWriter &JsonWriter::open(char bracket)
 {
     separate();
-    m_out += '{';
+    m_out += bracket;
     m_comma = false;
     return *this;
 }
 
-JsonWriter &JsonWriter::endObject()
+JsonWriter &JsonWriter::close(char bracket)
 {
-    m_out += '}';
-    m_comma = true;
-    return *this;
-}
-
-JsonWriter &JsonWriter::beginArray()
-{
-    separate();
-    m_out += '[';
-    m_comma = false;
-    return *this;
-}
-
-JsonWriter &JsonWriter::endArray()
-{
-    m_out += ']';
+    m_out += bracket;
     m_comma = true;
     return *this;
 }

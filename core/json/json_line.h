@@ -19,10 +19,10 @@ public:
         : m_out(out)
     {}
 
-    JsonWriter &beginObject();
-    JsonWriter &endObject();
-    JsonWriter &beginArray();
-    JsonWriter &endArray();
+    JsonWriter &beginObject() { return open('{'); }
+    JsonWriter &endObject() { return close('}'); }
+    JsonWriter &beginArray() { return open('['); }
+    JsonWriter &endArray() { return close(']'); }
     JsonWriter &key(const char *name); // ASCII, nothing to escape
 
     JsonWriter &value(QStringView s);     // a literal: QStringView(u"..."), not a pointer
@@ -35,6 +35,8 @@ public:
 
 private:
     void separate();
+    JsonWriter &open(char bracket);
+    JsonWriter &close(char bracket);
 
     QByteArray &m_out;
     bool m_comma = false; // a value was written at this level: the next one needs a comma

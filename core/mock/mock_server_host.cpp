@@ -2,7 +2,6 @@
 #include "mock_server_host.h"
 
 #include "base/epoll_dispatcher.h"
-
 #include "mock_server.h"
 
 using namespace Qt::StringLiterals;

@@ -2,7 +2,6 @@
 #include "engine_shards.h"
 
 #include "base/epoll_dispatcher.h"
-
 #include "engine_shard.h"
 
 #include <QThread>

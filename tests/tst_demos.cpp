@@ -232,7 +232,7 @@ private Q_SLOTS:
         saveScreenshot(&w, prefix + u"5-compare-herd"_s);
         // The demo's long title leaves the server's address on the toolbar, and the comparison
         // table shows its columns up to p99 completion without scrolling.
-        QVERIFY(w.findChild<QLabel *>(u"serverLabel"_s)->isVisible());
+        QTRY_VERIFY(w.findChild<QLabel *>(u"serverLabel"_s)->isVisible());
         auto *table = w.findChild<QTableWidget *>(u"comparisonTable"_s);
         QVERIFY(table);
         const int p99 = 8;

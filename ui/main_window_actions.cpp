@@ -119,8 +119,8 @@ void MainWindow::addReadyScenarios(QMenu *file)
 
 void MainWindow::createRunToolBar(QAction *open, QAction *save)
 {
-    // The toolbar: the run, the clock, the scenario files, then the names. The run controls
-    // come first so that a long scenario title never moves them.
+    // The toolbar: the run, the clock, the scenario files, then the server and the scenario's
+    // name. The run controls come first so that a long scenario title never moves them.
     QToolBar *bar = addToolBar(tr("Run"));
     bar->setObjectName(u"runToolBar"_s);
     bar->addAction(m_run);
@@ -146,15 +146,19 @@ void MainWindow::createRunToolBar(QAction *open, QAction *save)
     recent->setPopupMode(QToolButton::InstantPopup);
     recent->setToolTip(tr("Scenarios opened or saved lately"));
     bar->addWidget(recent);
+    // The server's address before the scenario's name, which is cut to at most 240 pixels: on a
+    // narrow screen the toolbar's overflow takes the name, never the address.
+    m_serverLabel = new QLabel;
+    m_serverLabel->setObjectName(u"serverLabel"_s);
+    m_serverLabel->setContentsMargins(8, 0, 8, 0);
+    m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bar->addWidget(m_serverLabel);
+    bar->addSeparator();
     m_scenarioLabel = new QLabel;
     m_scenarioLabel->setObjectName(u"scenarioName"_s);
     m_scenarioLabel->setContentsMargins(8, 0, 8, 0);
+    m_scenarioLabel->setMaximumWidth(256);
     bar->addWidget(m_scenarioLabel);
-    bar->addSeparator();
-    m_serverLabel = new QLabel;
-    m_serverLabel->setObjectName(u"serverLabel"_s);
-    m_serverLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    bar->addWidget(m_serverLabel);
 }
 
 void MainWindow::createHelpMenu()

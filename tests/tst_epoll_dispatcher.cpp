@@ -6,8 +6,10 @@
 #include <QElapsedTimer>
 #include <QPointer>
 #include <QSignalSpy>
+#include <QSocketNotifier>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -155,6 +157,26 @@ private Q_SLOTS:
         QTest::qWait(50);
         QCOMPARE(repeats, 5);
         QVERIFY(!stoppedFired);
+    }
+
+    // epoll refuses regular files; poll() calls them always ready, and so does this loop.
+    void aRegularFileIsAlwaysReady()
+    {
+        QTemporaryFile file;
+        QVERIFY(file.open());
+        LoopThread loop;
+        int activations = 0;
+        loop.run([&] {
+            auto *n = new QSocketNotifier(file.handle(), QSocketNotifier::Read, loop.context());
+            QObject::connect(n, &QSocketNotifier::activated, loop.context(), [&, n] {
+                if (++activations == 3)
+                    n->setEnabled(false); // and the loop may sleep again
+            });
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(activations, 3, 5000);
+        qsizetype watched = -1;
+        loop.run([&] { watched = loop.dispatcher()->watched(); });
+        QCOMPARE(watched, 0);
     }
 
     // A loop asleep with nothing to do wakes for an event posted from another thread, runs

@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
-const std::vector<double> kNone;
+const DelaySamples::Samples kNone;
 }
 
 void DelaySamples::add(const AttemptRecord &r)
@@ -46,7 +46,7 @@ DelaySamples DelaySamples::fromPolicy(const RetryPolicy &policy, int perRetry, s
     return s;
 }
 
-const std::vector<double> &DelaySamples::samples(int retry) const
+const DelaySamples::Samples &DelaySamples::samples(int retry) const
 {
     if (retry < 1 || retry > maxRetry())
         return kNone;
@@ -65,7 +65,11 @@ DelayHistogram DelayHistogram::build(const DelaySamples &samples, const Backoff 
                                      int bins, double alpha, double maxMs)
 {
     DelayHistogram h;
-    const std::vector<double> data = retry > 0 ? samples.samples(retry) : samples.all();
+    std::vector<double> data;
+    if (retry > 0)
+        data.assign(samples.samples(retry).begin(), samples.samples(retry).end());
+    else
+        data = samples.all();
     h.n = static_cast<qint64>(data.size());
     // Theoretical distributions of each retry number that contributes.
     std::vector<std::pair<DelayDistribution, double>> theories; // distribution, weight

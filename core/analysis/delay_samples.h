@@ -5,6 +5,7 @@
 #include "policy/goodness_of_fit.h"
 #include "policy/retry_policy.h"
 
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -22,13 +23,15 @@ public:
     static DelaySamples fromPolicy(const RetryPolicy &policy, int perRetry, std::uint64_t seed);
 
     int maxRetry() const { return static_cast<int>(m_byRetry.size()); }
-    const std::vector<double> &samples(int retry) const; // milliseconds
+    // Deques: a vector of half a million waits that doubles stalls a live frame.
+    using Samples = std::deque<double>;
+    const Samples &samples(int retry) const; // milliseconds
     std::vector<double> all() const;
     qint64 total() const { return m_total; }
     qint64 notFromBackoff() const { return m_notFromBackoff; }
 
 private:
-    std::vector<std::vector<double>> m_byRetry;
+    std::vector<Samples> m_byRetry;
     qint64 m_total = 0;
     qint64 m_notFromBackoff = 0;
 };

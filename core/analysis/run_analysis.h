@@ -10,6 +10,7 @@
 #include "log/attempt_log.h"
 #include "scenario/scenario.h"
 
+#include <deque>
 #include <memory>
 
 namespace retrylab {
@@ -46,7 +47,7 @@ public:
     const DuplicateSeries *duplicates() const { return m_duplicates ? &*m_duplicates : nullptr; }
     // The client-side summary of what has been read (no server numbers).
     RunSummary summary() const { return m_tally.summary(*m_log); }
-    const std::vector<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
+    const std::deque<RetryAfterJudge::Verdict> &verdicts() const { return m_verdicts; }
     qint64 violations() const { return m_violations; }
     double compliancePercent() const;
     std::size_t records() const { return m_read; }
@@ -67,7 +68,7 @@ private:
     LoadSeries m_liveLoad;
     std::size_t m_arrivalsRead = 0;
     SummaryTally m_tally;
-    std::vector<RetryAfterJudge::Verdict> m_verdicts;
+    std::deque<RetryAfterJudge::Verdict> m_verdicts; // a deque: see DelaySamples
     qint64 m_violations = 0;
 };
 

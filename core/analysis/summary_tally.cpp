@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace retrylab {
 
 namespace {
-double percentile(std::vector<double> v, double p)
+// Reorders `v` (nth_element).
+double percentile(std::vector<double> &v, double p)
 {
     if (v.empty())
         return 0;
@@ -66,9 +68,10 @@ RunSummary SummaryTally::summary(const AttemptLog &log) const
 {
     RunSummary s = m_counts;
     s.amplification = s.operations ? double(s.attemptsSent) / double(s.operations) : 0;
-    s.p50Ms = percentile(m_completionMs, 0.50);
-    s.p95Ms = percentile(m_completionMs, 0.95);
-    s.p99Ms = percentile(m_completionMs, 0.99);
+    std::vector<double> completion(m_completionMs.begin(), m_completionMs.end());
+    s.p50Ms = percentile(completion, 0.50);
+    s.p95Ms = percentile(completion, 0.95);
+    s.p99Ms = percentile(completion, 0.99);
     s.peakPer100ms = m_sent.peak();
     s.peakRetriesPer100ms = m_sent.peakRetries();
     const auto breakers = log.breakerRecords();

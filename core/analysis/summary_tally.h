@@ -8,8 +8,8 @@
 
 #include <QHash>
 
+#include <deque>
 #include <optional>
-#include <vector>
 
 namespace retrylab {
 
@@ -38,7 +38,7 @@ private:
     RunSummary m_counts; // the fields counted record by record
     std::size_t m_read = 0;
     QHash<quint64, qint64> m_firstStart; // per operation still going: its first start
-    std::vector<double> m_completionMs;
+    std::deque<double> m_completionMs;   // a deque: growing never copies it all in one frame
     RetryAfterJudge m_judge;
     LoadSeries m_sent;
 };

@@ -10,12 +10,23 @@ namespace retrylab {
 void TimelineLanes::add(const AttemptRecord &r, std::uint32_t index)
 {
     const quint64 op = (quint64(r.client) << 32) | r.operation;
-    const quint64 key = m_by == By::Operation ? op : quint64(r.client);
-    auto lane = m_laneOf.constFind(key);
-    if (lane == m_laneOf.constEnd()) {
-        lane = m_laneOf.insert(key, static_cast<int>(m_lanes.size()));
+    auto open = m_open.find(op);
+    if (open == m_open.end())
+        open = m_open.insert(op, Open{});
+    int lane = open->lane;
+    if (m_by == By::Client) {
+        auto client = m_clientLane.constFind(r.client);
+        if (client == m_clientLane.constEnd())
+            client = m_clientLane.insert(r.client, -1);
+        lane = *client;
+    }
+    if (lane < 0) {
+        lane = static_cast<int>(m_lanes.size());
         m_lanes.emplace_back();
         m_laneKeys.emplace_back(r.client, m_by == By::Operation ? r.operation : 0);
+        if (m_by == By::Client)
+            m_clientLane.insert(r.client, lane);
+        open->lane = lane;
     }
     Bar bar;
     bar.startUs = r.startedUs;
@@ -23,17 +34,14 @@ void TimelineLanes::add(const AttemptRecord &r, std::uint32_t index)
     bar.record = index;
     bar.category = category::of(r.outcome, r.status);
     bar.waitSource = r.delaySource;
-    if (r.isRetry()) {
-        const auto last = m_lastEnd.constFind(op);
-        if (last != m_lastEnd.constEnd())
-            bar.waitFromUs = *last;
-    }
+    if (r.isRetry())
+        bar.waitFromUs = open->lastEndUs;
     if (r.lastOfOperation)
-        m_lastEnd.remove(op);
+        m_open.erase(open);
     else
-        m_lastEnd.insert(op, bar.endUs);
-    m_lanes[static_cast<std::size_t>(*lane)].push_back(bar);
-    m_summary.add(*lane, bar.startUs, bar.endUs, bar.category);
+        open->lastEndUs = bar.endUs;
+    m_lanes[static_cast<std::size_t>(lane)].push_back(bar);
+    m_summary.add(lane, bar.startUs, bar.endUs, bar.category);
     m_endUs = std::max(m_endUs, bar.endUs);
     ++m_bars;
     ++m_counts[static_cast<int>(bar.category)];

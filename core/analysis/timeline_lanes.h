@@ -3,11 +3,12 @@
 
 #include "analysis/outcome_category.h"
 #include "analysis/timeline_summary.h"
+#include "base/stable_vector.h"
 #include "log/attempt_record.h"
 
 #include <QHash>
 
-#include <vector>
+#include <deque>
 
 namespace retrylab {
 
@@ -36,7 +37,9 @@ public:
     void add(const AttemptRecord &r, std::uint32_t index);
 
     int lanes() const { return static_cast<int>(m_lanes.size()); }
-    const std::vector<Bar> &lane(int i) const { return m_lanes[static_cast<std::size_t>(i)]; }
+    // A lane per client can hold millions of bars, and must grow without copying them all.
+    using Lane = StableVector<Bar>;
+    const Lane &lane(int i) const { return m_lanes[static_cast<std::size_t>(i)]; }
     QString laneTitle(int i) const;
     qint64 endUs() const { return m_endUs; }
     qint64 bars() const { return m_bars; }
@@ -45,11 +48,20 @@ public:
     const TimelineSummary &summary() const { return m_summary; }
 
 private:
+    // An operation still going: its lane and the end of its last attempt so far.
+    struct Open {
+        int lane = -1;
+        qint64 lastEndUs = -1;
+    };
     By m_by;
-    std::vector<std::vector<Bar>> m_lanes;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_laneKeys; // client, operation
-    QHash<quint64, int> m_laneOf;
-    QHash<quint64, qint64> m_lastEnd; // per operation
+    // Deques, not vectors: a live run adds a lane per operation, and a vector of a million
+    // lanes that doubles copies them all in one frame.
+    std::deque<Lane> m_lanes;
+    std::deque<std::pair<std::uint32_t, std::uint32_t>> m_laneKeys; // client, operation
+    // Only operations still going are kept (an operation's attempts come in order, and none
+    // follows its last), so the table stays the size of the run's concurrency.
+    QHash<quint64, Open> m_open;
+    QHash<std::uint32_t, int> m_clientLane; // By::Client
     qint64 m_endUs = 0;
     qint64 m_bars = 0;
     qint64 m_counts[category::count()] = {};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark for the notes, not a test: how long the charts take to read new records and redraw
 // with a large log, on this machine.
-//   bench_charts [--all-lanes-only] [attempts]   (default 100000; QT_QPA_PLATFORM=offscreen)
+//   bench_charts [--all-lanes-only] [--slow-ms N] [attempts]   (default 100000;
+//   QT_QPA_PLATFORM=offscreen)
 // It fills a log from a simulated run, then feeds it to the charts the way a live run does, in
 // batches of 2,000 records per frame, and times each frame's read + redraw (the chart's grab,
 // which paints it); then times a full redraw of each chart with every record in. Every tab of
@@ -20,6 +21,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QStringList>
 #include <QTabWidget>
 
 #include <algorithm>
@@ -45,6 +47,7 @@ Scenario scenario(int clients)
 
 struct Stats {
     std::vector<double> ms;
+    QStringList slow; // each frame over --slow-ms: the records in, its read and its paint
     double max() const { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
     double p(double q) const
     {
@@ -67,6 +70,9 @@ int main(int argc, char **argv)
     const QCommandLineOption allLanesOnly(u"all-lanes-only"_s,
                                           u"Time only the timeline showing every lane."_s);
     args.addOption(allLanesOnly);
+    const QCommandLineOption slowMs(u"slow-ms"_s, u"List the frames slower than this (33)."_s,
+                                    u"ms"_s, u"33"_s);
+    args.addOption(slowMs);
     args.addPositionalArgument(u"attempts"_s, u"Attempts in the log (default 100000)."_s);
     args.process(app);
     bool ok = true;
@@ -112,8 +118,13 @@ int main(int argc, char **argv)
             QElapsedTimer t;
             t.start();
             view.refreshNow();
+            const double readMs = double(t.nsecsElapsed()) / 1e6;
             panel->picture()->grab(); // paints the chart as the screen would
             frames.ms.push_back(double(t.nsecsElapsed()) / 1e6);
+            if (frames.ms.back() > args.value(slowMs).toDouble())
+                frames.slow.push_back(u"%1 (read %2 ms, paint %3 ms)"_s.arg(live->size())
+                                          .arg(readMs, 0, 'f', 1)
+                                          .arg(frames.ms.back() - readMs, 0, 'f', 1));
         }
         QElapsedTimer t;
         t.start();
@@ -124,6 +135,9 @@ int main(int argc, char **argv)
                     "at %zu attempts: %.1f ms\n",
                     qPrintable(panel->title()), frames.ms.size(), frames.p(0.5), frames.p(0.95),
                     frames.max(), live->size(), redraw);
+        if (!frames.slow.empty())
+            std::printf("  frames over %s ms, at records: %s\n", qPrintable(args.value(slowMs)),
+                        qPrintable(frames.slow.join(u", "_s)));
     }
     if (args.isSet(allLanesOnly)) {
         auto live = std::make_shared<AttemptLog>();

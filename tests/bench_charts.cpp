@@ -103,6 +103,9 @@ int main(int argc, char **argv)
         view.setRun(live, s);
         view.tabs()->setCurrentIndex(tab);
         auto *panel = static_cast<ChartPanel *>(view.tabs()->currentWidget());
+        // The tab as it shows before the run's first records (its first layout is not a frame).
+        QCoreApplication::processEvents();
+        panel->picture()->grab();
         Stats frames;
         std::size_t next = 0;
         std::size_t nextBreaker = 0;

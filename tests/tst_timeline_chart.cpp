@@ -2,10 +2,20 @@
 // The attempt timeline: zoom, hover with the wire phases, rows that merge lanes, the default demo.
 #include "chart_runs.h"
 
+#include <QRegularExpression>
+
 using namespace retrylab;
 using namespace retrylab::chart_runs;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+
+namespace {
+// The legend entries for waits (their names start with "wait") that are shown.
+int waitMarkersShown(TimelineChart *t)
+{
+    return int(t->legendEntries().filter(QRegularExpression(u"^wait"_s)).size());
+}
+} // namespace
 
 class TestTimelineChart : public QObject
 {
@@ -130,6 +140,8 @@ private Q_SLOTS:
                  qPrintable(y->titleText()));
         // The ticks stay few and round however far out the view goes.
         QVERIFY(y->tickInterval() >= lanes.lanes() / 10.0);
+        // Merged rows draw no waits, so the legend does not name them.
+        QCOMPARE(waitMarkersShown(t), 0);
         // Hovering a merged row names its lanes and the worst outcome under the pointer.
         const QRectF plot = t->item()->boundingRect();
         const QString text = t->item()->describeAt(plot.center());
@@ -140,6 +152,8 @@ private Q_SLOTS:
         QCOMPARE(t->item()->lanesPerRow(), 1);
         QVERIFY(!t->item()->layout().fromSummary);
         QVERIFY(!y->titleText().contains(u"per row"_s));
+        QVERIFY(t->item()->layout().waits);
+        QCOMPARE(waitMarkersShown(t), 3); // backoff, Retry-After, breaker
     }
 
     // The default demo's 200 operations in simulated time, as a person first sees them: every

@@ -13,6 +13,8 @@
 #include <QSet>
 #include <QToolButton>
 #include <QWheelEvent>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QValueAxis>
 
@@ -163,6 +165,8 @@ void TimelineChart::updateTexts()
         m_y->setTitleText(y);
     if (m_x->titleText() != x)
         m_x->setTitleText(x);
+    if (layout.waits != m_waitsInLegend)
+        showWaitsInLegend(layout.waits);
 }
 
 TimelineChart::~TimelineChart()
@@ -189,6 +193,24 @@ void TimelineChart::showLegend(const QSet<OutcomeCategory> &categories)
     for (QLineSeries *series : std::as_const(m_waitLegend))
         add(series);
     m_shownCategories = categories;
+    showWaitsInLegend(m_waitsInLegend);
+}
+
+QStringList TimelineChart::legendEntries() const
+{
+    QStringList entries;
+    for (QLegendMarker *marker : m_chart->legend()->markers())
+        if (marker->isVisible())
+            entries << marker->label();
+    return entries;
+}
+
+void TimelineChart::showWaitsInLegend(bool shown)
+{
+    m_waitsInLegend = shown;
+    for (QLineSeries *series : std::as_const(m_waitLegend))
+        for (QLegendMarker *marker : m_chart->legend()->markers(series))
+            marker->setVisible(shown);
 }
 
 QPair<double, double> TimelineChart::timeRange() const

@@ -37,6 +37,8 @@ public:
     void zoomTime(double factor, double aroundSeconds);
     void showAll();
     bool isFollowing() const { return m_follow; }
+    // The legend's entries a person sees, in order.
+    QStringList legendEntries() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -47,6 +49,7 @@ private:
     void updateTexts(); // the counts above the chart and the axes' titles
     TimelineLanes::By by() const;
     void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend
+    void showWaitsInLegend(bool shown);
 
     QChart *m_chart = nullptr;
     QChartView *m_view = nullptr;
@@ -57,6 +60,7 @@ private:
     QLabel *m_counts = nullptr;
     QMap<OutcomeCategory, QLineSeries *> m_legend;
     QList<QLineSeries *> m_waitLegend;
+    bool m_waitsInLegend = true; // the legend names the waits only where they are drawn
     QSet<OutcomeCategory> m_shownCategories;
     bool m_follow = true; // the view shows the whole run until the person zooms or pans
     QPointF m_dragFrom;

@@ -88,6 +88,7 @@ std::optional<TimelineItem::Frame> TimelineItem::frame() const
     // Lanes merge until a row is at least 3 pixels high, in 1-2-5 steps the axis can name.
     f.layout.lanesPerRow =
         TimelineSummary::niceRowSize(int(std::min(1e9, std::ceil(3.0 / f.laneHeight))));
+    f.layout.waits = f.layout.lanesPerRow == 1 && f.laneHeight >= 5;
     const TimelineSummary &summary = f.lanes->summary();
     if (summary.levelFor(f.layout.lanesPerRow) > 0) {
         const double lanes = f.lanes->lanes();
@@ -132,7 +133,7 @@ void TimelineItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *, QW
 void TimelineItem::paintBars(QPainter *painter, const Frame &f, int firstRow, int lastLane)
 {
     const int perRow = f.layout.lanesPerRow;
-    const bool drawWaits = perRow == 1 && f.laneHeight >= 5;
+    const bool drawWaits = f.layout.waits;
     // A lane of its own shows each attempt at least 3 pixels wide, so that a 20 ms attempt on a
     // 30 s axis still shows its colour; merged rows keep their exact pixels.
     const int minWidth = perRow == 1 ? 3 : 1;

@@ -30,6 +30,7 @@ public:
         int lanesPerRow = 1;
         bool fromSummary = false; // rows drawn from TimelineSummary's time buckets
         qint64 stepUs = 0;        // those buckets' width when wider than a pixel (else 0)
+        bool waits = false;       // the waits between attempts are drawn (a lane a row, 5 px+)
     };
 
     TimelineItem(QChart *chart, QValueAxis *x, QValueAxis *y);

@@ -4,6 +4,7 @@
 # (in its own thread) where each operation's first attempt gets a 503 and its retry succeeds.
 # Computed from the JSON Lines log: actual − planned wait of every retry. Not a test.
 #   tests/bench/wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]
+# SHARDS=N passes --shards N (the client's threads; one per core by default).
 set -euo pipefail
 build=${1:?usage: wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]}
 clients=${2:-2000}
@@ -25,7 +26,7 @@ cat >"$work/s.json" <<JSON
 JSON
 start=$(date +%s.%N)
 "$build/bin/retrylab" --headless --scenario "$work/s.json" --log "$work/log.jsonl" \
-    --summary "$work/sum.json" >/dev/null || true
+    --summary "$work/sum.json" ${SHARDS:+--shards "$SHARDS"} >/dev/null || true
 end=$(date +%s.%N)
 python3 - "$work/log.jsonl" "$work/sum.json" "$clients" "$ops" "$start" "$end" <<'PY'
 import json, sys

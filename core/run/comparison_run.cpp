@@ -3,6 +3,8 @@
 
 #include "run_controller.h"
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
@@ -140,15 +142,15 @@ QStringList ComparisonRun::tableHeader()
 QStringList ComparisonRun::tableRow(const QString &policy, const RunSummary &s, qint64 sentPeak)
 {
     const QString unknown = u"–"_s;
+    // "100/100 (100%)", "98/100 (98%)", "199/200 (99.5%)": short, for a 1280-pixel window.
+    const double rate = 100.0 * s.successRate();
+    const QString percent = QString::number(rate, 'f', rate == std::floor(rate) ? 0 : 1);
     QString serverPeak = QString::number(s.peakServerPer100ms);
     if (s.peakServerPer100ms < 0)
         serverPeak = sentPeak >= 0 ? tr("%1 (so far, sent)").arg(sentPeak) : unknown;
     return {
         policy,
-        tr("%1 of %2 (%3%)")
-            .arg(s.succeeded)
-            .arg(s.operations)
-            .arg(100.0 * s.successRate(), 0, 'f', 1),
+        tr("%1/%2 (%3%)").arg(s.succeeded).arg(s.operations).arg(percent),
         QString::number(s.attemptsSent),
         QString::number(s.amplification, 'f', 2),
         QString::number(s.peakRetriesPer100ms),

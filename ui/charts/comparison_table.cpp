@@ -22,8 +22,12 @@ ComparisonTable::ComparisonTable(QWidget *parent)
             label[space] = u'\n';
     }
     setHorizontalHeaderLabels(header);
+    // Every number keeps its width; the policy's name takes what is left and is elided (its
+    // colour and tooltip still name it), so no column scrolls out of a 1280-pixel window.
     horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    horizontalHeader()->setStretchLastSection(true);
+    horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    setTextElideMode(Qt::ElideRight);
+    setWordWrap(false); // an elided name stays on one line
     verticalHeader()->hide();
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     horizontalHeaderItem(3)->setToolTip(tr("Attempts sent per operation"));
@@ -50,10 +54,12 @@ void ComparisonTable::show(const QList<Row> &rows)
             r.policy + (r.running ? tr(" (running)") : QString()), r.summary, r.sentPeak);
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
-            if (c == 0)
+            if (c == 0) {
                 item->setForeground(r.color);
-            else
+                item->setToolTip(cells[c]);
+            } else {
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            }
             setItem(i, c, item);
         }
     }

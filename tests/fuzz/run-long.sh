@@ -11,6 +11,10 @@
 # because the run is niced: on a busy machine a nice-19 process can wait seconds for a core
 # while ASan recycles its quarantine, and a 10 s limit then reports "timeouts" whose inputs
 # run in 0.2 s alone. A real hang still ends the run; rerun its input alone to confirm it.
+# Peak RSS reaches about 1 GB over millions of runs: ASan keeps freed memory in quarantine (256 MB)
+# to catch use after free, and its allocator keeps its caches. It is not a leak: with
+# ASAN_OPTIONS=quarantine_size_mb=0, fuzz_pushback stays at 61 MB over 121,785 runs, where the
+# default reaches 560 MB in 60,888 (90 s each, same seed and corpus).
 # Build first: cmake --preset fuzz && cmake --build build/fuzz
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -46,7 +46,11 @@ private Q_SLOTS:
                  run.summary.retries - a->delays().notFromBackoff());
         QVERIFY(!view.jitter()->theoryPoints().isEmpty());
         view.jitter()->setRetry(1);
-        QVERIFY(view.jitter()->fitText().contains(u"KS D ="_s));
+        // Most of this run's waits came from Retry-After: the first retry's few backoff waits
+        // are too few for the fit test (the 5,000-draw preview below shows one).
+        QVERIFY(view.jitter()->histogramTotal() < 35);
+        QVERIFY2(view.jitter()->fitText().contains(u"too few for a fit test"_s),
+                 qPrintable(view.jitter()->fitText()));
         saveScreenshot(view.jitter(), u"chart-jitter"_s);
 
         // Compliance: the numbers are the core's, from both sides.

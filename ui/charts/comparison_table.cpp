@@ -41,8 +41,16 @@ ComparisonTable::ComparisonTable(QWidget *parent)
     horizontalHeaderItem(9)->setToolTip(
         tr("Requests that arrived at the server in its busiest 100 ms slot, the opening burst "
            "included"));
-    setMinimumHeight(horizontalHeader()->sizeHint().height() +
-                     4 * verticalHeader()->defaultSectionSize() + 6);
+    fitRows();
+}
+
+void ComparisonTable::fitRows()
+{
+    // As tall as its rows (two at least, for the empty table), so that the charts above get
+    // the rest of a 720-pixel window.
+    const int rows = std::max(2, rowCount());
+    setFixedHeight(horizontalHeader()->sizeHint().height() +
+                   rows * verticalHeader()->defaultSectionSize() + 2 * frameWidth() + 2);
 }
 
 void ComparisonTable::show(const QList<Row> &rows)
@@ -63,6 +71,7 @@ void ComparisonTable::show(const QList<Row> &rows)
             setItem(i, c, item);
         }
     }
+    fitRows();
 }
 
 } // namespace retrylab

@@ -24,6 +24,9 @@ public:
         qint64 sentPeak = 0; // while the server's own count is not known yet
     };
     void show(const QList<Row> &rows);
+
+private:
+    void fitRows();
 };
 
 } // namespace retrylab

@@ -33,7 +33,7 @@ ComplianceChart::ComplianceChart(QWidget *parent)
     m_chart = new QChart;
     // What matters is how early or late each retry came back against what it was told, in
     // milliseconds: asked-against-taken in seconds folds hundreds of waits onto a few dots.
-    m_chart->setTitle(tr("Retry-After: how early or late each retry came back"));
+    m_chart->setTitle(tr("Retry-After: how early or late clients came back"));
     m_ok = new QScatterSeries;
     m_ok->setName(tr("Waited long enough"));
     m_ok->setColor(palette::color(palette::Role::Success));
@@ -107,9 +107,10 @@ void ComplianceChart::refresh(const RunAnalysis *analysis)
     m_early->replace(early);
     m_diagonal->replace({{0, 0}, {end * 1.2, 0}});
     setRoundRange(m_x, end);
-    // Early below the line, late above; both sides keep some room so the line never sits on
-    // the frame.
-    m_y->setRange(lo * 1.1, hi * 1.1);
+    // Early below the line, late above; both sides keep a tenth of the span as room, so that
+    // neither the line nor a marker at either end sits on the frame (a marker is ~10 px wide).
+    const double room = 0.1 * (hi - lo);
+    m_y->setRange(lo - room, hi + room);
     setRoundTicks(m_y, true);
     m_verdict->setText(verdictText());
 }

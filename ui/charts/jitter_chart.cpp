@@ -18,6 +18,10 @@ using namespace Qt::StringLiterals;
 namespace retrylab {
 
 namespace {
+constexpr qint64 kFitTestMinWaits = 35;
+}
+
+namespace {
 constexpr int kPreviewDraws = 5000; // per retry number: instant, and enough for a smooth shape
 constexpr int kBins = 40;
 } // namespace
@@ -187,12 +191,17 @@ void JitterChart::show(const DelayHistogram &h, const QString &what)
     setRoundRange(m_x, h.loMs + double(h.counts.size()) * h.binMs);
     setCountRange(m_y, peak * 1.05);
     m_chart->setTitle(what);
-    QString fit = tr("%1 waits; expected: %2").arg(h.n).arg(h.theory);
-    if (h.ks)
+    QString fit = h.n == 1 ? tr("1 wait; expected: %1").arg(h.theory)
+                           : tr("%1 waits; expected: %2").arg(h.n).arg(h.theory);
+    // The test's critical value is the asymptotic one, c(α)/√n: it means nothing for a handful
+    // of waits (above 1 for n = 1, where D cannot exceed 1), so it is shown from 35 waits on.
+    if (h.ks && h.n >= kFitTestMinWaits)
         fit += tr(" · KS D = %1 (critical %2 at α = 0.001: %3)")
                    .arg(h.ks->statistic, 0, 'f', 3)
                    .arg(h.ks->critical, 0, 'f', 3)
                    .arg(h.ks->rejects() ? tr("does not fit") : tr("fits"));
+    else if (h.ks)
+        fit += tr(" · too few for a fit test (%1 needed)").arg(kFitTestMinWaits);
     m_fit->setText(fit);
 }
 

@@ -229,10 +229,13 @@ QString DemoRunner::retryAfterHeadline() const
     for (int i = 0; i < compare->runs(); ++i) {
         const RunSummary &s = compare->summary(i);
         parts << (s.retryAfterViolations == 0
-                      ? tr("%1: all %2 retries waited as told")
+                      // Judged per client: a request that follows a Retry-After, whether a
+                      // retry or the client's next operation, must wait it out.
+                      ? tr("%1: all %2 requests after a Retry-After waited as told")
                             .arg(compare->policyName(i))
                             .arg(s.retryAfterJudged)
-                      : tr("%1: %2 of %3 retries came back early (up to %4 ms early), "
+                      : tr("%1: %2 of %3 requests after a Retry-After came back early (up to "
+                           "%4 ms early), "
                            "%5 attempts for %6 operations")
                             .arg(compare->policyName(i))
                             .arg(s.retryAfterViolations)

@@ -2,8 +2,11 @@
 #include "comparison_table.h"
 
 #include "run/comparison_run.h"
+#include "style/fit_rows.h"
 
 #include <QHeaderView>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -46,11 +49,8 @@ ComparisonTable::ComparisonTable(QWidget *parent)
 
 void ComparisonTable::fitRows()
 {
-    // As tall as its rows (two at least, for the empty table), so that the charts above get
-    // the rest of a 720-pixel window.
-    const int rows = std::max(2, rowCount());
-    setFixedHeight(horizontalHeader()->sizeHint().height() +
-                   rows * verticalHeader()->defaultSectionSize() + 2 * frameWidth() + 2);
+    // Two rows at least, for the empty table; the charts above get the rest.
+    fitToRows(this, std::max(2, rowCount()));
 }
 
 void ComparisonTable::show(const QList<Row> &rows)

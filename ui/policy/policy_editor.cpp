@@ -4,6 +4,7 @@
 #include "breaker_budget_form.h"
 #include "retry_policy_form.h"
 #include "snippet_dialog.h"
+#include "style/fit_rows.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -17,13 +18,16 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
 namespace {
 constexpr std::uint64_t kPreviewSeed = 1;
-}
+constexpr int kPreviewMinRows = 2;
+} // namespace
 
 PolicyEditor::PolicyEditor(QWidget *parent)
     : QWidget(parent)
@@ -45,7 +49,8 @@ PolicyEditor::PolicyEditor(QWidget *parent)
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The two columns side by side need ~650 px; a narrower window scrolls instead of cutting.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     auto *forms = new QWidget;
     auto *columns = new QHBoxLayout(forms);
     columns->setContentsMargins(0, 0, 0, 0);
@@ -131,7 +136,6 @@ QGroupBox *PolicyEditor::previewGroup()
     m_preview->verticalHeader()->hide();
     m_preview->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_preview->setSelectionMode(QAbstractItemView::NoSelection);
-    m_preview->setMaximumHeight(m_preview->fontMetrics().height() * 14);
     previewLayout->addWidget(m_preview);
     return previewBox;
 }
@@ -224,6 +228,7 @@ void PolicyEditor::onEdited()
     } else {
         m_summary->setText(tr("Fix the fields marked in red to see the preview."));
         m_preview->setRowCount(0);
+        fitToRows(m_preview, kPreviewMinRows);
     }
     if (wasValid != valid)
         Q_EMIT validityChanged(valid);
@@ -234,6 +239,8 @@ void PolicyEditor::showPreview(const ClientPolicy &policy)
     const auto decisions = rehearse(policy.retry, kPreviewSeed);
     const Backoff backoff(policy.retry.backoff);
     m_preview->setRowCount(static_cast<int>(decisions.size()));
+    // As tall as the rehearsal (it scrolls past 10 attempts): the settings above get the rest.
+    fitToRows(m_preview, std::clamp(m_preview->rowCount(), kPreviewMinRows, 10));
     Duration total{0};
     int row = 0;
     for (const auto &d : decisions) {

@@ -40,7 +40,8 @@ DuplicatesChart::DuplicatesChart(QWidget *parent)
     std::tie(m_x, m_y) = addAxes(m_chart, tr("time since the run started (s)"), tr("per slot"));
     m_cumulative = new QLineSeries;
     m_cumulative->setName(tr("Duplicate charges so far (right)"));
-    QPen pen(palette::color(palette::Role::Duplicate));
+    // A darker shade than the slots' area: the legend's two swatches must not look alike.
+    QPen pen(palette::color(palette::Role::Duplicate).darker(200));
     pen.setWidthF(2.5);
     m_cumulative->setPen(pen);
     m_chart->addSeries(m_cumulative);

@@ -30,7 +30,9 @@ LoadChart::LoadChart(QWidget *parent)
     auto *retryArea = new QAreaSeries(m_total, m_first);
     retryArea->setName(tr("Retries"));
     retryArea->setColor(palette::color(palette::Role::Retries));
-    retryArea->setBorderColor(palette::color(palette::Role::Retries).darker(130));
+    // No border: the retries sit on the first attempts, and a border would outline every slot
+    // in orange, retries or not.
+    retryArea->setPen(Qt::NoPen);
     m_capacity = new QLineSeries;
     m_capacity->setName(tr("Capacity"));
     QPen pen(palette::color(palette::Role::Capacity));

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Benchmark for the notes, not a test: how long the charts take to read new records and redraw
 // with a large log, on this machine.
-//   bench_charts [--all-lanes-only] [--slow-ms N] [attempts]   (default 100000;
+//   bench_charts [--all-lanes-only] [--slow-ms N] [--tab I] [attempts]   (default 100000;
 //   QT_QPA_PLATFORM=offscreen)
 // It fills a log from a simulated run, then feeds it to the charts the way a live run does, in
-// batches of 2,000 records per frame, and times each frame's read + redraw (the chart's grab,
-// which paints it); then times a full redraw of each chart with every record in. Every tab of
+// batches of 2,000 records per frame, and times each frame's read + redraw (the chart painted
+// into an image kept across frames, as into a window's backing store); then times a full
+// redraw of each chart with every record in. --tab I times one tab only. Every tab of
 // the charts view is timed, whatever tabs it has. Last, the timeline zoomed out to every lane
 // at once: the zoom itself (the axes lay out their ticks) and the paint, as a person sees it.
 // --all-lanes-only reads the whole log at once and times only that last view.
@@ -21,6 +22,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QImage>
 #include <QStringList>
 #include <QTabWidget>
 
@@ -43,6 +45,20 @@ Scenario scenario(int clients)
     s.policy.retry.retryAfterMode = RetryAfterMode::Honour;
     s.seed = 3;
     return s;
+}
+
+// Paints a widget into one image kept from frame to frame, as a window's backing store is:
+// QWidget::grab() would allocate (and page-fault) a new 4 MB pixmap every frame.
+void paint(QWidget *w)
+{
+    static QImage target;
+    const qreal dpr = w->devicePixelRatioF();
+    const QSize size = w->size() * dpr;
+    if (target.size() != size) {
+        target = QImage(size, QImage::Format_ARGB32_Premultiplied);
+        target.setDevicePixelRatio(dpr);
+    }
+    w->render(&target);
 }
 
 struct Stats {
@@ -73,6 +89,9 @@ int main(int argc, char **argv)
     const QCommandLineOption slowMs(u"slow-ms"_s, u"List the frames slower than this (33)."_s,
                                     u"ms"_s, u"33"_s);
     args.addOption(slowMs);
+    const QCommandLineOption onlyTab(u"tab"_s, u"Time only this tab (0 = the first)."_s,
+                                     u"index"_s);
+    args.addOption(onlyTab);
     args.addPositionalArgument(u"attempts"_s, u"Attempts in the log (default 100000)."_s);
     args.process(app);
     bool ok = true;
@@ -99,13 +118,15 @@ int main(int argc, char **argv)
     view.show();
     QCoreApplication::processEvents();
     for (int tab = 0; tab < view.tabs()->count() && !args.isSet(allLanesOnly); ++tab) {
+        if (args.isSet(onlyTab) && args.value(onlyTab).toInt() != tab)
+            continue;
         auto live = std::make_shared<AttemptLog>();
         view.setRun(live, s);
         view.tabs()->setCurrentIndex(tab);
         auto *panel = static_cast<ChartPanel *>(view.tabs()->currentWidget());
         // The tab as it shows before the run's first records (its first layout is not a frame).
         QCoreApplication::processEvents();
-        panel->picture()->grab();
+        paint(panel->picture());
         Stats frames;
         std::size_t next = 0;
         std::size_t nextBreaker = 0;
@@ -122,7 +143,7 @@ int main(int argc, char **argv)
             t.start();
             view.refreshNow();
             const double readMs = double(t.nsecsElapsed()) / 1e6;
-            panel->picture()->grab(); // paints the chart as the screen would
+            paint(panel->picture()); // paints the chart as the screen would
             frames.ms.push_back(double(t.nsecsElapsed()) / 1e6);
             if (frames.ms.back() > args.value(slowMs).toDouble())
                 frames.slow.push_back(u"%1 (read %2 ms, paint %3 ms)"_s.arg(live->size())
@@ -132,7 +153,7 @@ int main(int argc, char **argv)
         QElapsedTimer t;
         t.start();
         panel->refresh(view.analysis());
-        panel->picture()->grab();
+        paint(panel->picture());
         const double redraw = double(t.nsecsElapsed()) / 1e6;
         std::printf("%-24s live frames: %zu, p50 %.1f ms, p95 %.1f ms, max %.1f ms; full redraw "
                     "at %zu attempts: %.1f ms\n",
@@ -156,13 +177,13 @@ int main(int argc, char **argv)
     }
     // The timeline's worst case: every lane at once (each row merges many lanes).
     view.tabs()->setCurrentWidget(view.timeline());
-    view.timeline()->picture()->grab(); // the newest lanes, as a live run shows them
+    paint(view.timeline()->picture()); // the newest lanes, as a live run shows them
     const int lanes = view.analysis()->timeline().lanes();
     QElapsedTimer t;
     t.start();
     view.timeline()->setLaneRange(0, lanes);
     const double zoom = double(t.nsecsElapsed()) / 1e6;
-    view.timeline()->picture()->grab();
+    paint(view.timeline()->picture());
     const double total = double(t.nsecsElapsed()) / 1e6;
     std::printf("Attempt timeline, all %d lanes in one view: %.1f ms (zoom %.1f ms, paint %.1f "
                 "ms; %d lanes a row)\n",

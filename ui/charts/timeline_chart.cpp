@@ -193,7 +193,31 @@ void TimelineChart::showLegend(const QSet<OutcomeCategory> &categories)
     for (QLineSeries *series : std::as_const(m_waitLegend))
         add(series);
     m_shownCategories = categories;
-    showWaitsInLegend(m_waitsInLegend);
+    showWaitsInLegend(m_waitsInLegend); // and places the legend
+}
+
+void TimelineChart::resizeEvent(QResizeEvent *event)
+{
+    ChartPanel::resizeEvent(event);
+    fitLegend();
+}
+
+void TimelineChart::fitLegend()
+{
+    // Up to eight entries: in a 1280-pixel window they no longer fit one row below the plot,
+    // and Qt Charts would cut each to "429 Too Many …"; beside the plot, one a line, they fit.
+    const QFontMetrics metrics(m_chart->legend()->font());
+    int needed = 0;
+    for (const QString &entry : legendEntries())
+        needed += metrics.horizontalAdvance(entry) + 3 * metrics.height();
+    const Qt::Alignment side = needed > width() - 60 ? Qt::AlignRight : Qt::AlignBottom;
+    if (m_chart->legend()->alignment() != side)
+        m_chart->legend()->setAlignment(side);
+}
+
+Qt::Alignment TimelineChart::legendAlignment() const
+{
+    return m_chart->legend()->alignment();
 }
 
 QStringList TimelineChart::legendEntries() const
@@ -211,6 +235,7 @@ void TimelineChart::showWaitsInLegend(bool shown)
     for (QLineSeries *series : std::as_const(m_waitLegend))
         for (QLegendMarker *marker : m_chart->legend()->markers(series))
             marker->setVisible(shown);
+    fitLegend();
 }
 
 QPair<double, double> TimelineChart::timeRange() const

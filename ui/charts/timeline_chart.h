@@ -37,11 +37,13 @@ public:
     void zoomTime(double factor, double aroundSeconds);
     void showAll();
     bool isFollowing() const { return m_follow; }
+    Qt::Alignment legendAlignment() const;
     // The legend's entries a person sees, in order.
     QStringList legendEntries() const;
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     static constexpr double kMinLanePx = 7; // the item draws waits from 5 px up
@@ -50,6 +52,7 @@ private:
     TimelineLanes::By by() const;
     void showLegend(const QSet<OutcomeCategory> &categories); // rebuilds the chart's legend
     void showWaitsInLegend(bool shown);
+    void fitLegend(); // below the plot when its entries fit the width, else beside it
 
     QChart *m_chart = nullptr;
     QChartView *m_view = nullptr;

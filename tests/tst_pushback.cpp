@@ -126,6 +126,17 @@ private Q_SLOTS:
         const auto rl =
             readPushback(429, {{"RateLimit", "\"d\";r=0;t=9999999999"}}, kReceived, 60s);
         QVERIFY(rl.wait && rl.wait->clamped);
+        // Past qint64 once multiplied by 1000 (fuzz_pushback's find): still the longest wait,
+        // not a wrapped negative one read as "now".
+        const auto huge =
+            readPushback(429, {{"RateLimit", "r=0;t=2222211111111111111"}}, kReceived, 60s);
+        QVERIFY(huge.wait && huge.wait->clamped);
+        QCOMPARE(huge.wait->delay, Duration(60s));
+        const auto older = readPushback(
+            429, {{"RateLimit-Remaining", "0"}, {"RateLimit-Reset", "9223372036854775807"}},
+            kReceived, 60s);
+        QVERIFY(older.wait && older.wait->clamped);
+        QCOMPARE(older.wait->delay, Duration(60s));
     }
 };
 

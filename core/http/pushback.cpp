@@ -29,6 +29,17 @@ Duration clampTo(qint64 millis, Duration maxDelay, bool *clamped)
     return std::chrono::milliseconds(std::max<qint64>(0, millis));
 }
 
+// A wait of `seconds`, clamped as clampTo does, and compared before it is multiplied: a
+// reset of 2 × 10^18 s times 1000 would overflow qint64 (fuzz_pushback found it).
+Duration clampSecondsTo(qint64 seconds, Duration maxDelay, bool *clamped)
+{
+    if (seconds > std::chrono::duration_cast<std::chrono::seconds>(maxDelay).count()) {
+        *clamped = true;
+        return maxDelay;
+    }
+    return clampTo(std::max<qint64>(0, seconds) * 1000, maxDelay, clamped);
+}
+
 // Parameters of a structured-field item: `"default";r=0;t=30` → {r: 0, t: 30}. Also reads
 // the older dictionary form `limit=10, remaining=0, reset=30`.
 struct RateLimitItem {
@@ -112,7 +123,7 @@ void readRateLimitHeaders(const HeaderList &headers, Duration maxDelay, Pushback
         for (const auto &item : parseRateLimit(value)) {
             if (item.remaining && *item.remaining <= 0 && item.reset) {
                 bool clamped = false;
-                const Duration d = clampTo(*item.reset * 1000, maxDelay, &clamped);
+                const Duration d = clampSecondsTo(*item.reset, maxDelay, &clamped);
                 out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
                 return;
             }
@@ -126,7 +137,7 @@ void readRateLimitHeaders(const HeaderList &headers, Duration maxDelay, Pushback
         const auto t = parseInteger(reset.front());
         if (r && *r <= 0 && t && *t >= 0) {
             bool clamped = false;
-            const Duration d = clampTo(*t * 1000, maxDelay, &clamped);
+            const Duration d = clampSecondsTo(*t, maxDelay, &clamped);
             out.wait = Pushback{d, PushbackSource::RateLimit, clamped, false, {}};
         }
     }

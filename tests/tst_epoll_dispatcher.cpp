@@ -15,6 +15,8 @@
 #include <QTimer>
 
 #include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace retrylab;
 using namespace Qt::StringLiterals;
@@ -177,6 +179,88 @@ private Q_SLOTS:
         qsizetype watched = -1;
         loop.run([&] { watched = loop.dispatcher()->watched(); });
         QCOMPARE(watched, 0);
+    }
+
+    // Interest that changes and changes back within one turn (QTcpSocket's write() and flush())
+    // reaches epoll once per turn, or not at all, and still behaves as under poll(): a write
+    // notifier turned on and off at once never fires and lets the loop sleep; a read notifier
+    // turned off and on again still hears its data; a descriptor closed and its number given
+    // to a new one within the turn is watched anew.
+    void interestChangesWithinATurn()
+    {
+        LoopThread loop;
+        int a[2] = {-1, -1};
+        int b[2] = {-1, -1};
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, a), 0);
+        QCOMPARE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, b), 0);
+        int writeFired = 0;
+        int readFired = 0;
+        int turns = 0;
+        QSocketNotifier *reader = nullptr;
+        QSocketNotifier *writer = nullptr;
+        loop.run([&] {
+            writer = new QSocketNotifier(a[0], QSocketNotifier::Write, loop.context());
+            writer->setEnabled(false);
+            QObject::connect(writer, &QSocketNotifier::activated, loop.context(), [&] {
+                ++writeFired;
+                writer->setEnabled(false); // as QTcpSocket does when all is written
+            });
+            reader = new QSocketNotifier(a[0], QSocketNotifier::Read, loop.context());
+            QObject::connect(reader, &QSocketNotifier::activated, loop.context(), [&] {
+                char c;
+                while (::read(a[0], &c, 1) == 1)
+                    ++readFired;
+            });
+            reader->setEnabled(false);
+            reader->setEnabled(true);
+            QObject::connect(loop.dispatcher(), &QAbstractEventDispatcher::awake, loop.context(),
+                             [&] { ++turns; });
+        });
+        QCOMPARE(::write(a[1], "xy", 2), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(readFired, 2, 5000);
+        // The socket is writable: an EPOLLOUT left with epoll would wake the loop at once,
+        // again and again.
+        const auto turnsWhileIdle = [&] {
+            int before = 0;
+            loop.run([&] { before = turns; });
+            QTest::qWait(200);
+            int after = 0;
+            loop.run([&] { after = turns; });
+            return after - before;
+        };
+        loop.run([&] {
+            writer->setEnabled(true);
+            writer->setEnabled(false);
+        });
+        int idle = turnsWhileIdle();
+        QCOMPARE(writeFired, 0);
+        QVERIFY2(idle < 20, qPrintable(QString::number(idle)));
+        loop.run([&] { writer->setEnabled(true); }); // fires once, and turns itself off
+        QTRY_COMPARE_WITH_TIMEOUT(writeFired, 1, 5000);
+        idle = turnsWhileIdle();
+        QCOMPARE(writeFired, 1);
+        QVERIFY2(idle < 20, qPrintable(QString::number(idle)));
+
+        // The same number, a new socket, within one turn.
+        int reused = -1;
+        int fresh = 0;
+        loop.run([&] {
+            delete reader;
+            ::close(a[0]);
+            reused = ::dup(b[0]); // the lowest free number: a[0]'s
+            auto *again = new QSocketNotifier(reused, QSocketNotifier::Read, loop.context());
+            QObject::connect(again, &QSocketNotifier::activated, loop.context(), [&] {
+                char c;
+                while (::read(reused, &c, 1) == 1)
+                    ++fresh;
+            });
+        });
+        QCOMPARE(reused, a[0]);
+        QCOMPARE(::write(b[1], "z", 1), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(fresh, 1, 5000);
+        loop.run([&] { qDeleteAll(loop.context()->children()); });
+        for (const int fd : {a[1], b[0], b[1], reused})
+            ::close(fd);
     }
 
     // A loop asleep with nothing to do wakes for an event posted from another thread, runs

@@ -85,7 +85,12 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     watch(fd, *it);
 }
 
-// Tells epoll what the notifiers of `fd` want; forgets `fd` when none is left.
+// Notes what the notifiers of `fd` want; forgets `fd` when none is left. epoll hears of a change
+// just before the loop waits (tellEpoll): QTcpSocket turns its write notifier on in write() and
+// off again in flush(), so a request that goes out at once would otherwise cost two epoll_ctl
+// calls that cancel out, on both sides of every exchange; in a virtual machine a system call
+// is dear. A descriptor that no notifier wants leaves epoll at once: its socket is about to
+// close, and its number may come back for another.
 void EpollDispatcher::watch(int fd, Watch &w)
 {
     const std::uint32_t want = interestOf(w.read, w.write, w.exception);
@@ -98,21 +103,48 @@ void EpollDispatcher::watch(int fd, Watch &w)
         return;
     }
     if (!want) {
-        epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr); // ENOENT/EBADF: already gone with fd
+        if (w.told)
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr); // ENOENT/EBADF: already gone with fd
         m_watches.remove(fd);
         return;
     }
-    epoll_event ev{};
-    ev.events = want;
-    ev.data.fd = fd;
-    if (epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev) == 0)
-        return;
-    if (errno == ENOENT && epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0)
-        return;
-    if (errno == EPERM) { // a regular file: as poll() sees it, always ready
-        w.polled = true;
-        m_alwaysReady.push_back(fd);
+    if (!w.queued) {
+        w.queued = true;
+        m_changed.push_back(fd);
     }
+}
+
+void EpollDispatcher::tellEpoll()
+{
+    for (const int fd : m_changed) {
+        const auto it = m_watches.find(fd);
+        if (it == m_watches.end() || !it->queued)
+            continue; // forgotten since, or told already (its number came back)
+        Watch &w = *it;
+        w.queued = false;
+        const std::uint32_t want = interestOf(w.read, w.write, w.exception);
+        if (want == w.told)
+            continue;
+        epoll_event ev{};
+        ev.events = want;
+        ev.data.fd = fd;
+        // MOD when epoll has it, ADD when not; each falls back on the other if epoll disagrees
+        // (a descriptor closed and reopened under the same number behind our back).
+        int rc = epoll_ctl(m_epoll, w.told ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
+        if (rc != 0 && errno == ENOENT)
+            rc = epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
+        else if (rc != 0 && errno == EEXIST)
+            rc = epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
+        if (rc != 0) {
+            if (errno == EPERM) { // a regular file: as poll() sees it, always ready
+                w.polled = true;
+                m_alwaysReady.push_back(fd);
+            }
+            continue; // EBADF: closed already; its notifiers go when their socket does
+        }
+        w.told = want;
+    }
+    m_changed.clear();
 }
 
 // As poll() reports them to Qt's own loop: a hang-up or an error wakes both directions.
@@ -268,6 +300,7 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     m_interrupted.storeRelease(0);
     Q_EMIT awake();
     QCoreApplication::sendPostedEvents();
+    tellEpoll();
     const bool canWait = flags.testFlag(QEventLoop::WaitForMoreEvents) &&
                          !m_interrupted.loadAcquire() && m_alwaysReady.empty();
     const int timeout = canWait ? msToNextTimer() : 0;

@@ -54,7 +54,9 @@ private:
         QSocketNotifier *read = nullptr;
         QSocketNotifier *write = nullptr;
         QSocketNotifier *exception = nullptr;
-        bool polled = false; // a regular file: epoll refuses it, poll() calls it always ready
+        std::uint32_t told = 0; // the interest epoll has now
+        bool queued = false;    // in m_changed
+        bool polled = false;    // a regular file: epoll refuses it, poll() calls it always ready
     };
     struct Timer {
         QObject *object = nullptr;
@@ -72,6 +74,7 @@ private:
     };
 
     void watch(int fd, Watch &w);
+    void tellEpoll();
     void activate(int fd, std::uint32_t events);
     void arm(int id, Timer &t);
     int msToNextTimer(); // -1: no timer
@@ -81,6 +84,7 @@ private:
     int m_wake = -1; // an eventfd: wakeUp() writes it
     QAtomicInteger<int> m_interrupted = 0;
     QHash<int, Watch> m_watches;
+    std::vector<int> m_changed;     // descriptors whose interest epoll has not been told yet
     std::vector<int> m_alwaysReady; // descriptors epoll cannot watch
     QHash<int, Timer> m_timers;
     std::vector<Due> m_heap; // a min-heap; entries of unregistered or re-armed timers are stale

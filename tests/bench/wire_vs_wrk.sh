@@ -3,6 +3,7 @@
 # Retry Lab's own client against nginx on loopback, next to wrk against the same nginx in the
 # same run (transport/README.md). Not a test: it prints figures for the notes.
 #   tests/bench/wire_vs_wrk.sh BUILD_DIR [SECONDS] [STACK]
+# SHARDS=N passes --shards N (the client's threads; one per core by default).
 # Needs nginx (Debian nginx-light) and wrk. One nginx worker answering `return 200`, on
 # 127.0.0.1 and a port the OS picks; everything is removed at the end.
 set -euo pipefail
@@ -34,7 +35,8 @@ retrylab_run() {
 JSON
     local start end
     start=$(date +%s.%N)
-    "$retrylab" --headless --scenario "$work/s.json" --summary "$work/sum.json" >/dev/null
+    "$retrylab" --headless --scenario "$work/s.json" --summary "$work/sum.json" \
+        ${SHARDS:+--shards "$SHARDS"} >/dev/null
     end=$(date +%s.%N)
     python3 - "$work/sum.json" "$start" "$end" <<'PY'
 import json, sys

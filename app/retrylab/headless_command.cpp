@@ -77,7 +77,7 @@ struct HeadlessFlags {
     const QCommandLineOption shards{
         u"shards"_s,
         u"Split a real-time run's clients over N engine threads (default: one per core, at most "
-        "4)."_s,
+        "4, less one for the built-in server)."_s,
         u"N"_s, u"0"_s};
     const QCommandLineOption merge{
         u"merge"_s, u"Merge the JSON Lines logs given as arguments (Locust's workers write one "

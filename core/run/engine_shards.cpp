@@ -53,8 +53,10 @@ int EngineShards::countFor(const Scenario &scenario, int requested)
     // One shared breaker or budget, or one stream of open-loop arrivals, is one engine's state.
     if (scenario.arrivalRatePerSecond > 0 || scenario.sharedBreaker || scenario.sharedBudget)
         return 1;
-    const int wanted =
-        requested > 0 ? requested : std::min(QThread::idealThreadCount(), kAutoShards);
+    // The built-in server's thread needs a core of its own: with a shard per core besides, a
+    // thread that keeps time waits for one (core/README.md, "Threads").
+    const int cores = QThread::idealThreadCount() - (scenario.builtinServer ? 1 : 0);
+    const int wanted = requested > 0 ? requested : std::clamp(cores, 1, kAutoShards);
     return std::clamp(wanted, 1, std::clamp(scenario.clients, 1, kMaxShards));
 }
 

@@ -25,7 +25,8 @@ class EngineShards : public QObject
 {
     Q_OBJECT
 public:
-    // `requested` 0: one shard per core, at most kAutoShards.
+    // `requested` 0: one shard per core, at most kAutoShards; one core fewer when the built-in
+    // server runs in this process.
     static int countFor(const Scenario &scenario, int requested);
     static constexpr int kAutoShards = 4;
     static constexpr int kMaxShards = 64;

@@ -18,7 +18,7 @@ struct HeadlessOptions {
     QString policy; // of a comparison: run only the policy of this name
     std::optional<quint64> seed;
     bool simulated = false;
-    int shards = 0;            // engine shards of a real-time run; 0: one per core
+    int shards = 0;            // engine shards of a real-time run; 0: EngineShards::countFor
     QString logFile;           // JSON Lines, streamed during the run
     QString summaryFile;       // JSON
     QString csvFile;           // attempts; breakers and server journal beside it

@@ -36,7 +36,7 @@ public:
     // Header names whose values the streamed log hides, besides the default secrets.
     void setRedactor(const Redactor &redactor) { m_redactor = redactor; }
     // Engine shards of the next real-time runs (threads, each with its share of the clients);
-    // 0, the default, is one per core (EngineShards::countFor).
+    // 0, the default, is one per core, less one for the built-in server (EngineShards::countFor).
     void setShards(int shards) { m_shards = shards; }
     void pause();
     void resume();

@@ -4,7 +4,8 @@
 # (in its own thread) where each operation's first attempt gets a 503 and its retry succeeds.
 # Computed from the JSON Lines log: actual − planned wait of every retry. Not a test.
 #   tests/bench/wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]
-# SHARDS=N passes --shards N (the client's threads; one per core by default).
+# SHARDS=N passes --shards N (the client's threads; by default one per core, less the one the
+# built-in server gets).
 set -euo pipefail
 build=${1:?usage: wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]}
 clients=${2:-2000}

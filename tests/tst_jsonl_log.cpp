@@ -15,10 +15,13 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimeZone>
 
 using namespace retrylab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+
+Q_DECLARE_METATYPE(retrylab::JournalEntry)
 
 class TestJsonlLog : public QObject
 {
@@ -90,6 +93,55 @@ private Q_SLOTS:
         QVERIFY(out.contains("\"ms\":[0,0.001,0.01,1,18.459,18.45,-1.5,123456789.012,-0.001]"));
         QCOMPARE(o.value(u"n"_s).toInteger(), -42);
         QCOMPARE(o.value(u"b"_s), QJsonValue(false));
+    }
+
+    // The server's lines are written directly; each is the line QJsonDocument made of
+    // JournalEntry::toJson() before, byte for byte, and reads back as the same entry.
+    void serverLinesAsQJsonDocumentWroteThem_data()
+    {
+        QTest::addColumn<JournalEntry>("entry");
+        JournalEntry bare;
+        bare.id = 1;
+        QTest::newRow("bare") << bare;
+        JournalEntry full;
+        full.id = 123456789012;
+        full.at = 18459us;
+        full.wallTime = QDateTime(QDate(2026, 12, 1), QTime(17, 19, 9, 7), QTimeZone::utc());
+        full.method = u"POST"_s;
+        full.path = u"/payments?x=\"\u00e9\t\x01"_s;
+        full.clientId = u"17"_s;
+        full.attempt = 3;
+        full.idempotencyKey = u"k-\u4e2d"_s;
+        full.chainClient = u"17"_s;
+        full.chainOperation = u"17-0"_s;
+        full.chainAttempt = 2;
+        full.chainBy = u"headers"_s;
+        full.decision = u"fail-first"_s;
+        full.status = 503;
+        full.askedWait = 1000000us;
+        full.allowedBackAt = 1018459us;
+        full.earlyBy = 10us;
+        full.latency = 120us;
+        full.duplicateEffect = true;
+        QTest::newRow("every field") << full;
+        JournalEntry round = full;
+        round.at = 7000us; // whole milliseconds: no decimals, as QJsonDocument writes 7
+        round.latency = 0us;
+        round.earlyBy = -2500us;
+        round.chainClient.clear();
+        QTest::newRow("round and negative") << round;
+    }
+    void serverLinesAsQJsonDocumentWroteThem()
+    {
+        QFETCH(JournalEntry, entry);
+        QJsonObject o = entry.toJson();
+        o.insert(u"kind"_s, u"server"_s);
+        const QByteArray before = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+        QByteArray line;
+        appendServerLine(line, entry);
+        QCOMPARE(line, before);
+        const JournalEntry back = JournalEntry::fromJson(QJsonDocument::fromJson(line).object());
+        QCOMPARE(back.toJson(), entry.toJson());
     }
 
     void badJsonlLinesAreNamed()

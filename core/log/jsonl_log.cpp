@@ -289,11 +289,8 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
     }
     if (log.journalSize() > m_journalWritten) {
         const auto journal = log.journalRecords();
-        for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n) {
-            QJsonObject o = journal[i].toJson();
-            o.insert(u"kind"_s, u"server"_s);
-            batch += line(o);
-        }
+        for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n)
+            appendServerLine(batch, journal[i]);
         m_journalWritten = journal.size();
     }
     *count = n;

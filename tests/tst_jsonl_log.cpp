@@ -95,8 +95,9 @@ private Q_SLOTS:
         QCOMPARE(o.value(u"b"_s), QJsonValue(false));
     }
 
-    // The server's lines are written directly; each is the line QJsonDocument made of
-    // JournalEntry::toJson() before, byte for byte, and reads back as the same entry.
+    // The server's lines are written directly (JournalEntry::appendJsonLine); each is the line
+    // QJsonDocument made of JournalEntry::toJson() before, byte for byte, and reads back as the
+    // same entry.
     void serverLinesAsQJsonDocumentWroteThem_data()
     {
         QTest::addColumn<JournalEntry>("entry");
@@ -138,10 +139,14 @@ private Q_SLOTS:
         o.insert(u"kind"_s, u"server"_s);
         const QByteArray before = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
         QByteArray line;
-        appendServerLine(line, entry);
+        entry.appendJsonLine(line, "server");
         QCOMPARE(line, before);
         const JournalEntry back = JournalEntry::fromJson(QJsonDocument::fromJson(line).object());
         QCOMPARE(back.toJson(), entry.toJson());
+        // Without a kind, as the admin API's journal in JSON Lines serves it.
+        QByteArray plain;
+        entry.appendJsonLine(plain);
+        QCOMPARE(plain, QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n');
     }
 
     void badJsonlLinesAreNamed()

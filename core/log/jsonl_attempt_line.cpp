@@ -105,45 +105,4 @@ void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog
     out += '\n';
 }
 
-void appendServerLine(QByteArray &out, const JournalEntry &e)
-{
-    // Keys in QJsonObject's order (sorted), optional ones left out as toJson() leaves them.
-    JsonWriter w(out);
-    const auto us = [](Duration d) {
-        return qint64(d.count());
-    };
-    w.beginObject();
-    if (e.allowedBackAt)
-        w.key("allowedBackAtMs").millis(us(*e.allowedBackAt));
-    if (e.askedWait)
-        w.key("askedWaitMs").millis(us(*e.askedWait));
-    w.key("atMs").millis(us(e.at));
-    if (e.attempt > 0)
-        w.key("attempt").value(qint64(e.attempt));
-    if (!e.chainClient.isEmpty()) {
-        w.key("chainAttempt").value(qint64(e.chainAttempt));
-        w.key("chainBy").value(e.chainBy);
-        w.key("chainClient").value(e.chainClient);
-        w.key("chainOperation").value(e.chainOperation);
-    }
-    if (!e.clientId.isEmpty())
-        w.key("clientId").value(e.clientId);
-    w.key("decision").value(e.decision);
-    if (e.duplicateEffect)
-        w.key("duplicateEffect").value(true);
-    if (e.earlyBy)
-        w.key("earlyByMs").millis(us(*e.earlyBy));
-    w.key("id").value(e.id);
-    if (!e.idempotencyKey.isEmpty())
-        w.key("idempotencyKey").value(e.idempotencyKey);
-    w.key("kind").value(QStringView(u"server"));
-    w.key("latencyMs").millis(us(e.latency));
-    w.key("method").value(e.method);
-    w.key("path").value(e.path);
-    w.key("status").value(qint64(e.status));
-    w.key("time").value(e.wallTime.toUTC().toString(Qt::ISODateWithMs));
-    w.endObject();
-    out += '\n';
-}
-
 } // namespace retrylab

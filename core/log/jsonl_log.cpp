@@ -290,7 +290,7 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
     if (log.journalSize() > m_journalWritten) {
         const auto journal = log.journalRecords();
         for (std::size_t i = m_journalWritten; i < journal.size(); ++i, ++n)
-            appendServerLine(batch, journal[i]);
+            journal[i].appendJsonLine(batch, "server");
         m_journalWritten = journal.size();
     }
     *count = n;

@@ -19,10 +19,6 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
 void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog &log, int run = 1,
                        const Redactor &redactor = Redactor());
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
-// A server journal entry as a line (kind "server"), written directly: the same line as
-// JournalEntry::toJson() through QJsonDocument, at a fraction of the cost (every attempt
-// against the built-in server has one).
-void appendServerLine(QByteArray &out, const JournalEntry &e);
 // Reads records back (strings go into `log`'s table); says what is wrong otherwise.
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);
 std::optional<BreakerRecord> breakerFromJson(const QJsonObject &o, QString *error);

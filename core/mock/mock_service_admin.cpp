@@ -86,7 +86,7 @@ MockService::AdminReply MockService::adminJournal(const Parsed &in) const
     if (in.query.queryItemValue(u"format"_s) == u"jsonl"_s) {
         QByteArray lines;
         for (const auto &e : entries)
-            lines += QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) + '\n';
+            e.appendJsonLine(lines);
         return {200, lines};
     }
     QJsonArray a;

@@ -2,6 +2,7 @@
 #include "request_journal.h"
 
 #include "base/limits.h"
+#include "json/json_line.h"
 
 #include <algorithm>
 
@@ -75,6 +76,48 @@ QJsonObject JournalEntry::toJson() const
     if (duplicateEffect)
         o.insert(u"duplicateEffect"_s, true);
     return o;
+}
+
+void JournalEntry::appendJsonLine(QByteArray &out, const char *kind) const
+{
+    // Keys in QJsonObject's order (sorted), optional ones left out as toJson() leaves them.
+    JsonWriter w(out);
+    const auto us = [](Duration d) {
+        return qint64(d.count());
+    };
+    w.beginObject();
+    if (allowedBackAt)
+        w.key("allowedBackAtMs").millis(us(*allowedBackAt));
+    if (askedWait)
+        w.key("askedWaitMs").millis(us(*askedWait));
+    w.key("atMs").millis(us(at));
+    if (attempt > 0)
+        w.key("attempt").value(qint64(attempt));
+    if (!chainClient.isEmpty()) {
+        w.key("chainAttempt").value(qint64(chainAttempt));
+        w.key("chainBy").value(chainBy);
+        w.key("chainClient").value(chainClient);
+        w.key("chainOperation").value(chainOperation);
+    }
+    if (!clientId.isEmpty())
+        w.key("clientId").value(clientId);
+    w.key("decision").value(decision);
+    if (duplicateEffect)
+        w.key("duplicateEffect").value(true);
+    if (earlyBy)
+        w.key("earlyByMs").millis(us(*earlyBy));
+    w.key("id").value(id);
+    if (!idempotencyKey.isEmpty())
+        w.key("idempotencyKey").value(idempotencyKey);
+    if (kind)
+        w.key("kind").latin1(kind);
+    w.key("latencyMs").millis(us(latency));
+    w.key("method").value(method);
+    w.key("path").value(path);
+    w.key("status").value(qint64(status));
+    w.key("time").value(wallTime.toUTC().toString(Qt::ISODateWithMs));
+    w.endObject();
+    out += '\n';
 }
 
 void RequestJournal::setCapacity(int capacity)

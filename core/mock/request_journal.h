@@ -40,6 +40,10 @@ struct JournalEntry {
     bool duplicateEffect = false; // the ledger had charged this payment's operation before
 
     QJsonObject toJson() const;
+    // The same object as one line of JSON, written directly (json/json_line.h): byte for byte
+    // what QJsonDocument makes of toJson(), with "kind": `kind` among the keys when given. The
+    // attempt log has a line per request the built-in server saw; this keeps it cheap.
+    void appendJsonLine(QByteArray &out, const char *kind = nullptr) const;
     static JournalEntry fromJson(const QJsonObject &o); // unknown fields are ignored
 };
 

@@ -5,13 +5,22 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace retrylab {
 
 namespace {
-// Read in slices, so a large body passes through a bounded buffer.
-constexpr qint64 kReadSlice = 256 * 1024;
+// Read in slices, so a large body passes through a bounded buffer. One buffer per thread: the
+// parser copies what it keeps before the next read.
+constexpr qint64 kReadSlice = 64 * 1024;
+
+char *readSlice()
+{
+    thread_local std::unique_ptr<char[]> slice(new char[kReadSlice]);
+    return slice.get();
+}
 
 AttemptResponse responseOf(const wire::Message &m)
 {
@@ -181,7 +190,12 @@ void WireConnection::connectTo(int addressIndex)
     if (addressIndex == 0)
         m_mark = Clock::now(); // connect counts every address tried
     m_phase = Phase::Connecting;
-    m_socket->connectToHost(m_addresses.at(addressIndex), m_target.port);
+    // Plain TCP is read straight from the kernel: one read(2) per answer, where Qt's buffer
+    // would first ask how much there is (transport/README.md, "System calls"). TLS keeps
+    // QSslSocket's buffer, which decryption needs.
+    const QIODevice::OpenMode mode =
+        m_target.tls ? QIODevice::ReadWrite : QIODevice::ReadWrite | QIODevice::Unbuffered;
+    m_socket->connectToHost(m_addresses.at(addressIndex), m_target.port, mode);
 }
 
 void WireConnection::onConnected()
@@ -210,7 +224,11 @@ void WireConnection::send()
 {
     m_phase = Phase::Sending;
     m_mark = Clock::now();
-    m_socket->write(m_exchange.request);
+    if (m_socket->write(m_exchange.request) < 0) {
+        // Unbuffered, a failed write is only reported here.
+        onPeerGone();
+        return;
+    }
     // Out now rather than on the next turn of the event loop (flush() never blocks).
     m_socket->flush();
     onBytesWritten();
@@ -230,7 +248,8 @@ void WireConnection::onBytesWritten()
 void WireConnection::onReadyRead()
 {
     if (!m_busy) {
-        // Bytes nobody asked for on an idle connection: it cannot carry another exchange.
+        // Bytes nobody asked for on an idle connection, or its end: it cannot carry another
+        // exchange.
         dropSocket();
         if (onIdleClosed)
             onIdleClosed(this);
@@ -238,22 +257,31 @@ void WireConnection::onReadyRead()
     }
     if (m_phase == Phase::Sending) // answered before the request was all out
         onBytesWritten();
-    if (m_phase == Phase::Sending) {
-        m_timings.sendUs = since(m_mark);
-        m_phase = Phase::Waiting;
-        m_mark = Clock::now();
-    }
-    if (m_phase == Phase::Waiting) {
-        m_firstByte = Clock::now();
-        m_timings.waitUs = since(m_mark);
-        m_phase = Phase::Receiving;
-    }
-    if (m_phase != Phase::Receiving)
+    if (m_phase != Phase::Sending && m_phase != Phase::Waiting && m_phase != Phase::Receiving)
         return;
-    while (m_socket && m_socket->bytesAvailable() > 0) {
-        // No more than is there: read(n) allocates n bytes up front.
-        const QByteArray data = m_socket->read(std::min(m_socket->bytesAvailable(), kReadSlice));
-        QByteArrayView rest(data);
+    const bool unbuffered = m_socket->openMode() & QIODevice::Unbuffered;
+    char *slice = readSlice();
+    while (m_socket) {
+        const qint64 n = m_socket->read(slice, kReadSlice);
+        if (n < 0 && unbuffered) {
+            // The end of the stream, or an error, read straight from the kernel: Qt emits no
+            // signal for it on an unbuffered socket, so this is where it is handled.
+            onPeerGone();
+            return;
+        }
+        if (n <= 0)
+            return;
+        if (m_phase == Phase::Sending) {
+            m_timings.sendUs = since(m_mark);
+            m_phase = Phase::Waiting;
+            m_mark = Clock::now();
+        }
+        if (m_phase == Phase::Waiting) {
+            m_firstByte = Clock::now();
+            m_timings.waitUs = since(m_mark);
+            m_phase = Phase::Receiving;
+        }
+        QByteArrayView rest(slice, n);
         while (!rest.isEmpty()) {
             rest = rest.sliced(m_parser.feed(rest));
             const auto state = m_parser.state();
@@ -267,11 +295,16 @@ void WireConnection::onReadyRead()
             if (state == wire::MessageParser::State::Complete) {
                 const wire::Message m = m_parser.take();
                 // Bytes after the answer: we never pipeline, so the connection is spoilt.
-                const bool extra = !rest.isEmpty() || m_socket->bytesAvailable() > 0;
+                // (Unbuffered, any later bytes make the idle connection drop itself.)
+                const bool extra =
+                    !rest.isEmpty() || (!unbuffered && m_socket->bytesAvailable() > 0);
                 finish(responseOf(m), m.keepAlive && !extra);
                 return;
             }
         }
+        // Unbuffered, a short read means the kernel had no more: epoll says when there is.
+        if (unbuffered && n < kReadSlice)
+            return;
     }
 }
 
@@ -279,6 +312,16 @@ void WireConnection::onSocketError()
 {
     if (!m_socket)
         return;
+    if (m_phase == Phase::Receiving && !(m_socket->openMode() & QIODevice::Unbuffered)) {
+        onReadyRead(); // what Qt buffered before the close
+        if (!m_busy || !m_socket)
+            return;
+    }
+    onPeerGone();
+}
+
+void WireConnection::onPeerGone()
+{
     m_peerClosed = true;
     const auto error = m_socket->error();
     if (!m_busy) {
@@ -323,9 +366,6 @@ void WireConnection::onSocketError()
                  m_socket->errorString(), m_reusedForThis ? u", on a reused connection"_s : u""_s));
         return;
     case Phase::Receiving: {
-        onReadyRead(); // what arrived before the close
-        if (!m_busy)
-            return;
         m_parser.finish();
         if (m_parser.state() == wire::MessageParser::State::Complete) {
             const wire::Message m = m_parser.take(); // a body delimited by the close

@@ -82,6 +82,7 @@ private:
     void onReadyRead();
     void onDisconnected();
     void onSocketError();
+    void onPeerGone(); // the socket closed or failed; what was read is all there is
     void makeSocket();
     void dropSocket();
     void fail(OutcomeClass outcome, const QString &reason);

@@ -149,6 +149,52 @@ private Q_SLOTS:
         QCOMPARE(plain, QJsonDocument(entry.toJson()).toJson(QJsonDocument::Compact) + '\n');
     }
 
+    // The streamed log writes repeated header blocks from a cache: its lines are the lines
+    // written without one, secrets redacted by any spelling, across blocks sharing a slot.
+    void cachedHeaderBlocksWriteTheSameLines()
+    {
+        AttemptLog log;
+        const Redactor redactor({u"X-Api-Key"_s});
+        std::vector<std::uint32_t> blocks;
+        for (int i = 0; i < 150; ++i) // more than the cache's slots: indexes share them
+            blocks.push_back(log.intern(u"Accept: */*\nx-API-key: k%1\nAUTHORIZATION: Bearer t%1\n"
+                                        u"X-Note: caf\u00e9 %1"_s.arg(i)));
+        for (std::uint32_t n = 0; n < 600; ++n) {
+            AttemptRecord r;
+            r.client = n % 7;
+            r.operation = n;
+            r.attempt = 1 + n % 3;
+            r.method = log.intern(u"POST"_s);
+            r.url = log.intern(u"http://127.0.0.1:1/pay"_s);
+            r.idempotencyKey = n % 2 ? log.intern(u"key-%1"_s.arg(n)) : 0;
+            r.requestHeaders = blocks[(n * 37) % blocks.size()];
+            r.responseHeaders = n % 5 ? blocks[(n * 11) % blocks.size()] : 0;
+            r.status = 200;
+            log.append(r);
+        }
+        QTemporaryDir dir;
+        const QString file = dir.filePath(u"log.jsonl"_s);
+        QString error;
+        QVERIFY2(JsonlLogWriter::write(log, file, redactor, &error), qPrintable(error));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(lines.size(), 601); // and an empty one after the last newline
+        std::size_t i = 0;
+        log.forEach([&](const AttemptRecord &r) {
+            QByteArray uncached;
+            appendAttemptLine(uncached, r, log, 1, redactor);
+            QCOMPARE(lines[qsizetype(i)] + '\n', uncached);
+            ++i;
+        });
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        const QJsonArray sent = first.value(u"requestHeaders"_s).toArray();
+        QCOMPARE(sent.at(1).toObject().value(u"value"_s).toString(), u"[redacted]"_s);
+        QCOMPARE(sent.at(2).toObject().value(u"value"_s).toString(), u"[redacted]"_s);
+        QCOMPARE(sent.at(3).toObject().value(u"value"_s).toString(), u"caf\u00e9 0"_s);
+        QCOMPARE(sent.at(4).toObject().value(u"name"_s).toString(), u"X-Client-Id"_s);
+    }
+
     void badJsonlLinesAreNamed()
     {
         QTemporaryDir dir;

@@ -69,6 +69,15 @@ JsonWriter &JsonWriter::close(char bracket)
     return *this;
 }
 
+JsonWriter &JsonWriter::elements(QByteArrayView json)
+{
+    if (json.isEmpty())
+        return *this;
+    separate();
+    m_out += json;
+    return *this;
+}
+
 JsonWriter &JsonWriter::key(const char *name)
 {
     separate();

@@ -32,6 +32,9 @@ public:
     JsonWriter &value(const char16_t *) = delete; // would be taken for a bool
     // Microseconds as milliseconds with up to three decimals, exactly: 18459 -> 18.459.
     JsonWriter &millis(qint64 us);
+    // Values this class wrote before, comma-separated ("1,2"), as the next ones at this level:
+    // a fragment written once and repeated.
+    JsonWriter &elements(QByteArrayView json);
 
 private:
     void separate();

@@ -2,6 +2,7 @@
 // An attempt record as a line of the JSON Lines log (jsonl_log.h), written directly: the hot
 // path of a long run's worker thread.
 #include "attempt_fields.h"
+#include "http/request_headers.h"
 #include "json/json_line.h"
 #include "jsonl_log.h"
 
@@ -11,12 +12,26 @@ namespace retrylab {
 
 namespace {
 
-void appendHeaders(JsonWriter &w, const HeaderList &headers)
+// Header fields as array elements, secrets redacted field by field (Redactor::apply).
+void appendFields(JsonWriter &w, const HeaderList &headers, const Redactor &redactor)
 {
-    w.beginArray();
     for (const auto &[name, value] : headers)
-        w.beginObject().key("name").latin1(name).key("value").latin1(value).endObject();
-    w.endArray();
+        w.beginObject()
+            .key("name")
+            .latin1(name)
+            .key("value")
+            .latin1(redactor.isSecret(name) ? Redactor::kMask : QByteArrayView(value))
+            .endObject();
+}
+
+// A header block of the log's strings as array elements, from the cache when there is one.
+void appendBlock(JsonWriter &w, std::uint32_t index, const AttemptLog &log,
+                 const Redactor &redactor, HeaderJsonCache *cache)
+{
+    if (cache)
+        w.elements(cache->elements(index, log, redactor));
+    else if (index)
+        appendFields(w, parseHeaderBlock(log.string(index)), redactor);
 }
 
 // The phases by their HAR names, in milliseconds (one that did not happen is left out), and
@@ -42,6 +57,19 @@ void appendPhases(JsonWriter &w, const PhaseTimings &p)
 
 } // namespace
 
+QByteArrayView HeaderJsonCache::elements(std::uint32_t index, const AttemptLog &log,
+                                         const Redactor &redactor)
+{
+    Slot &slot = m_slots[index % m_slots.size()];
+    if (slot.index != index) {
+        slot.index = index;
+        slot.json.clear();
+        JsonWriter w(slot.json);
+        appendFields(w, parseHeaderBlock(log.string(index)), redactor);
+    }
+    return slot.json;
+}
+
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run,
                           const Redactor &redactor)
 {
@@ -52,7 +80,7 @@ QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run
 
 // Keys in sorted order, as QJsonDocument wrote them before (core/log/README.md).
 void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog &log, int run,
-                       const Redactor &redactor)
+                       const Redactor &redactor, HeaderJsonCache *cache)
 {
     JsonWriter w(out);
     w.beginObject();
@@ -79,15 +107,24 @@ void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog
     w.key("outcome").value(outcome::id(r.outcome));
     if (waited)
         w.key("plannedDelayMs").millis(r.plannedDelayUs);
-    appendHeaders(w.key("requestHeaders"), redactor.apply(requestHeadersOf(r, log)));
+    // The scenario's headers, then those Retry Lab adds (requestHeadersOf).
+    w.key("requestHeaders").beginArray();
+    appendBlock(w, r.requestHeaders, log, redactor, cache);
+    appendFields(w,
+                 generatedHeaders(r.client, r.operation, r.attempt, log.string(r.idempotencyKey)),
+                 redactor);
+    w.endArray();
     if (r.requestSent)
         w.key("requestSent").value(requestSentOf(r, log, redactor));
     if (r.responseBody)
         w.key("responseBody").value(log.string(r.responseBody));
     if (r.responseBytes >= 0)
         w.key("responseBytes").value(qint64(r.responseBytes));
-    if (r.responseHeaders)
-        appendHeaders(w.key("responseHeaders"), redactor.apply(responseHeadersOf(r, log)));
+    if (r.responseHeaders) {
+        w.key("responseHeaders").beginArray();
+        appendBlock(w, r.responseHeaders, log, redactor, cache);
+        w.endArray();
+    }
     if (r.retryAfterUs >= 0)
         w.key("retryAfterMs").millis(r.retryAfterUs);
     w.key("run").value(qint64(run));

@@ -274,9 +274,13 @@ QByteArray JsonlLogWriter::pending(const AttemptLog &log, qint64 *count)
             m_headerWritten = true;
         }
     }
+    // Room for the new lines up front (about 600 bytes each): growing a batch of a few
+    // megabytes by doubling copies it, and touches fresh pages, several times over.
+    if (log.size() > m_written)
+        batch.reserve(qsizetype(std::min<std::size_t>(log.size() - m_written, 100'000)) * 640);
     log.forEach(
         [&](const AttemptRecord &r) {
-            appendAttemptLine(batch, r, log, 1, m_redactor);
+            appendAttemptLine(batch, r, log, 1, m_redactor, &m_headerJson);
             ++n;
         },
         m_written);

@@ -8,7 +8,25 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <array>
+
 namespace retrylab {
+
+// Header blocks that the lines of one log repeat (the scenario's request headers, a server's
+// response headers), by their index in the log's strings, written once as JSON array
+// elements, redacted. Bounded: one slot per index modulo its size. One writer's thread.
+class HeaderJsonCache
+{
+public:
+    QByteArrayView elements(std::uint32_t index, const AttemptLog &log, const Redactor &redactor);
+
+private:
+    struct Slot {
+        std::uint32_t index = 0; // 0 is "": no elements
+        QByteArray json;
+    };
+    std::array<Slot, 64> m_slots;
+};
 
 // One record as JSON, named as core/log/README.md's attempt record (times in milliseconds
 // since the run started). Request headers are the scenario's own plus those Retry Lab adds;
@@ -16,8 +34,9 @@ namespace retrylab {
 QJsonObject attemptToJson(const AttemptRecord &r, const AttemptLog &log, int run = 1,
                           const Redactor &redactor = Redactor());
 // Appends it as one line of JSON Lines, written directly (json/json_line.h), keys sorted.
+// `cache`, when given, is the writer's for this log.
 void appendAttemptLine(QByteArray &out, const AttemptRecord &r, const AttemptLog &log, int run = 1,
-                       const Redactor &redactor = Redactor());
+                       const Redactor &redactor = Redactor(), HeaderJsonCache *cache = nullptr);
 QJsonObject breakerToJson(const BreakerRecord &r, int run = 1);
 // Reads records back (strings go into `log`'s table); says what is wrong otherwise.
 std::optional<AttemptRecord> attemptFromJson(const QJsonObject &o, AttemptLog &log, QString *error);
@@ -64,6 +83,7 @@ private:
     QFile m_file;
     QString m_error;
     Redactor m_redactor;
+    HeaderJsonCache m_headerJson;
     bool m_headerWritten = false;
     std::size_t m_written = 0;
     std::size_t m_breakersWritten = 0;

@@ -17,11 +17,12 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         return;
     Op &op = *it->second; // stays put: only this operation's own end erases it
     op.inflight = 0;      // answered: its timeout, if due, finds nothing to end
+    // Answered now, before the work below: the next step's wait counts from here.
+    const Duration now = m_scheduler.now();
     // Retries and timeouts that came due while this thread worked through other answers start
     // first: otherwise a burst of answers holds every wait that ends inside it until the
-    // burst is over (core/engine/README.md, "Waits on time").
+    // burst is over (core/engine/README.md, "Waits on time"). They are not this attempt's time.
     m_scheduler.catchUp();
-    const Duration now = m_scheduler.now();
     AttemptRecord rec = op.pending;
     recordAnswer(rec, r, now);
     op.lastFinished = now;

@@ -312,6 +312,7 @@ void WireConnection::onSocketError()
 {
     if (!m_socket)
         return;
+    m_peerClosed = true; // whatever the buffered bytes finish, the connection is not reused
     if (m_phase == Phase::Receiving && !(m_socket->openMode() & QIODevice::Unbuffered)) {
         onReadyRead(); // what Qt buffered before the close
         if (!m_busy || !m_socket)

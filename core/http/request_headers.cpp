@@ -8,12 +8,16 @@ namespace retrylab {
 HeaderList generatedHeaders(std::uint32_t client, std::uint32_t operation, int attempt,
                             const QString &idempotencyKey)
 {
+    // Built for every attempt, and for every line of its log: the names are static data, not
+    // an allocation each.
     HeaderList h;
-    h.append({"X-Client-Id", QByteArray::number(client)});
-    h.append({"X-Attempt", QByteArray::number(attempt)});
-    h.append({"X-Operation-Id", QByteArray::number(client) + '-' + QByteArray::number(operation)});
+    h.reserve(4);
+    h.append({QByteArrayLiteral("X-Client-Id"), QByteArray::number(client)});
+    h.append({QByteArrayLiteral("X-Attempt"), QByteArray::number(attempt)});
+    h.append({QByteArrayLiteral("X-Operation-Id"),
+              QByteArray::number(client) + '-' + QByteArray::number(operation)});
     if (!idempotencyKey.isEmpty())
-        h.append({"Idempotency-Key",
+        h.append({QByteArrayLiteral("Idempotency-Key"),
                   formatIdempotencyKey(idempotencyKey, IdempotencyKeySyntax::Quoted)});
     return h;
 }

@@ -73,17 +73,18 @@ QByteArray WireTransport::requestBytes(const AttemptRequest &r)
     }
     const QByteArray &target = m_lastTarget;
     HeaderList fields = r.headers;
-    const auto add = [&fields](const char *name, const char *value) {
-        fields.append({QByteArray(name), QByteArray(value)});
+    // Static data: no allocation for what every request of a run adds.
+    const auto add = [&fields](QByteArray name, QByteArray value) {
+        fields.append({std::move(name), std::move(value)});
     };
     if (!hasHeader(fields, "User-Agent"))
-        add("User-Agent", "RetryLab/" RETRYLAB_VERSION);
+        add(QByteArrayLiteral("User-Agent"), QByteArrayLiteral("RetryLab/" RETRYLAB_VERSION));
     if (!hasHeader(fields, "Accept"))
-        add("Accept", "*/*");
+        add(QByteArrayLiteral("Accept"), QByteArrayLiteral("*/*"));
     if (!r.body.isEmpty() && !hasHeader(fields, "Content-Type"))
-        add("Content-Type", "application/json");
+        add(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
     if (m_options.connections == ClientOptions::Connections::PerAttempt)
-        add("Connection", "close");
+        add(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     return wire::request(r.method, target, m_hostHeader, fields, r.body);
 }
 

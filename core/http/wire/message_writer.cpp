@@ -121,23 +121,35 @@ QByteArray requestHead(QByteArrayView method, QByteArrayView target, const Heade
 QByteArray request(QByteArrayView method, QByteArrayView target, QByteArrayView host,
                    const HeaderList &fields, QByteArrayView body)
 {
-    HeaderList all;
-    all.reserve(fields.size() + 2);
-    all.append({"Host", host.toByteArray()});
+    // Written straight into one buffer: a request goes out for every attempt.
+    QByteArray out;
+    out.reserve(256 + body.size());
+    out += method;
+    out += ' ';
+    out += target;
+    out += " HTTP/1.1\r\nHost: ";
+    out += host;
+    out += "\r\n";
     bool framed = false;
-    for (const auto &field : fields) {
-        const QByteArrayView name(field.first);
-        if (name.compare("host", Qt::CaseInsensitive) == 0)
+    for (const auto &[name, value] : fields) {
+        if (QByteArrayView(name).compare("host", Qt::CaseInsensitive) == 0)
             continue;
-        framed = framed || name.compare("content-length", Qt::CaseInsensitive) == 0 ||
-                 name.compare("transfer-encoding", Qt::CaseInsensitive) == 0;
-        all.append(field);
+        framed = framed ||
+                 QByteArrayView(name).compare("content-length", Qt::CaseInsensitive) == 0 ||
+                 QByteArrayView(name).compare("transfer-encoding", Qt::CaseInsensitive) == 0;
+        out += name;
+        out += ": ";
+        out += value;
+        out += "\r\n";
     }
     const bool carriesBody = method == QByteArrayView("POST") || method == QByteArrayView("PUT") ||
                              method == QByteArrayView("PATCH");
-    if (!framed && (!body.isEmpty() || carriesBody))
-        all.append({"Content-Length", QByteArray::number(body.size())});
-    QByteArray out = requestHead(method, target, all);
+    if (!framed && (!body.isEmpty() || carriesBody)) {
+        out += "Content-Length: ";
+        out += QByteArray::number(body.size());
+        out += "\r\n";
+    }
+    out += "\r\n";
     out += body;
     return out;
 }

@@ -107,6 +107,20 @@ private Q_SLOTS:
         QCOMPARE(r.problems.size(), problems);
     }
 
+    // How a record keeps headers: "Name: value" lines, Latin-1, read back field by field.
+    void headerBlocksRoundTrip()
+    {
+        const HeaderList headers = {{"Retry-After", "5"},
+                                    {"X-Note", "caf\xe9 \x01"},
+                                    {"Empty", ""},
+                                    {"Set-Cookie", "a=1; Path=/"}};
+        const QString block = formatHeaderBlock(headers);
+        QCOMPARE(block,
+                 u"Retry-After: 5\nX-Note: caf\u00e9 \u0001\nEmpty: \nSet-Cookie: a=1; Path=/"_s);
+        QCOMPARE(parseHeaderBlock(block), headers);
+        QCOMPARE(formatHeaderBlock({}), QString());
+    }
+
     void grpcNegativeMeansDoNotRetry()
     {
         const auto r = readPushback(503, {{"grpc-retry-pushback-ms", "-1"}}, kReceived);

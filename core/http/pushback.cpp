@@ -254,11 +254,18 @@ PushbackReading readPushback(int httpStatus, const HeaderList &headers, const QD
 
 QString formatHeaderBlock(const HeaderList &headers)
 {
+    // Made for every answer a run records: one allocation, no temporaries.
+    qsizetype size = 0;
+    for (const auto &[name, value] : headers)
+        size += name.size() + value.size() + 3;
     QString block;
+    block.reserve(size);
     for (const auto &[name, value] : headers) {
         if (!block.isEmpty())
             block += u'\n';
-        block += QString::fromLatin1(name) + u": "_s + QString::fromLatin1(value);
+        block += QLatin1String(name.constData(), name.size());
+        block += u": ";
+        block += QLatin1String(value.constData(), value.size());
     }
     return block;
 }

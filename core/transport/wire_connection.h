@@ -87,6 +87,7 @@ private:
     void dropSocket();
     void fail(OutcomeClass outcome, const QString &reason);
     void finish(AttemptResponse response, bool reusable);
+    static AttemptResponse responseOf(const wire::Message &m);
     qint32 since(Clock::time_point t) const;
 
     WireTarget m_target;

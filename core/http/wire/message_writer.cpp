@@ -82,14 +82,18 @@ QByteArrayView reasonPhrase(int status)
     }
 }
 
+static void appendField(QByteArray &out, QByteArrayView name, QByteArrayView value)
+{
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+}
+
 static void appendFields(QByteArray &out, const HeaderList &fields)
 {
-    for (const auto &[name, value] : fields) {
-        out += name;
-        out += ": ";
-        out += value;
-        out += "\r\n";
-    }
+    for (const auto &[name, value] : fields)
+        appendField(out, name, value);
     out += "\r\n";
 }
 
@@ -106,18 +110,6 @@ QByteArray responseHead(int status, const HeaderList &fields)
     return out;
 }
 
-QByteArray requestHead(QByteArrayView method, QByteArrayView target, const HeaderList &fields)
-{
-    QByteArray out;
-    out.reserve(256);
-    out += method;
-    out += ' ';
-    out += target;
-    out += " HTTP/1.1\r\n";
-    appendFields(out, fields);
-    return out;
-}
-
 QByteArray request(QByteArrayView method, QByteArrayView target, QByteArrayView host,
                    const HeaderList &fields, QByteArrayView body)
 {
@@ -127,9 +119,8 @@ QByteArray request(QByteArrayView method, QByteArrayView target, QByteArrayView 
     out += method;
     out += ' ';
     out += target;
-    out += " HTTP/1.1\r\nHost: ";
-    out += host;
-    out += "\r\n";
+    out += " HTTP/1.1\r\n";
+    appendField(out, "Host", host);
     bool framed = false;
     for (const auto &[name, value] : fields) {
         if (QByteArrayView(name).compare("host", Qt::CaseInsensitive) == 0)
@@ -137,18 +128,12 @@ QByteArray request(QByteArrayView method, QByteArrayView target, QByteArrayView 
         framed = framed ||
                  QByteArrayView(name).compare("content-length", Qt::CaseInsensitive) == 0 ||
                  QByteArrayView(name).compare("transfer-encoding", Qt::CaseInsensitive) == 0;
-        out += name;
-        out += ": ";
-        out += value;
-        out += "\r\n";
+        appendField(out, name, value);
     }
     const bool carriesBody = method == QByteArrayView("POST") || method == QByteArrayView("PUT") ||
                              method == QByteArrayView("PATCH");
-    if (!framed && (!body.isEmpty() || carriesBody)) {
-        out += "Content-Length: ";
-        out += QByteArray::number(body.size());
-        out += "\r\n";
-    }
+    if (!framed && (!body.isEmpty() || carriesBody))
+        appendField(out, "Content-Length", QByteArray::number(body.size()));
     out += "\r\n";
     out += body;
     return out;

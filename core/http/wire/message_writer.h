@@ -17,9 +17,6 @@ QByteArrayView reasonPhrase(int status);
 // "HTTP/1.1 <status> <reason>\r\n", the fields, and the blank line.
 QByteArray responseHead(int status, const HeaderList &fields);
 
-// "<method> <target> HTTP/1.1\r\n", the fields, and the blank line.
-QByteArray requestHead(QByteArrayView method, QByteArrayView target, const HeaderList &fields);
-
 // A whole request: Host first, then `fields`, then Content-Length when there is a body or the
 // method normally carries one (POST, PUT, PATCH) unless `fields` frame the body themselves,
 // then the body.

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Retry Lab's own client against nginx on loopback, next to wrk against the same nginx in the
-# same run (transport/README.md). Not a test: it prints figures for the notes.
+# same run (transport/README.md), and the client's CPU per attempt. Not a test: it prints figures
+# for the notes.
 #   tests/bench/wire_vs_wrk.sh BUILD_DIR [SECONDS] [STACK]
 # SHARDS=N passes --shards N (the client's threads; one per core by default).
 # Needs nginx (Debian nginx-light) and wrk. One nginx worker answering `return 200`, on
@@ -33,17 +34,19 @@ retrylab_run() {
  "policy": {"retry": {"maxAttempts": 1}, "breaker": {"enabled": false}},
  "client": {"stack": "$stack", "connections": "keep-alive"}}
 JSON
-    local start end
+    local start end cpu
     start=$(date +%s.%N)
-    "$retrylab" --headless --scenario "$work/s.json" --summary "$work/sum.json" \
-        ${SHARDS:+--shards "$SHARDS"} >/dev/null
+    # The client's own CPU (user + system, all its threads): bash's `time`, nothing to install.
+    cpu=$( { TIMEFORMAT='%3U %3S'; time "$retrylab" --headless --scenario "$work/s.json" \
+        --summary "$work/sum.json" ${SHARDS:+--shards "$SHARDS"} >/dev/null; } 2>&1 | tail -1)
     end=$(date +%s.%N)
-    python3 - "$work/sum.json" "$start" "$end" <<'PY'
+    python3 - "$work/sum.json" "$start" "$end" $cpu <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
 secs = s.get("runMs", wall * 1000) / 1000
-print(f'{s["attemptsSent"] / secs:.0f} {s["completionMs"]["p50"]:.3f} {s["attemptsSent"]} {secs:.2f} {wall:.2f}')
+cpu_us = (float(sys.argv[4]) + float(sys.argv[5])) * 1e6 / max(1, s["attemptsSent"])
+print(f'{s["attemptsSent"] / secs:.0f} {s["completionMs"]["p50"]:.3f} {s["attemptsSent"]} {secs:.2f} {wall:.2f} {cpu_us:.1f}')
 PY
 }
 
@@ -52,12 +55,13 @@ for c in 50 1; do
     read -r wrps wp50 < <(wrk_run "$c")
     # Enough operations for about the same time at wrk's rate (a fifth of it, at least).
     ops=$(python3 -c "print(max(200, int($wrps * $seconds / $c / 2)))")
-    read -r rrps rp50 sent secs wall < <(retrylab_run "$c" "$ops")
-    python3 - "$c" "$wrps" "$wp50" "$rrps" "$rp50" "$sent" "$secs" <<'PY'
+    read -r rrps rp50 sent secs wall cpu < <(retrylab_run "$c" "$ops")
+    python3 - "$c" "$wrps" "$wp50" "$rrps" "$rp50" "$sent" "$secs" "$cpu" <<'PY'
 import sys
-c, wrps, wp50, rrps, rp50, sent, secs = sys.argv[1:]
+c, wrps, wp50, rrps, rp50, sent, secs, cpu = sys.argv[1:]
 wrps, wp50, rrps, rp50 = map(float, (wrps, wp50, rrps, rp50))
 print(f"{c:>3} connections: wrk {wrps:,.0f} req/s p50 {wp50:.3f} ms | retrylab {rrps:,.0f} attempts/s "
-      f"({sent} in {float(secs):.2f} s) p50 {rp50:.3f} ms | ratio {rrps / wrps:.2f}, p50 difference {rp50 - wp50:+.3f} ms")
+      f"({sent} in {float(secs):.2f} s, {cpu} us CPU each) p50 {rp50:.3f} ms | ratio {rrps / wrps:.2f}, "
+      f"p50 difference {rp50 - wp50:+.3f} ms")
 PY
 done

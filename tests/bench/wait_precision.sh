@@ -6,13 +6,17 @@
 #   tests/bench/wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]
 # SHARDS=N passes --shards N (the client's threads; by default one per core, less the one the
 # built-in server gets).
+# The reference, in the same run: cyclictest (Debian rt-tests), one ordinary (SCHED_OTHER)
+# thread that sleeps a millisecond at a time and measures how late it wakes while the run
+# loads the machine: how precisely the operating system itself keeps a wait just then. Without
+# cyclictest the run is reported alone.
 set -euo pipefail
 build=${1:?usage: wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]}
 clients=${2:-2000}
 ops=${3:-5}
 stack=${4:-retrylab}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -z "${ref:-}" ] || kill "$ref" 2>/dev/null; rm -rf "$work"' EXIT
 cat >"$work/s.json" <<JSON
 {"version": 1, "name": "wait precision",
  "target": {"kind": "builtin", "profile": {"version": 1, "name": "503-then-success",
@@ -25,11 +29,26 @@ cat >"$work/s.json" <<JSON
             "breaker": {"enabled": false}},
  "client": {"stack": "$stack"}}
 JSON
+ref=""
+if command -v cyclictest >/dev/null; then
+    # -p 0 before --policy: a priority alone would make the thread SCHED_FIFO. --laptop leaves
+    # /dev/cpu_dma_latency alone, which would change the machine under test.
+    cyclictest -t1 -p 0 --policy=normal --laptop -i 1000 -q -h 100000 \
+        --histfile="$work/reference.txt" >/dev/null 2>&1 &
+    ref=$!
+    sleep 0.2 # measuring before the run starts
+fi
 start=$(date +%s.%N)
 "$build/bin/retrylab" --headless --scenario "$work/s.json" --log "$work/log.jsonl" \
     --summary "$work/sum.json" ${SHARDS:+--shards "$SHARDS"} >/dev/null || true
 end=$(date +%s.%N)
-python3 - "$work/log.jsonl" "$work/sum.json" "$clients" "$ops" "$start" "$end" <<'PY'
+if [ -n "$ref" ]; then
+    kill -INT "$ref"
+    wait "$ref" || true
+fi
+python3 - "$work/log.jsonl" "$work/sum.json" "$clients" "$ops" "$start" "$end" \
+    "$work/reference.txt" <<'PY'
+import os
 import json, sys
 late, early = [], 0
 for line in open(sys.argv[1]):
@@ -46,4 +65,25 @@ print(f"{sys.argv[3]} clients x {sys.argv[4]} operations, {s['attemptsSent']} at
       f"(server saw {s.get('serverRequests')}) in {float(sys.argv[6]) - float(sys.argv[5]):.1f} s; "
       f"actual - planned wait over {len(late)} retries: p50 {q(0.5):.3f} ms, p99 {q(0.99):.3f} ms, "
       f"max {late[-1] if late else 0:.3f} ms, early {early}")
+# cyclictest's histogram: "<us> <count>" a line, then "# Max Latencies: <us>" (overflows too).
+if os.path.exists(sys.argv[7]):
+    hist, worst = [], 0
+    for line in open(sys.argv[7]):
+        p = line.split()
+        if len(p) == 2 and p[0].isdigit():
+            hist.append((int(p[0]), int(p[1])))
+        elif line.startswith("# Max Latencies:"):
+            worst = int(p[-1])
+    total = sum(c for _, c in hist)
+    def rq(q):
+        seen = 0
+        for us, c in hist:
+            seen += c
+            if seen >= q * total:
+                return us / 1000
+        return worst / 1000
+    if total:
+        print(f"reference, same run: cyclictest (one SCHED_OTHER thread, 1 ms sleeps), "
+              f"{total} wake-ups late by p50 {rq(0.5):.3f} ms, p99 {rq(0.99):.3f} ms, "
+              f"max {worst / 1000:.3f} ms")
 PY

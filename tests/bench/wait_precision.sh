@@ -31,8 +31,8 @@ cat >"$work/s.json" <<JSON
 JSON
 ref=""
 if command -v cyclictest >/dev/null; then
-    # -p 0 before --policy: a priority alone would make the thread SCHED_FIFO. --laptop leaves
-    # /dev/cpu_dma_latency alone, which would change the machine under test.
+    # -p 0 comes first: given after --policy, it switches the thread to SCHED_FIFO. --laptop
+    # leaves /dev/cpu_dma_latency alone, which would change the machine under test.
     cyclictest -t1 -p 0 --policy=normal --laptop -i 1000 -q -h 100000 \
         --histfile="$work/reference.txt" >/dev/null 2>&1 &
     ref=$!
@@ -48,8 +48,7 @@ if [ -n "$ref" ]; then
 fi
 python3 - "$work/log.jsonl" "$work/sum.json" "$clients" "$ops" "$start" "$end" \
     "$work/reference.txt" <<'PY'
-import os
-import json, sys
+import json, os, sys
 late, early = [], 0
 for line in open(sys.argv[1]):
     o = json.loads(line)

@@ -184,6 +184,34 @@ private Q_SLOTS:
         QCOMPARE(sched.pending(), 0u);
     }
 
+    // A dropped callback never runs, also when hundreds of them stand before one that does
+    // (more than are let go in one turn); the others run in order, never early.
+    void droppedCallbacksNeverRun()
+    {
+        RealScheduler sched;
+        const Duration t0 = sched.now();
+        std::vector<int> ran;
+        std::vector<std::uint64_t> tickets;
+        for (int i = 0; i < 1000; ++i)
+            tickets.push_back(sched.at(t0 + 20ms + Duration(i), [&ran, i] { ran.push_back(i); }));
+        const Duration last = t0 + 40ms;
+        Duration lastRanAt{0};
+        sched.at(last, [&] {
+            lastRanAt = sched.now();
+            ran.push_back(-1);
+        });
+        for (int i = 0; i < 1000; ++i)
+            if (i != 500)
+                sched.drop(tickets[std::size_t(i)]);
+        QCOMPARE(sched.pending(), 2u);
+        QTRY_COMPARE(ran.size(), 2u);
+        QCOMPARE(ran, (std::vector<int>{500, -1}));
+        QVERIFY(lastRanAt >= last);
+        QCOMPARE(sched.pending(), 0u);
+        QTest::qWait(30); // nothing more comes
+        QCOMPARE(ran.size(), 2u);
+    }
+
     // catchUp() runs what is due without the event loop, leaves what is not, and does nothing
     // while paused or from inside a callback; the timer still runs the rest on time.
     void catchUpRunsWhatIsDue()

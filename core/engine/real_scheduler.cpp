@@ -52,12 +52,38 @@ RealScheduler::~RealScheduler()
 #endif
 }
 
-void RealScheduler::at(Duration when, std::function<void()> fn)
+std::uint64_t RealScheduler::at(Duration when, std::function<void()> fn)
 {
-    m_heap.push_back({when, m_seq++, std::move(fn)});
+    const std::uint64_t ticket = m_seq++;
+    m_heap.push_back({when, ticket, std::move(fn)});
     std::push_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
     if (!m_running && !m_paused && when < m_armedFor)
         arm();
+    return ticket;
+}
+
+// A closed loop at 50,000 attempts a second would otherwise keep a quarter of a million
+// timeouts of attempts that answered long ago, each waking the thread and setting the timer
+// once more when its deadline comes (core/engine/README.md, "Waits on time").
+void RealScheduler::drop(std::uint64_t ticket)
+{
+    if (ticket != 0)
+        m_dropped.insert(ticket);
+}
+
+// Dropped callbacks at the front of the heap go, unrun, a bounded number at a time: behind one
+// attempt that hung for its whole timeout, thousands may be waiting. Says whether the front
+// is one that will run (or the heap is empty); if not, the next turn goes on.
+bool RealScheduler::letDroppedGo()
+{
+    constexpr int kPerTurn = 256;
+    for (int n = 0; n < kPerTurn; ++n) {
+        if (m_heap.empty() || m_dropped.empty() || m_dropped.erase(m_heap.front().seq) == 0)
+            return true;
+        std::pop_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+        m_heap.pop_back();
+    }
+    return m_heap.empty() || !m_dropped.contains(m_heap.front().seq);
 }
 
 // Callbacks already due go by a zero-time QTimer: the next turn of the event loop, without a
@@ -67,6 +93,11 @@ void RealScheduler::at(Duration when, std::function<void()> fn)
 // callback that has already run just wakes the loop once, finding nothing due.
 void RealScheduler::arm()
 {
+    if (!m_paused && !letDroppedGo()) {
+        m_armedFor = Duration::min(); // a turn is coming: nothing scheduled meanwhile re-arms
+        m_timer->start(0);
+        return;
+    }
     if (m_heap.empty() || m_paused) {
         m_armedFor = kMaxDuration;
         m_timer->stop();
@@ -117,7 +148,10 @@ void RealScheduler::runDue()
            m_heap.front().seq < barrier) {
         std::pop_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
         auto fn = std::move(m_heap.back().fn);
+        const std::uint64_t seq = m_heap.back().seq;
         m_heap.pop_back();
+        if (!m_dropped.empty() && m_dropped.erase(seq) != 0)
+            continue;
         fn();
     }
     m_running = false;
@@ -141,6 +175,7 @@ void RealScheduler::resume()
 void RealScheduler::clear()
 {
     m_heap.clear();
+    m_dropped.clear();
     arm();
 }
 

@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+#include <unordered_set>
 #include <vector>
 
 class QSocketNotifier;
@@ -20,8 +21,9 @@ namespace retrylab {
 // microsecond and watched by the event loop like a socket; elsewhere a QTimer, which counts
 // whole milliseconds and so rounds each wait up by up to one (core/engine/README.md, "Waits on
 // time"). Callbacks already due run on the loop's next turn (a zero-time QTimer). catchUp()
-// lets due callbacks run between socket events. Paused, due callbacks stay in the heap and run,
-// in order, on resume. Lives in, and is called from, one thread (a shard's).
+// lets due callbacks run between socket events. A dropped callback is let go when it comes to
+// the front, unrun, and the timer is never set for it. Paused, due callbacks stay in the heap
+// and run, in order, on resume. Lives in, and is called from, one thread (a shard's).
 class RealScheduler final : public QObject, public Scheduler
 {
     Q_OBJECT
@@ -32,7 +34,8 @@ public:
     ~RealScheduler() override;
 
     Duration now() const override { return m_clock.now(); }
-    void at(Duration when, std::function<void()> fn) override;
+    std::uint64_t at(Duration when, std::function<void()> fn) override;
+    void drop(std::uint64_t ticket) override;
     void catchUp() override;
 
     void pause();
@@ -40,7 +43,8 @@ public:
     bool isPaused() const { return m_paused; }
     // Drops every callback not yet run.
     void clear();
-    std::size_t pending() const { return m_heap.size(); }
+    // Callbacks that will run.
+    std::size_t pending() const { return m_heap.size() - m_dropped.size(); }
 
 private:
     struct Entry {
@@ -53,16 +57,18 @@ private:
         return a.when != b.when ? a.when > b.when : a.seq > b.seq;
     }
     void arm();
+    bool letDroppedGo();
     void runDue();
 
     SteadyClock m_clock;
-    std::vector<Entry> m_heap;               // a min-heap by (when, seq)
-    QTimer *m_timer = nullptr;               // at once, and without a timerfd
-    int m_timerFd = -1;                      // Linux: the precise timer for later deadlines
-    QSocketNotifier *m_timerReady = nullptr; // the event loop's watch on m_timerFd
-    Duration m_armedFor = kMaxDuration;      // the earliest deadline, which a timer is set for
-    Duration m_fdArmedFor = kMaxDuration;    // the deadline m_timerFd is set for
-    std::uint64_t m_seq = 0;
+    std::vector<Entry> m_heap;                   // a min-heap by (when, seq)
+    std::unordered_set<std::uint64_t> m_dropped; // tickets (seq) of entries still in m_heap
+    QTimer *m_timer = nullptr;                   // at once, and without a timerfd
+    int m_timerFd = -1;                          // Linux: the precise timer for later deadlines
+    QSocketNotifier *m_timerReady = nullptr;     // the event loop's watch on m_timerFd
+    Duration m_armedFor = kMaxDuration;          // the earliest deadline, which a timer is set for
+    Duration m_fdArmedFor = kMaxDuration;        // the deadline m_timerFd is set for
+    std::uint64_t m_seq = 1;                     // 0 is no ticket
     bool m_paused = false;
     bool m_running = false; // inside runDue: it re-arms when done
 };

@@ -56,7 +56,7 @@ private:
     void attempt(std::uint64_t opId);
     AttemptRecord beginRecord(Op &op, Duration now);
     void send(Op &op, const AttemptRecord &rec, Duration now, Duration timeout);
-    void armTimeout(std::uint64_t opId, std::uint64_t attemptId, Duration at);
+    std::uint64_t armTimeout(std::uint64_t opId, std::uint64_t attemptId, Duration at);
     // run_engine_answer.cpp: an answer recorded and counted, the next step decided.
     void onResult(std::uint64_t opId, std::uint64_t attemptId, const AttemptResponse &response);
     void recordAnswer(AttemptRecord &rec, const AttemptResponse &r, Duration now);

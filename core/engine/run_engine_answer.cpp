@@ -17,6 +17,10 @@ void RunEngine::onResult(std::uint64_t opId, std::uint64_t attemptId, const Atte
         return;
     Op &op = *it->second; // stays put: only this operation's own end erases it
     op.inflight = 0;      // answered: its timeout, if due, finds nothing to end
+    if (op.timeoutTicket != 0) {
+        m_scheduler.drop(op.timeoutTicket); // nor wakes anyone at its deadline
+        op.timeoutTicket = 0;
+    }
     // Answered now, before the work below: the next step's wait counts from here.
     const Duration now = m_scheduler.now();
     // Retries and timeouts that came due while this thread worked through other answers start

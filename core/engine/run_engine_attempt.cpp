@@ -99,17 +99,18 @@ void RunEngine::send(Op &op, const AttemptRecord &rec, Duration now, Duration ti
     m_transport.send(
         req, [this, opId, attemptId](const AttemptResponse &r) { onResult(opId, attemptId, r); });
     if (timeout < kMaxDuration)
-        armTimeout(opId, attemptId, now + timeout);
+        op.timeoutTicket = armTimeout(opId, attemptId, now + timeout);
 }
 
 // The policy's per-attempt timeout: an attempt still in flight then is cancelled and recorded
-// with the phases it got through.
-void RunEngine::armTimeout(std::uint64_t opId, std::uint64_t attemptId, Duration at)
+// with the phases it got through. An answer first drops it (onResult).
+std::uint64_t RunEngine::armTimeout(std::uint64_t opId, std::uint64_t attemptId, Duration at)
 {
-    m_scheduler.at(at, [this, opId, attemptId] {
+    return m_scheduler.at(at, [this, opId, attemptId] {
         const auto found = m_ops.find(opId);
         if (found == m_ops.end() || found->second->inflight != attemptId)
             return;
+        found->second->timeoutTicket = 0; // running: nothing left to drop
         AttemptResponse timedOut;
         timedOut.phases = m_transport.phasesSoFar(attemptId);
         m_transport.cancel(attemptId);

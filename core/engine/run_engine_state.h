@@ -56,6 +56,7 @@ struct RunEngine::Op {
     Duration lastStarted{0};
     OutcomeClass lastOutcome = OutcomeClass::Success;
     std::uint64_t inflight = 0;
+    std::uint64_t timeoutTicket = 0; // the scheduler's, while that attempt's timeout waits
     bool permittedByBreaker = false;
     AttemptRecord pending; // the record of the attempt in flight
 };

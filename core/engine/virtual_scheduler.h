@@ -16,7 +16,7 @@ class VirtualScheduler final : public Scheduler
 {
 public:
     Duration now() const override { return m_now; }
-    void at(Duration when, std::function<void()> fn) override;
+    std::uint64_t at(Duration when, std::function<void()> fn) override;
 
     // Runs events until none are left, `until` is passed, or stop() is called.
     void run(Duration until = kMaxDuration);

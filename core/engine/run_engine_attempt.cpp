@@ -98,8 +98,15 @@ void RunEngine::send(Op &op, const AttemptRecord &rec, Duration now, Duration ti
     const std::uint64_t attemptId = req.id;
     m_transport.send(
         req, [this, opId, attemptId](const AttemptResponse &r) { onResult(opId, attemptId, r); });
-    if (timeout < kMaxDuration)
-        op.timeoutTicket = armTimeout(opId, attemptId, now + timeout);
+    if (timeout >= kMaxDuration)
+        return;
+    const std::uint64_t ticket = armTimeout(opId, attemptId, now + timeout);
+    // Not through `op`: an answer can come back inside send() (a write that fails at once),
+    // and if it was the operation's last, the operation is gone. Answered already, the
+    // timeout is left to find nothing.
+    const auto found = m_ops.find(opId);
+    if (found != m_ops.end() && found->second->inflight == attemptId)
+        found->second->timeoutTicket = ticket;
 }
 
 // The policy's per-attempt timeout: an attempt still in flight then is cancelled and recorded

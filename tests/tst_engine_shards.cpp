@@ -3,6 +3,7 @@
 // time order, and the split changes nothing about which attempts are made. A shard's timer
 // queue runs nothing early, in deadline order, and catches up between other work.
 #include "engine/real_scheduler.h"
+#include "engine/run_engine.h"
 #include "fail_first_scenario.h"
 #include "log/segment_merger.h"
 #include "run/engine_shards.h"
@@ -12,6 +13,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <set>
@@ -73,6 +75,34 @@ Ran run(const Scenario &s, int shards)
     });
     return out;
 }
+
+// Answers every attempt with a 200, inside send() itself (as a write that fails at once does)
+// or on the event loop's next turn.
+class AnsweringTransport final : public Transport
+{
+public:
+    explicit AnsweringTransport(bool atOnce)
+        : m_atOnce(atOnce)
+    {}
+    void send(const AttemptRequest &request, Done done) override
+    {
+        ++sent;
+        if (m_atOnce) {
+            done(AttemptResponse(OutcomeClass::Success, 200));
+            return;
+        }
+        QTimer::singleShot(0, [this, id = request.id, done = std::move(done)] {
+            if (!m_cancelled.contains(id))
+                done(AttemptResponse(OutcomeClass::Success, 200));
+        });
+    }
+    void cancel(std::uint64_t id) override { m_cancelled.insert(id); }
+    int sent = 0;
+
+private:
+    bool m_atOnce;
+    std::set<std::uint64_t> m_cancelled;
+};
 
 } // namespace
 
@@ -210,6 +240,47 @@ private Q_SLOTS:
         QCOMPARE(sched.pending(), 0u);
         QTest::qWait(30); // nothing more comes
         QCOMPARE(ran.size(), 2u);
+    }
+
+    // Each attempt's timeout is dropped when it answers: nothing waits on the timer after the
+    // run, and none of them fires. An answer that comes inside send() ends the operation (its
+    // only attempt) before send() returns; the timeout set after it finds nothing to do.
+    void answeredAttemptsLeaveNoTimeouts_data()
+    {
+        QTest::addColumn<bool>("atOnce");
+        QTest::newRow("answer on the next turn") << false;
+        QTest::newRow("answer inside send()") << true;
+    }
+    void answeredAttemptsLeaveNoTimeouts()
+    {
+        QFETCH(bool, atOnce);
+        Scenario s;
+        s.clients = 3;
+        s.operationsPerClient = 40;
+        s.policy.breaker.enabled = false;
+        s.policy.retry.maxAttempts = 1;
+        s.policy.retry.attemptTimeout = 200ms;
+        RealScheduler sched;
+        AttemptLog log(10'000);
+        AnsweringTransport transport(atOnce);
+        RunEngine engine(s, sched, transport, log);
+        bool finished = false;
+        engine.onFinished = [&] {
+            finished = true;
+        };
+        engine.start();
+        QTRY_VERIFY(finished);
+        QCOMPARE(transport.sent, 120);
+        QCOMPARE(log.size(), std::size_t(120));
+        if (!atOnce)
+            QCOMPARE(sched.pending(), 0u); // 120 timeouts dropped
+        QTest::qWait(300);                 // past every timeout's deadline
+        QCOMPARE(log.size(), std::size_t(120));
+        QCOMPARE(sched.pending(), 0u);
+        bool allOk = true;
+        log.forEach(
+            [&](const AttemptRecord &r) { allOk = allOk && r.outcome == OutcomeClass::Success; });
+        QVERIFY(allOk);
     }
 
     // catchUp() runs what is due without the event loop, leaves what is not, and does nothing

@@ -166,6 +166,43 @@ private Q_SLOTS:
         QCOMPARE(log.at(1).responseBody, log.at(0).method); // one string, one index
     }
 
+    // A segment's own table forgets past its cap (a new string per operation must not grow it
+    // for the whole run): a string met again gets a new index in the segment, and every index
+    // it ever gave out still names the same string in the log, which keeps it once.
+    void segmentTableForgetsButNothingIsLost()
+    {
+        AttemptLog log(100'000);
+        LogSegment a(log);
+        SegmentMerger merger(log, {&a});
+        AttemptRecord first = finishedAt(0, 10);
+        first.method = a.intern(u"GET"_s);
+        first.idempotencyKey = a.intern(u"key-0"_s);
+        a.append(first);
+        QCOMPARE(a.intern(u"GET"_s), first.method); // remembered
+        constexpr int kKeys = 20'000;               // past the cap, twice
+        for (int i = 1; i < kKeys; ++i) {
+            AttemptRecord r = finishedAt(0, 10 + i);
+            r.method = a.intern(u"GET"_s);
+            r.idempotencyKey = a.intern(u"key-%1"_s.arg(i));
+            a.append(r);
+        }
+        const std::uint32_t again = a.intern(u"GET"_s);
+        QVERIFY(again != first.method); // forgotten by the segment
+        AttemptRecord last = finishedAt(0, 10 + kKeys);
+        last.method = again;
+        last.idempotencyKey = a.intern(u"key-0"_s);
+        a.append(last);
+        a.close();
+        QCOMPARE(merger.merge(), std::size_t(kKeys + 1));
+        QCOMPARE(log.at(0).method, log.at(std::size_t(kKeys)).method); // one string, one index
+        QCOMPARE(log.string(log.at(std::size_t(kKeys)).method), u"GET"_s);
+        QCOMPARE(log.at(0).idempotencyKey, log.at(std::size_t(kKeys)).idempotencyKey);
+        for (int i = 0; i < kKeys; i += 997)
+            QCOMPARE(log.string(log.at(std::size_t(i)).idempotencyKey), u"key-%1"_s.arg(i));
+        // "", "GET" and the keys, once each: a new string's index is the table's size.
+        QCOMPARE(log.intern(u"new"_s), std::uint32_t(kKeys + 2));
+    }
+
     void breakersMergeInTimeOrder()
     {
         AttemptLog log;

@@ -27,6 +27,12 @@ std::uint32_t LogSegment::intern(const QString &s)
     if (it != m_index.constEnd())
         return *it;
     const std::uint32_t index = m_strings++;
+    if (m_index.size() >= kIndexCap) {
+        // Forgotten, not lost: the indices given out stay valid (the merger keeps them all),
+        // and a string interned again gets a new index the run's table maps to the same one.
+        m_index.clear();
+        m_index.reserve(kIndexCap);
+    }
     m_index.insert(s, index);
     QMutexLocker lock(&m_mutex);
     m_pending.strings << s;

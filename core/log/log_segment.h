@@ -22,7 +22,9 @@ class LogSegment final : public RecordSink
 public:
     explicit LogSegment(AttemptLog &log)
         : m_log(log)
-    {}
+    {
+        m_index.reserve(kIndexCap);
+    }
 
     // The shard's thread.
     void append(const AttemptRecord &r) override;
@@ -44,6 +46,11 @@ public:
     Batch take();
 
 private:
+    // Strings the segment remembers having interned: a run with a key per operation interns
+    // one more string for every operation, and a table that grew with them would stop the
+    // shard's thread for milliseconds each time it doubled (log/README.md, "Shards").
+    static constexpr qsizetype kIndexCap = 8192;
+
     AttemptLog &m_log;
     QHash<QString, std::uint32_t> m_index; // the shard's thread alone
     std::uint32_t m_strings = 1;           // 0 is ""

@@ -252,15 +252,26 @@ private Q_SLOTS:
     }
 
     // A dropped callback never runs, also when hundreds of them stand before one that does
-    // (more than are let go in one turn); the others run in order, never early.
+    // (more than the heap lets go in one turn); the others run in order, never early.
+    // Scheduled in order of deadline, they wait in the queue; in reverse, in the heap.
+    void droppedCallbacksNeverRun_data()
+    {
+        QTest::addColumn<bool>("reverse");
+        QTest::newRow("in order of deadline") << false;
+        QTest::newRow("in reverse order") << true;
+    }
     void droppedCallbacksNeverRun()
     {
+        QFETCH(bool, reverse);
         RealScheduler sched;
         const Duration t0 = sched.now();
         std::vector<int> ran;
-        std::vector<std::uint64_t> tickets;
-        for (int i = 0; i < 1000; ++i)
-            tickets.push_back(sched.at(t0 + 20ms + Duration(i), [&ran, i] { ran.push_back(i); }));
+        std::vector<std::uint64_t> tickets(1000);
+        for (int n = 0; n < 1000; ++n) {
+            const int i = reverse ? 999 - n : n;
+            tickets[std::size_t(i)] =
+                sched.at(t0 + 20ms + Duration(i), [&ran, i] { ran.push_back(i); });
+        }
         const Duration last = t0 + 40ms;
         Duration lastRanAt{0};
         sched.at(last, [&] {

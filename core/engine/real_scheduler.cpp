@@ -54,9 +54,18 @@ RealScheduler::~RealScheduler()
 
 std::uint64_t RealScheduler::at(Duration when, std::function<void()> fn)
 {
+    if (!fn)
+        return 0; // nothing to run (an empty callback in the queue means a dropped one)
     const std::uint64_t ticket = m_seq++;
-    m_heap.push_back({when, ticket, std::move(fn)});
-    std::push_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+    // In order of deadline already (every per-attempt timeout, when the timeout is the same):
+    // the queue, where a hundred thousand of them cost no more to keep, or to drop, than a
+    // hundred; the heap's log-time steps and its reallocations would grow with them.
+    if (m_queue.empty() || when >= m_queue.back().when) {
+        m_queue.push_back({when, ticket, std::move(fn)});
+    } else {
+        m_heap.push_back({when, ticket, std::move(fn)});
+        std::push_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+    }
     if (!m_running && !m_paused && when < m_armedFor)
         arm();
     return ticket;
@@ -64,11 +73,43 @@ std::uint64_t RealScheduler::at(Duration when, std::function<void()> fn)
 
 // A closed loop at 50,000 attempts a second would otherwise keep a quarter of a million
 // timeouts of attempts that answered long ago, each waking the thread and setting the timer
-// once more when its deadline comes (core/engine/README.md, "Waits on time").
+// once more when its deadline comes (core/engine/README.md, "Waits on time"). In the queue the
+// ticket is found by bisection (tickets grow from front to back) and its callback let go at
+// once; dropped callbacks at the front leave with it, so the front is always one that runs.
+// Elsewhere it is remembered, for the heap to let go when it comes to the front.
 void RealScheduler::drop(std::uint64_t ticket)
 {
-    if (ticket != 0)
+    if (ticket == 0)
+        return;
+    const auto it = std::lower_bound(m_queue.begin(), m_queue.end(), ticket,
+                                     [](const Entry &e, std::uint64_t t) { return e.seq < t; });
+    if (it == m_queue.end() || it->seq != ticket) {
         m_dropped.insert(ticket);
+        return;
+    }
+    if (it->fn) {
+        it->fn = nullptr;
+        ++m_queueDropped;
+    }
+    trimQueue();
+}
+
+void RealScheduler::trimQueue()
+{
+    while (!m_queue.empty() && !m_queue.front().fn) {
+        m_queue.pop_front();
+        --m_queueDropped;
+    }
+}
+
+// The callback that runs next (maybe one the heap is still to let go), or none.
+const RealScheduler::Entry *RealScheduler::earliest() const
+{
+    if (m_heap.empty())
+        return m_queue.empty() ? nullptr : &m_queue.front();
+    if (m_queue.empty() || later(m_queue.front(), m_heap.front()))
+        return &m_heap.front();
+    return &m_queue.front();
 }
 
 // Dropped callbacks at the front of the heap go, unrun, a bounded number at a time: behind one
@@ -98,12 +139,13 @@ void RealScheduler::arm()
         m_timer->start(0);
         return;
     }
-    if (m_heap.empty() || m_paused) {
+    const Entry *first = earliest();
+    if (!first || m_paused) {
         m_armedFor = kMaxDuration;
         m_timer->stop();
         return;
     }
-    m_armedFor = m_heap.front().when;
+    m_armedFor = first->when;
     // Measured before the timer is set, so the timer runs out no earlier than the deadline.
     const Duration left = m_armedFor - now();
 #ifdef Q_OS_LINUX
@@ -128,8 +170,11 @@ void RealScheduler::arm()
 
 void RealScheduler::catchUp()
 {
+    if (m_running || m_paused)
+        return;
     // Cheap when nothing is due: one look at the earliest deadline and the clock.
-    if (m_running || m_paused || m_heap.empty() || m_heap.front().when > now())
+    const Entry *first = earliest();
+    if (!first || first->when > now())
         return;
     runDue();
 }
@@ -144,14 +189,23 @@ void RealScheduler::runDue()
     // the next turn, after the sockets had theirs.
     const std::uint64_t barrier = m_seq;
     const Duration t = now();
-    while (!m_paused && !m_heap.empty() && m_heap.front().when <= t &&
-           m_heap.front().seq < barrier) {
-        std::pop_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
-        auto fn = std::move(m_heap.back().fn);
-        const std::uint64_t seq = m_heap.back().seq;
-        m_heap.pop_back();
-        if (!m_dropped.empty() && m_dropped.erase(seq) != 0)
-            continue;
+    while (!m_paused) {
+        const Entry *first = earliest();
+        if (!first || first->when > t || first->seq >= barrier)
+            break;
+        std::function<void()> fn;
+        if (!m_heap.empty() && first == &m_heap.front()) {
+            std::pop_heap(m_heap.begin(), m_heap.end(), &RealScheduler::later);
+            fn = std::move(m_heap.back().fn);
+            const std::uint64_t seq = m_heap.back().seq;
+            m_heap.pop_back();
+            if (!m_dropped.empty() && m_dropped.erase(seq) != 0)
+                continue;
+        } else {
+            fn = std::move(m_queue.front().fn);
+            m_queue.pop_front();
+            trimQueue();
+        }
         fn();
     }
     m_running = false;
@@ -176,6 +230,8 @@ void RealScheduler::clear()
 {
     m_heap.clear();
     m_dropped.clear();
+    m_queue.clear();
+    m_queueDropped = 0;
     arm();
 }
 

@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+#include <deque>
 #include <unordered_set>
 #include <vector>
 
@@ -13,17 +14,19 @@ class QTimer;
 
 namespace retrylab {
 
-// Real time on the thread's event loop: a timer queue. Callbacks wait in one heap ordered by
-// deadline (ties in the order they were scheduled), and a single timer is armed at the earliest
-// deadline, re-armed whenever an earlier one arrives. A callback never runs early: a timer that
-// wakes before the earliest deadline is armed again for the rest. Thousands of waiting clients
-// cost one timer, not one each. On Linux a later deadline is a timerfd, armed to the
-// microsecond and watched by the event loop like a socket; elsewhere a QTimer, which counts
-// whole milliseconds and so rounds each wait up by up to one (core/engine/README.md, "Waits on
-// time"). Callbacks already due run on the loop's next turn (a zero-time QTimer). catchUp()
-// lets due callbacks run between socket events. A dropped callback is let go when it comes to
-// the front, unrun, and the timer is never set for it. Paused, due callbacks stay in the heap
-// and run, in order, on resume. Lives in, and is called from, one thread (a shard's).
+// Real time on the thread's event loop: a timer queue. Callbacks run in order of deadline (ties
+// in the order they were scheduled), and a single timer is armed at the earliest deadline,
+// re-armed whenever an earlier one arrives. A callback whose deadline is no earlier than the
+// last one queued (a per-attempt timeout: now plus the same duration each time) joins a plain
+// queue; the others wait in a heap. A callback never runs early: a timer that wakes before the
+// earliest deadline is armed again for the rest. Thousands of waiting clients cost one timer,
+// not one each. On Linux a later deadline is a timerfd, armed to the microsecond and watched by
+// the event loop like a socket; elsewhere a QTimer, which counts whole milliseconds and so
+// rounds each wait up by up to one (core/engine/README.md, "Waits on time"). Callbacks already
+// due run on the loop's next turn (a zero-time QTimer). catchUp() lets due callbacks run
+// between socket events. A dropped callback never runs, and the timer is never set for it.
+// Paused, due callbacks stay where they are and run, in order, on resume. Lives in, and is
+// called from, one thread (a shard's).
 class RealScheduler final : public QObject, public Scheduler
 {
     Q_OBJECT
@@ -44,13 +47,16 @@ public:
     // Drops every callback not yet run.
     void clear();
     // Callbacks that will run.
-    std::size_t pending() const { return m_heap.size() - m_dropped.size(); }
+    std::size_t pending() const
+    {
+        return m_heap.size() - m_dropped.size() + m_queue.size() - m_queueDropped;
+    }
 
 private:
     struct Entry {
         Duration when;
         std::uint64_t seq;
-        std::function<void()> fn;
+        std::function<void()> fn; // empty: dropped (in m_queue)
     };
     static bool later(const Entry &a, const Entry &b)
     {
@@ -58,11 +64,15 @@ private:
     }
     void arm();
     bool letDroppedGo();
+    const Entry *earliest() const;
+    void trimQueue(); // lets go the dropped callbacks at the queue's front
     void runDue();
 
     SteadyClock m_clock;
     std::vector<Entry> m_heap;                   // a min-heap by (when, seq)
     std::unordered_set<std::uint64_t> m_dropped; // tickets (seq) of entries still in m_heap
+    std::deque<Entry> m_queue;                   // (when, seq) grows from front to back
+    std::size_t m_queueDropped = 0;              // entries of m_queue with no callback
     QTimer *m_timer = nullptr;                   // at once, and without a timerfd
     int m_timerFd = -1;                          // Linux: the precise timer for later deadlines
     QSocketNotifier *m_timerReady = nullptr;     // the event loop's watch on m_timerFd

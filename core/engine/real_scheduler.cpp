@@ -130,8 +130,10 @@ bool RealScheduler::letDroppedGo()
 // Callbacks already due go by a zero-time QTimer: the next turn of the event loop, without a
 // system call. Later ones arm the timerfd, once per deadline: setting a timer is a system call
 // that reprograms the processor's timer (costly in a virtual machine), and a closed loop
-// schedules an operation "now" thousands of times a second. A timerfd left armed for a
-// callback that has already run just wakes the loop once, finding nothing due.
+// schedules an operation "now" thousands of times a second. The timerfd is set again only for
+// an earlier deadline: left armed for a callback that has run or been dropped (each answer
+// drops the timeout at the front), it just wakes the loop once, finding nothing due, and is
+// set then for the deadline that is left.
 void RealScheduler::arm()
 {
     if (!m_paused && !letDroppedGo()) {
@@ -151,7 +153,7 @@ void RealScheduler::arm()
 #ifdef Q_OS_LINUX
     if (m_timerFd >= 0 && left > Duration::zero()) {
         m_timer->stop();
-        if (m_armedFor != m_fdArmedFor) {
+        if (m_armedFor < m_fdArmedFor) {
             itimerspec spec{};
             const qint64 ns = left.count() * 1000;
             spec.it_value.tv_sec = time_t(ns / 1'000'000'000);

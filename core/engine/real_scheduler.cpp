@@ -128,10 +128,10 @@ bool RealScheduler::letDroppedGo()
 }
 
 // Callbacks already due go by a zero-time QTimer: the next turn of the event loop, without a
-// system call. Later ones arm the timerfd, once per deadline: setting a timer is a system call
-// that reprograms the processor's timer (costly in a virtual machine), and a closed loop
-// schedules an operation "now" thousands of times a second. The timerfd is set again only for
-// an earlier deadline: left armed for a callback that has run or been dropped (each answer
+// system call. Later ones arm the timerfd: setting a timer is a system call that reprograms
+// the processor's timer (costly in a virtual machine), and a closed loop schedules an
+// operation "now" thousands of times a second. The timerfd is set again only for an earlier
+// deadline: left armed for a callback that has run or been dropped (each answer
 // drops the timeout at the front), it just wakes the loop once, finding nothing due, and is
 // set then for the deadline that is left.
 void RealScheduler::arm()

@@ -240,6 +240,47 @@ private Q_SLOTS:
         QVERIFY(a.load().peak() >= summary.peakPer100ms / 2);
     }
 
+    // An operation is complete when its last answer arrived: the time it then waited for a
+    // busy client to read it is the client's lag, shown on its own and not counted as the
+    // server's. Where no stack measured a lag, nothing is taken off and no lag is shown.
+    void completionEndsWhenTheAnswerArrived()
+    {
+        AttemptLog log;
+        const auto op = [&](std::uint32_t client, qint64 finishedUs, qint32 lagUs) {
+            AttemptRecord r;
+            r.client = client;
+            r.startedUs = 1000;
+            r.finishedUs = finishedUs;
+            r.status = 200;
+            r.lastOfOperation = true;
+            r.stop = StopReason::Succeeded;
+            r.phases.sendUs = 10;
+            r.phases.lagUs = lagUs;
+            log.append(r);
+        };
+        op(0, 5000, 3000); // arrived at 2 ms: 1 ms
+        op(1, 4000, 1000); // arrived at 3 ms: 2 ms
+        op(2, 9000, 5000); // arrived at 4 ms: 3 ms
+        RunSummary s = SummaryTally::of(log);
+        QCOMPARE(s.p50Ms, 2.0);
+        QCOMPARE(s.p99Ms, 3.0);
+        QCOMPARE(s.lagP50Ms, 3.0);
+        QCOMPARE(s.lagP99Ms, 5.0);
+        QCOMPARE(s.toJson()[u"clientLagMs"_s][u"p99"_s].toDouble(), 5.0);
+        QVERIFY(s.toText().contains(u"p50 3.000 ms, p99 5.000 ms"_s));
+
+        AttemptLog unmeasured;
+        AttemptRecord r;
+        r.startedUs = 1000;
+        r.finishedUs = 5000;
+        r.lastOfOperation = true;
+        unmeasured.append(r);
+        s = SummaryTally::of(unmeasured);
+        QCOMPARE(s.p50Ms, 4.0);
+        QCOMPARE(s.lagP50Ms, -1.0);
+        QVERIFY(!s.toJson().contains(u"clientLagMs"_s));
+    }
+
     void breakerStepsFollowEachTransition()
     {
         Scenario s = flaky();

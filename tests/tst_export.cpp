@@ -204,7 +204,8 @@ private Q_SLOTS:
 
     // Phase timings travel in microseconds and leave as milliseconds with three decimals: in
     // JSON Lines (and back), CSV, and HAR, where what did not happen is -1 and ssl is also in
-    // connect.
+    // connect. The client's lag after the last byte goes with them, and HAR's time ends
+    // before it, with the timings it sums.
     void phaseTimingsInEveryExport()
     {
         AttemptLog log;
@@ -215,11 +216,11 @@ private Q_SLOTS:
         fresh.startedUs = 1000;
         fresh.finishedUs = 9000;
         fresh.status = 200;
-        fresh.phases = {-1, 12, 345, 2001, 7, 4321, 5, false};
+        fresh.phases = {-1, 12, 345, 2001, 7, 4321, 5, 250, false};
         fresh.responseBytes = 1234;
         AttemptRecord reused = fresh;
         reused.operation = 1;
-        reused.phases = {250, -1, -1, -1, 6, 1500, 4, true};
+        reused.phases = {250, -1, -1, -1, 6, 1500, 4, -1, true};
         AttemptRecord simulated = fresh; // no phases known
         simulated.operation = 2;
         simulated.phases = {};
@@ -234,6 +235,7 @@ private Q_SLOTS:
         QCOMPARE(t[u"connectMs"_s].toDouble(), 0.345);
         QCOMPARE(t[u"tlsMs"_s].toDouble(), 2.001);
         QCOMPARE(t[u"waitMs"_s].toDouble(), 4.321);
+        QCOMPARE(t[u"lagMs"_s].toDouble(), 0.25);
         QVERIFY(!t.contains(u"blockedMs"_s));
         QCOMPARE(t[u"reused"_s].toBool(), false);
         QCOMPARE(j[u"responseBytes"_s].toInteger(), 1234);
@@ -264,6 +266,8 @@ private Q_SLOTS:
         QCOMPARE(cell(2, u"connectMs"_s), QString());
         QCOMPARE(cell(3, u"waitMs"_s), QString());
         QCOMPARE(cell(1, u"responseBytes"_s), u"1234"_s);
+        QCOMPARE(cell(1, u"clientLagMs"_s), u"0.250"_s);
+        QCOMPARE(cell(2, u"clientLagMs"_s), QString());
 
         const QJsonArray entries = toHar(log, Redactor::none())[u"log"_s][u"entries"_s].toArray();
         const QJsonObject h0 = entries[0][u"timings"_s].toObject();
@@ -274,12 +278,15 @@ private Q_SLOTS:
         QCOMPARE(h0[u"send"_s].toDouble(), 0.007);
         QCOMPARE(h0[u"wait"_s].toDouble(), 4.321);
         QCOMPARE(h0[u"receive"_s].toDouble(), 0.005);
+        QCOMPARE(h0[u"_clientLag"_s].toDouble(), 0.25);
+        QCOMPARE(entries[0][u"time"_s].toDouble(), 7.75); // 1 ms to 9 ms, less the lag
         QCOMPARE(entries[0][u"response"_s][u"bodySize"_s].toInteger(), 1234);
         const QJsonObject h1 = entries[1][u"timings"_s].toObject();
         QCOMPARE(h1[u"connect"_s].toDouble(), -1.0);
         QCOMPARE(h1[u"ssl"_s].toDouble(), -1.0);
         QCOMPARE(h1[u"dns"_s].toDouble(), -1.0);
         QCOMPARE(h1[u"blocked"_s].toDouble(), 0.25);
+        QVERIFY(!h1.contains(u"_clientLag"_s));
         QCOMPARE(entries[1][u"_retrylab"_s][u"connectionReused"_s].toBool(), true);
         QCOMPARE(entries[2][u"timings"_s][u"wait"_s].toDouble(), 8.0); // the whole attempt
     }

@@ -103,7 +103,9 @@ private Q_SLOTS:
                 tip = w;
         QVERIFY(tip);
         const QString text = t->item()->describeAt(scenePos);
-        for (const QString &phase : {u"DNS"_s, u"connect"_s, u"send"_s, u"wait"_s, u"receive"_s})
+        // The phases, and (plain TCP, the kernel's stamps) the client's own delay after them.
+        for (const QString &phase : {u"DNS"_s, u"connect"_s, u"send"_s, u"wait"_s, u"receive"_s,
+                                     u"then waited for the client"_s})
             QVERIFY2(text.contains(phase), qPrintable(text));
         // The picture: the chart with the tooltip where the screen shows it.
         QPixmap shot = view.grab();

@@ -35,6 +35,8 @@ std::optional<RetryAfterJudge::Verdict> SummaryTally::add(const AttemptRecord &r
         s.retries += r.isRetry() ? 1 : 0;
     }
     m_sent.addSent(r);
+    if (r.phases.lagUs >= 0)
+        m_lagMs.push_back(r.phases.lagUs / 1000.0);
     const auto verdict = m_judge.observe(r);
     if (verdict) {
         ++s.retryAfterJudged;
@@ -49,7 +51,9 @@ std::optional<RetryAfterJudge::Verdict> SummaryTally::add(const AttemptRecord &r
             ++s.succeeded;
         else
             ++s.failedBy[stopReasonId(r.stop)];
-        m_completionMs.push_back((r.finishedUs - m_firstStart.take(key)) / 1000.0);
+        // Ended when the answer arrived, not when a busy client got to it.
+        const qint64 arrived = r.finishedUs - std::max<qint32>(0, r.phases.lagUs);
+        m_completionMs.push_back(double(arrived - m_firstStart.take(key)) / 1000.0);
     }
     return verdict;
 }
@@ -72,6 +76,11 @@ RunSummary SummaryTally::summary(const AttemptLog &log) const
     s.p50Ms = percentile(completion, 0.50);
     s.p95Ms = percentile(completion, 0.95);
     s.p99Ms = percentile(completion, 0.99);
+    if (!m_lagMs.empty()) {
+        std::vector<double> lag(m_lagMs.begin(), m_lagMs.end());
+        s.lagP50Ms = percentile(lag, 0.50);
+        s.lagP99Ms = percentile(lag, 0.99);
+    }
     s.peakPer100ms = m_sent.peak();
     s.peakRetriesPer100ms = m_sent.peakRetries();
     const auto breakers = log.breakerRecords();

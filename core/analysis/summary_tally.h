@@ -39,6 +39,7 @@ private:
     std::size_t m_read = 0;
     QHash<quint64, qint64> m_firstStart; // per operation still going: its first start
     std::deque<double> m_completionMs;   // a deque: growing never copies it all in one frame
+    std::deque<double> m_lagMs;          // the client's lag, where the stack measured it
     RetryAfterJudge m_judge;
     LoadSeries m_sent;
 };

@@ -15,7 +15,8 @@ namespace retrylab {
 namespace {
 
 // The phases by their HAR names, in milliseconds; a phase that did not happen is left out.
-constexpr std::array<std::pair<const char16_t *, qint32 PhaseTimings::*>, 7> kPhases{{
+// Then the client's lag after the last byte, which is not a phase of the exchange.
+constexpr std::array<std::pair<const char16_t *, qint32 PhaseTimings::*>, 8> kPhases{{
     {u"blocked", &PhaseTimings::blockedUs},
     {u"dns", &PhaseTimings::dnsUs},
     {u"connect", &PhaseTimings::connectUs},
@@ -23,6 +24,7 @@ constexpr std::array<std::pair<const char16_t *, qint32 PhaseTimings::*>, 7> kPh
     {u"send", &PhaseTimings::sendUs},
     {u"wait", &PhaseTimings::waitUs},
     {u"receive", &PhaseTimings::receiveUs},
+    {u"lag", &PhaseTimings::lagUs},
 }};
 
 } // namespace

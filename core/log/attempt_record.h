@@ -25,7 +25,11 @@ struct PhaseTimings {
     qint32 sendUs = -1;    // the request written to the socket
     qint32 waitUs = -1;    // from the request sent to the first byte of the answer
     qint32 receiveUs = -1; // from the first byte to the last
-    bool reused = false;   // the attempt went on a connection an earlier attempt opened
+    // Not a phase of the exchange: from the answer's last byte reaching this machine (the
+    // kernel's stamp) to the client having read it, the client's own delay. The attempt's
+    // `finishedUs` includes it; wait and receive do not. -1 where the stack cannot tell.
+    qint32 lagUs = -1;
+    bool reused = false; // the attempt went on a connection an earlier attempt opened
 
     bool known() const { return sendUs >= 0 || connectUs >= 0 || dnsUs >= 0 || blockedUs >= 0; }
     static qint32 clamp(qint64 us) { return qint32(std::clamp<qint64>(us, -1, INT32_MAX)); }

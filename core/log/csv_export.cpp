@@ -61,7 +61,7 @@ QByteArray attemptsCsv(const AttemptLog &log, const Redactor &redactor)
                              u"responseHeaders"_s, u"blockedMs"_s,     u"dnsMs"_s,
                              u"connectMs"_s,       u"tlsMs"_s,         u"sendMs"_s,
                              u"waitMs"_s,          u"receiveMs"_s,     u"connectionReused"_s,
-                             u"responseBytes"_s});
+                             u"responseBytes"_s,   u"clientLagMs"_s});
     const auto us = [](qint64 v) {
         return v < 0 ? QString() : number(double(v) / 1000.0);
     };
@@ -96,7 +96,8 @@ QByteArray attemptsCsv(const AttemptLog &log, const Redactor &redactor)
                        us(r.phases.waitUs),
                        us(r.phases.receiveUs),
                        r.phases.known() ? (r.phases.reused ? u"true"_s : u"false"_s) : QString(),
-                       r.responseBytes >= 0 ? QString::number(r.responseBytes) : QString()});
+                       r.responseBytes >= 0 ? QString::number(r.responseBytes) : QString(),
+                       us(r.phases.lagUs)});
     });
     return out;
 }

@@ -53,13 +53,18 @@ QJsonObject timings(const AttemptRecord &r, double took)
     const double connect =
         p.connectUs < 0 ? -1.0 : ms(qint64(p.connectUs) + std::max<qint32>(0, p.tlsUs));
     // send, wait and receive are required non-negative numbers in HAR.
-    return QJsonObject{{u"blocked"_s, phase(p.blockedUs)},
-                       {u"dns"_s, phase(p.dnsUs)},
-                       {u"connect"_s, connect},
-                       {u"ssl"_s, phase(p.tlsUs)},
-                       {u"send"_s, std::max(0.0, phase(p.sendUs))},
-                       {u"wait"_s, std::max(0.0, phase(p.waitUs))},
-                       {u"receive"_s, std::max(0.0, phase(p.receiveUs))}};
+    QJsonObject t{{u"blocked"_s, phase(p.blockedUs)},
+                  {u"dns"_s, phase(p.dnsUs)},
+                  {u"connect"_s, connect},
+                  {u"ssl"_s, phase(p.tlsUs)},
+                  {u"send"_s, std::max(0.0, phase(p.sendUs))},
+                  {u"wait"_s, std::max(0.0, phase(p.waitUs))},
+                  {u"receive"_s, std::max(0.0, phase(p.receiveUs))}};
+    // HAR 1.2 allows fields of one's own, named with an underscore: the answer's wait for the
+    // client after its last byte, which the entry's time includes and no phase does.
+    if (p.lagUs >= 0)
+        t.insert(u"_clientLag"_s, ms(p.lagUs));
+    return t;
 }
 // Where the attempt went: the log's path on the run's target.
 QUrl entryUrl(const AttemptRecord &r, const AttemptLog &log, const QUrl &target)
@@ -181,7 +186,9 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
     QJsonArray entries;
     log.forEach([&](const AttemptRecord &r) {
         const QUrl url = entryUrl(r, log, info.target);
-        const double took = std::max(0.0, ms(r.finishedUs - r.startedUs));
+        // Up to the answer's arrival, as HAR's time is the sum of the timings.
+        const qint64 arrived = r.finishedUs - std::max<qint32>(0, r.phases.lagUs);
+        const double took = std::max(0.0, ms(arrived - r.startedUs));
         QJsonObject entry{
             {u"startedDateTime"_s, start.addMSecs(r.startedUs / 1000).toString(Qt::ISODateWithMs)},
             {u"time"_s, took},

@@ -34,14 +34,15 @@ void appendBlock(JsonWriter &w, std::uint32_t index, const AttemptLog &log,
         appendFields(w, parseHeaderBlock(log.string(index)), redactor);
 }
 
-// The phases by their HAR names, in milliseconds (one that did not happen is left out), and
-// whether the connection was reused; in key order.
+// The phases by their HAR names, in milliseconds (one that did not happen is left out), the
+// client's lag, and whether the connection was reused; in key order.
 void appendPhases(JsonWriter &w, const PhaseTimings &p)
 {
     w.beginObject();
     const std::pair<const char *, qint32> before[] = {{"blockedMs", p.blockedUs},
                                                       {"connectMs", p.connectUs},
                                                       {"dnsMs", p.dnsUs},
+                                                      {"lagMs", p.lagUs},
                                                       {"receiveMs", p.receiveUs}};
     for (const auto &[name, us] : before)
         if (us >= 0)

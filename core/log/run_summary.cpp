@@ -29,6 +29,8 @@ QJsonObject RunSummary::toJson() const
         {u"peakRetriesPer100ms"_s, peakRetriesPer100ms},
         {u"droppedRecords"_s, dropped},
     };
+    if (lagP50Ms >= 0)
+        o.insert(u"clientLagMs"_s, QJsonObject{{u"p50"_s, lagP50Ms}, {u"p99"_s, lagP99Ms}});
     if (duplicates >= 0)
         o.insert(u"duplicateEffects"_s, duplicates);
     if (serverCompliancePercent >= 0)
@@ -56,6 +58,10 @@ QString RunSummary::toText() const
     lines << u"completion: p50 %1 ms, p95 %2 ms, p99 %3 ms"_s.arg(QString::number(p50Ms, 'f', 1),
                                                                   QString::number(p95Ms, 'f', 1),
                                                                   QString::number(p99Ms, 'f', 1));
+    if (lagP50Ms >= 0)
+        lines << u"  answers waited for the client to read them (not counted above): p50 %1 ms, "
+                 "p99 %2 ms"_s.arg(QString::number(lagP50Ms, 'f', 3),
+                                   QString::number(lagP99Ms, 'f', 3));
     lines << u"Retry-After: %1 judged, %2 early (%3% compliant)"_s.arg(retryAfterJudged)
                  .arg(retryAfterViolations)
                  .arg(QString::number(compliancePercent(), 'f', 1));

@@ -17,13 +17,18 @@ namespace retrylab {
 struct RunSummary {
     qint64 operations = 0;
     qint64 succeeded = 0;
-    QMap<QString, qint64> failedBy;         // stop reason → operations
-    qint64 attemptsSent = 0;                // attempts that went on the wire
-    qint64 attemptsRefused = 0;             // rejected locally by breaker or budget
-    qint64 retries = 0;                     // sent attempts after the first of an operation
-    double amplification = 0;               // sent attempts per operation
-    double p50Ms = 0, p95Ms = 0, p99Ms = 0; // completion time of operations
-    double runMs = 0;                       // from the first attempt's start to the last one's end
+    QMap<QString, qint64> failedBy; // stop reason → operations
+    qint64 attemptsSent = 0;        // attempts that went on the wire
+    qint64 attemptsRefused = 0;     // rejected locally by breaker or budget
+    qint64 retries = 0;             // sent attempts after the first of an operation
+    double amplification = 0;       // sent attempts per operation
+    // Completion time of operations: from the first attempt's start to the moment the last
+    // answer arrived (with the client's own lag, below, taken off where the stack knows it).
+    double p50Ms = 0, p95Ms = 0, p99Ms = 0;
+    // How long answers waited on this machine for the client to read them (PhaseTimings::lagUs):
+    // an overloaded client, not a slow server. -1 where the stack cannot tell.
+    double lagP50Ms = -1, lagP99Ms = -1;
+    double runMs = 0; // from the first attempt's start to the last one's end
     // Judged as the built-in server judges: each client's next attempt after a response that
     // asked it to wait, whichever operation it belongs to.
     qint64 retryAfterJudged = 0;

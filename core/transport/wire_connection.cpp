@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "wire_connection.h"
 
+#include "arrival_stamps.h"
+
 #include <QHostInfo>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -47,8 +49,13 @@ bool WireConnection::isOpen() const
 
 qint32 WireConnection::micros(Clock::time_point t)
 {
+    return micros(t, Clock::now());
+}
+
+qint32 WireConnection::micros(Clock::time_point from, Clock::time_point to)
+{
     return PhaseTimings::clamp(
-        std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+        std::chrono::duration_cast<std::chrono::microseconds>(to - from).count());
 }
 
 qint32 WireConnection::since(Clock::time_point t) const
@@ -162,6 +169,7 @@ void WireConnection::makeSocket()
 void WireConnection::dropSocket()
 {
     m_phase = Phase::Closed;
+    m_stamped = false;
     m_insecure = false;
     m_peerClosed = false;
     m_tlsErrors.clear();
@@ -196,6 +204,8 @@ void WireConnection::onConnected()
     // Small requests go out at once, not after Nagle's delay.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (!m_target.tls) {
+        // Before the first request: every byte of every answer comes with its arrival time.
+        m_stamped = arrival::enable(m_socket->socketDescriptor());
         send();
         return;
     }
@@ -254,7 +264,8 @@ void WireConnection::onReadyRead()
     const bool unbuffered = m_socket->openMode() & QIODevice::Unbuffered;
     char *slice = readSlice();
     while (m_socket) {
-        const qint64 n = m_socket->read(slice, kReadSlice);
+        Clock::time_point arrived;
+        const qint64 n = readSome(slice, &arrived);
         if (n < 0 && unbuffered) {
             // The end of the stream, or an error, read straight from the kernel: Qt emits no
             // signal for it on an unbuffered socket, so this is where it is handled.
@@ -269,10 +280,13 @@ void WireConnection::onReadyRead()
             m_mark = Clock::now();
         }
         if (m_phase == Phase::Waiting) {
-            m_firstByte = Clock::now();
-            m_timings.waitUs = since(m_mark);
+            // The answer can arrive while the thread is still noting that the request went
+            // out: then it waited no time at all.
+            m_firstByte = std::max(arrived, m_mark);
+            m_timings.waitUs = micros(m_mark, m_firstByte);
             m_phase = Phase::Receiving;
         }
+        m_lastByte = std::max(arrived, m_firstByte);
         QByteArrayView rest(slice, n);
         while (!rest.isEmpty()) {
             rest = rest.sliced(m_parser.feed(rest));
@@ -300,4 +314,24 @@ void WireConnection::onReadyRead()
     }
 }
 
+qint64 WireConnection::readSome(char *slice, Clock::time_point *arrived)
+{
+    if (!m_stamped) {
+        *arrived = Clock::now();
+        return m_socket->read(slice, kReadSlice);
+    }
+    const arrival::Read r = arrival::receive(m_socket->socketDescriptor(), slice, kReadSlice);
+    if (r.bytes == 0 || r.bytes == arrival::Failed) {
+        // The end of the stream or an error: Qt reads it once more, closes the socket and
+        // names the error, as it would have had it read the first time.
+        return m_socket->read(slice, kReadSlice);
+    }
+    // Read past Qt: a read of nothing tells the socket its data was taken, so that it
+    // announces the next (unbuffered, it holds back readyRead until then).
+    m_socket->read(slice, 0);
+    if (r.bytes == arrival::WouldBlock)
+        return 0;
+    *arrived = r.arrived;
+    return r.bytes;
+}
 } // namespace retrylab

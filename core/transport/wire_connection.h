@@ -55,6 +55,7 @@ public:
     // The exchange's phases so far: those it finished, and the one it is in up to now.
     PhaseTimings phasesSoFar() const;
     static qint32 micros(Clock::time_point since);
+    static qint32 micros(Clock::time_point from, Clock::time_point to);
     bool isOpen() const;
     // Has carried at least one exchange: the next one goes on a reused connection.
     bool used() const { return m_exchanges > 0; }
@@ -80,6 +81,9 @@ private:
     void send();
     void onBytesWritten();
     void onReadyRead();
+    // Reads what there is into `slice` (> 0 bytes, 0 for nothing yet, -1 at the end or on an
+    // error, with the socket's error set), and when the last of it arrived.
+    qint64 readSome(char *slice, Clock::time_point *arrived);
     void onDisconnected();
     void onSocketError();
     void onPeerGone(); // the socket closed or failed; what was read is all there is
@@ -99,9 +103,11 @@ private:
     Phase m_phase = Phase::Closed;
     Exchange m_exchange;
     PhaseTimings m_timings;
-    Clock::time_point m_mark; // when the current phase began
-    Clock::time_point m_firstByte;
-    QString m_tlsErrors; // the certificate problems the person accepted for this host
+    Clock::time_point m_mark;      // when the current phase began
+    Clock::time_point m_firstByte; // when the answer's first byte arrived
+    Clock::time_point m_lastByte;  // and its last so far
+    bool m_stamped = false;        // plain TCP read by the client itself, with the kernel's stamps
+    QString m_tlsErrors;           // the certificate problems the person accepted for this host
     bool m_insecure = false;
     bool m_busy = false;
     bool m_reusedForThis = false;

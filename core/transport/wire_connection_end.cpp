@@ -114,8 +114,15 @@ void WireConnection::fail(OutcomeClass outcome, const QString &reason)
 
 void WireConnection::finish(AttemptResponse response, bool reusable)
 {
-    if (m_phase == Phase::Receiving)
-        m_timings.receiveUs = since(m_firstByte);
+    if (m_phase == Phase::Receiving && response.status > 0) {
+        // A whole answer: it ended when its last byte arrived, and the client's own delay
+        // after that is the lag (transport/README.md, "When bytes arrived").
+        m_timings.receiveUs = micros(m_firstByte, m_lastByte);
+        if (m_stamped)
+            m_timings.lagUs = since(m_lastByte);
+    } else if (m_phase == Phase::Receiving) {
+        m_timings.receiveUs = since(m_firstByte); // cut short: up to the moment it was seen
+    }
     response.receivedAt = QDateTime::currentDateTimeUtc();
     response.phases = m_timings;
     if (m_timings.sendUs >= 0) { // what went out, up to the blank line (the body is the scenario's)

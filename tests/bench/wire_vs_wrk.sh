@@ -5,6 +5,9 @@
 # for the notes.
 #   tests/bench/wire_vs_wrk.sh BUILD_DIR [SECONDS] [STACK]
 # SHARDS=N passes --shards N (the client's threads; one per core by default).
+# Retry Lab's completion time ends when the answer arrived (the kernel's stamp); the time the
+# answer then waited for the client is printed beside it ("answers waited"). wrk's ends when
+# wrk had read and parsed the answer, its own delay included.
 # Needs nginx (Debian nginx-light) and wrk. One nginx worker answering `return 200`, on
 # 127.0.0.1 and a port the OS picks; everything is removed at the end.
 set -euo pipefail
@@ -46,7 +49,8 @@ s = json.load(open(sys.argv[1]))
 wall = float(sys.argv[3]) - float(sys.argv[2])
 secs = s.get("runMs", wall * 1000) / 1000
 cpu_us = (float(sys.argv[4]) + float(sys.argv[5])) * 1e6 / max(1, s["attemptsSent"])
-print(f'{s["attemptsSent"] / secs:.0f} {s["completionMs"]["p50"]:.3f} {s["attemptsSent"]} {secs:.2f} {wall:.2f} {cpu_us:.1f}')
+lag = s.get("clientLagMs", {"p50": -1, "p99": -1})
+print(f'{s["attemptsSent"] / secs:.0f} {s["completionMs"]["p50"]:.3f} {s["attemptsSent"]} {secs:.2f} {wall:.2f} {cpu_us:.1f} {lag["p50"]:.3f} {lag["p99"]:.3f}')
 PY
 }
 
@@ -56,13 +60,14 @@ for c in 50 1; do
     # As many requests as wrk made: at wrk's rate, as long a run. A shorter one would end
     # before the attempt timeout (5 s) ever comes due, and hide what that costs.
     ops=$(python3 -c "print(max(200, int($wrps * $seconds / $c)))")
-    read -r rrps rp50 sent secs wall cpu < <(retrylab_run "$c" "$ops")
-    python3 - "$c" "$wrps" "$wp50" "$rrps" "$rp50" "$sent" "$secs" "$cpu" <<'PY'
+    read -r rrps rp50 sent secs wall cpu lag50 lag99 < <(retrylab_run "$c" "$ops")
+    python3 - "$c" "$wrps" "$wp50" "$rrps" "$rp50" "$sent" "$secs" "$cpu" "$lag50" "$lag99" <<'PY'
 import sys
-c, wrps, wp50, rrps, rp50, sent, secs, cpu = sys.argv[1:]
+c, wrps, wp50, rrps, rp50, sent, secs, cpu, lag50, lag99 = sys.argv[1:]
 wrps, wp50, rrps, rp50 = map(float, (wrps, wp50, rrps, rp50))
 print(f"{c:>3} connections: wrk {wrps:,.0f} req/s p50 {wp50:.3f} ms | retrylab {rrps:,.0f} attempts/s "
       f"({sent} in {float(secs):.2f} s, {cpu} us CPU each) p50 {rp50:.3f} ms | ratio {rrps / wrps:.2f}, "
-      f"p50 difference {rp50 - wp50:+.3f} ms")
+      f"p50 difference {rp50 - wp50:+.3f} ms; answers waited for the client p50 {lag50} ms, "
+      f"p99 {lag99} ms")
 PY
 done

@@ -154,6 +154,10 @@ QString TimelineTooltip::phases(const AttemptRecord &r)
     }
     rows += u"<tr><td><b>%1</b></td><td align='right'><b>%2</b></td><td></td></tr>"_s.arg(
         tr("total"), millis(total, 3));
+    // After the last byte, not part of the exchange: the answer waiting for this client.
+    if (p.lagUs >= 0)
+        rows += u"<tr><td style='padding-right:12px'>%1</td><td align='right'>%2</td>"
+                "<td></td></tr>"_s.arg(tr("then waited for the client"), millis(p.lagUs, 3));
     QString heading = p.reused ? tr("On the wire, on a reused connection")
                                : tr("On the wire, on a new connection");
     if (r.outcome == OutcomeClass::Timeout && !last.isEmpty())

@@ -122,6 +122,9 @@ QString AttemptLogView::details() const
         lines << QString()
               << tr("Timings (each phase, then the time since the lookup as curl -w names it):");
         lines << timings;
+        if (r.phases.lagUs >= 0)
+            lines << tr("  then waited %1 for this client to read it (not the server's time)")
+                         .arg(formatDurationReadable(Duration(r.phases.lagUs)));
     }
     if (const QString sent = requestSentOf(r, *log, redactor); !sent.isEmpty()) {
         lines << QString() << tr("Request as sent:");

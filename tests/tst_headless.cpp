@@ -114,6 +114,8 @@ private Q_SLOTS:
         QCOMPARE(page.count(u"<svg"_s), 6); // the six charts, inline
         QVERIFY(page.contains(u"Breaker trip and recovery"_s));
         QVERIFY(page.contains(u"Breaker transitions"_s));
+        // Simulated time has no client that could keep an answer waiting.
+        QVERIFY(!page.contains(u"Answers waiting for the client"_s));
         // The built-in server's report card of the run's clients (core/mock/README.md).
         QVERIFY(page.contains(u"<h2>Clients</h2>"_s));
         QVERIFY(page.contains(u"honours-retry-after"_s));

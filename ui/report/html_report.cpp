@@ -62,6 +62,11 @@ QString summaryRows(const RunSummary &s)
         row(u"Completion time"_s, u"p50 %1 ms · p95 %2 ms · p99 %3 ms"_s.arg(s.p50Ms, 0, 'f', 0)
                                       .arg(s.p95Ms, 0, 'f', 0)
                                       .arg(s.p99Ms, 0, 'f', 0));
+    if (s.lagP50Ms >= 0)
+        summary += row(u"Answers waiting for the client"_s,
+                       u"p50 %1 ms · p99 %2 ms (the client's own delay, not in the times above)"_s
+                           .arg(s.lagP50Ms, 0, 'f', 3)
+                           .arg(s.lagP99Ms, 0, 'f', 3));
     summary +=
         row(u"Retry-After compliance"_s,
             u"client log %1% (%2 of %3 waits honoured)"_s.arg(s.compliancePercent(), 0, 'f', 1)

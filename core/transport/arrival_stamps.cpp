@@ -63,7 +63,6 @@ Read receive(qintptr fd, char *buffer, qint64 size)
             timespec stamp{};
             std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
             r.arrived = onSteadyClock(stamp);
-            r.stamped = true;
             return r;
         }
     }
@@ -80,7 +79,7 @@ bool enable(qintptr)
 
 Read receive(qintptr, char *, qint64)
 {
-    return Read{Failed, false, Clock::now()};
+    return Read{Failed, Clock::now()};
 }
 
 #endif

@@ -20,8 +20,7 @@ bool enable(qintptr fd);
 
 struct Read {
     qint64 bytes = 0;          // > 0 read, 0 at the peer's end of stream, WouldBlock or Failed
-    bool stamped = false;      // the kernel said when they arrived
-    Clock::time_point arrived; // when the last of them arrived (now, when not stamped)
+    Clock::time_point arrived; // when the last of them arrived (now, if the kernel gave no stamp)
 };
 
 // One read of a non-blocking socket, with the kernel's stamp of its last byte.

@@ -334,4 +334,5 @@ qint64 WireConnection::readSome(char *slice, Clock::time_point *arrived)
     *arrived = r.arrived;
     return r.bytes;
 }
+
 } // namespace retrylab

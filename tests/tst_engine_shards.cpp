@@ -171,6 +171,27 @@ private Q_SLOTS:
         QCOMPARE(log.intern(u"new"_s), std::uint32_t(kKeys + 2));
     }
 
+    // A batch given back is filled again: the records' storage the shard's thread allocated
+    // is reused there, not freed by the merging thread (log/README.md, "Shards").
+    void segmentReusesTheBatchGivenBack()
+    {
+        AttemptLog log;
+        LogSegment a(log);
+        for (int i = 0; i < 100; ++i)
+            a.append(finishedAt(0, i));
+        LogSegment::Batch first = a.take({});
+        QCOMPARE(first.records.size(), std::size_t(100));
+        const AttemptRecord *storage = first.records.data();
+        // Given back at the next take, it holds what the shard appends after that one.
+        LogSegment::Batch second = a.take(std::move(first));
+        QVERIFY(second.records.empty());
+        a.append(finishedAt(0, 100));
+        const LogSegment::Batch third = a.take(std::move(second));
+        QCOMPARE(third.records.size(), std::size_t(1));
+        QCOMPARE(third.records.front().finishedUs, qint64(100));
+        QCOMPARE(third.records.data(), storage);
+    }
+
     void breakersMergeInTimeOrder()
     {
         AttemptLog log;

@@ -50,14 +50,20 @@ void LogSegment::close()
     settle(std::numeric_limits<qint64>::max());
 }
 
-LogSegment::Batch LogSegment::take()
+LogSegment::Batch LogSegment::take(Batch spent)
 {
+    spent.records.clear(); // emptied, not released: the capacity is what is handed back
+    spent.breakers.clear();
+    spent.strings.clear();
     QMutexLocker lock(&m_mutex);
     Batch out;
     out.settledUs = m_pending.settledUs;
     std::swap(out.records, m_pending.records);
     std::swap(out.breakers, m_pending.breakers);
     std::swap(out.strings, m_pending.strings);
+    std::swap(m_pending.records, spent.records);
+    std::swap(m_pending.breakers, spent.breakers);
+    std::swap(m_pending.strings, spent.strings);
     return out;
 }
 

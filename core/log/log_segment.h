@@ -43,7 +43,10 @@ public:
         QStringList strings;   // interned since the last take, in index order
         qint64 settledUs = -1; // every later record finishes at this time or after
     };
-    Batch take();
+    // Hands over everything appended since the last take. `spent` is the batch taken before,
+    // done with: its emptied containers become the segment's to fill, so memory the shard's
+    // thread allocated is reused there and never freed by this thread (log/README.md, "Shards").
+    Batch take(Batch spent);
 
 private:
     // Strings the segment remembers having interned: a run with a key per operation interns

@@ -15,8 +15,8 @@ SegmentMerger::SegmentMerger(AttemptLog &log, std::vector<LogSegment *> segments
 std::size_t SegmentMerger::merge()
 {
     for (std::size_t i = 0; i < m_segments.size(); ++i) {
-        LogSegment::Batch b = m_segments[i]->take();
         Held &h = m_held[i];
+        LogSegment::Batch b = m_segments[i]->take(std::move(h.spent));
         for (const QString &s : std::as_const(b.strings))
             h.globalIndex.push_back(m_log.intern(s));
         for (AttemptRecord &r : b.records) {
@@ -25,6 +25,7 @@ std::size_t SegmentMerger::merge()
         }
         h.breakers.insert(h.breakers.end(), b.breakers.begin(), b.breakers.end());
         h.settledUs = b.settledUs;
+        h.spent = std::move(b); // the segment's to fill again at the next take
     }
     const qint64 until = settled();
     placeBreakers(until);

@@ -28,6 +28,7 @@ private:
         std::deque<BreakerRecord> breakers;
         qint64 settledUs = -1;
         std::vector<std::uint32_t> globalIndex{0}; // the segment's string index → the log's
+        LogSegment::Batch spent; // the last batch taken, given back at the next take
     };
     static void translate(const Held &h, AttemptRecord &r);
     qint64 settled() const;

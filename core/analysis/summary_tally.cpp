@@ -52,8 +52,7 @@ std::optional<RetryAfterJudge::Verdict> SummaryTally::add(const AttemptRecord &r
         else
             ++s.failedBy[stopReasonId(r.stop)];
         // Ended when the answer arrived, not when a busy client got to it.
-        const qint64 arrived = r.finishedUs - std::max<qint32>(0, r.phases.lagUs);
-        m_completionMs.push_back(double(arrived - m_firstStart.take(key)) / 1000.0);
+        m_completionMs.push_back(double(r.arrivedUs() - m_firstStart.take(key)) / 1000.0);
     }
     return verdict;
 }

@@ -70,6 +70,9 @@ struct AttemptRecord {
     qint64 responseBytes = -1;    // body bytes received (-1: no response); kept or not
 
     bool isRetry() const { return attempt > 1; }
+    // When the outcome reached this machine: the finish, less the client's lag where the stack
+    // measured it (core/transport/README.md, "When bytes arrived").
+    qint64 arrivedUs() const { return finishedUs - std::max<qint32>(0, phases.lagUs); }
 };
 
 static_assert(sizeof(AttemptRecord) < 200, "the attempt record stays compact");

@@ -187,8 +187,7 @@ QJsonDocument toHar(const AttemptLog &log, const Redactor &redactor)
     log.forEach([&](const AttemptRecord &r) {
         const QUrl url = entryUrl(r, log, info.target);
         // Up to the answer's arrival, as HAR's time is the sum of the timings.
-        const qint64 arrived = r.finishedUs - std::max<qint32>(0, r.phases.lagUs);
-        const double took = std::max(0.0, ms(arrived - r.startedUs));
+        const double took = std::max(0.0, ms(r.arrivedUs() - r.startedUs));
         QJsonObject entry{
             {u"startedDateTime"_s, start.addMSecs(r.startedUs / 1000).toString(Qt::ISODateWithMs)},
             {u"time"_s, took},

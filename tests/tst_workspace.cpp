@@ -179,6 +179,9 @@ private Q_SLOTS:
         QVERIFY(details.contains(u"  Host: 127.0.0.1:"_s));
         QVERIFY(details.contains(u"HTTP/1.1)"_s));
         QVERIFY(details.contains(u"Response body ("_s));
+        // After the phases, how long the answer then waited for this client (plain TCP).
+        QVERIFY2(details.contains(u"for this client to read it (not the server's time)"_s),
+                 qPrintable(details));
         saveScreenshot(&w, u"workspace-attempt-details"_s);
     }
 

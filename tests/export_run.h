@@ -34,6 +34,8 @@ inline retrylab::Scenario payments()
 // A fixed target and start, so the HAR's URLs and dates are known.
 inline retrylab::AttemptLog::RunInfo runInfo(const retrylab::Scenario &s)
 {
-    return {s.toJson(), QUrl(QStringLiteral("http://127.0.0.1:8080/")),
-            QDateTime(QDate(2026, 11, 29), QTime(10, 0), QTimeZone::utc())};
+    return {s.toJson(),
+            QUrl(QStringLiteral("http://127.0.0.1:8080/")),
+            QDateTime(QDate(2026, 11, 29), QTime(10, 0), QTimeZone::utc()),
+            {}};
 }

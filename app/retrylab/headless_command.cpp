@@ -79,6 +79,11 @@ struct HeadlessFlags {
         u"Split a real-time run's clients over N engine threads (default: one per core, at most "
         "4, less one for the built-in server)."_s,
         u"N"_s, u"0"_s};
+    const QCommandLineOption shareCores{
+        u"share-cores"_s,
+        u"Let the system put a real-time run's threads on any core. By default, against the "
+        "built-in server, the engine's threads keep to cores of their own and the server and "
+        "the log to the others."_s};
     const QCommandLineOption merge{
         u"merge"_s, u"Merge the JSON Lines logs given as arguments (Locust's workers write one "
                     "each) into one run and report on it."_s};
@@ -86,10 +91,11 @@ struct HeadlessFlags {
     // In the order --help prints them.
     QList<QCommandLineOption> all() const
     {
-        return {
-            headless,   scenario,    policy, seed,   simulated, log,         summary,        csv,
-            har,        report,      charts, redact, noRedact,  gridClients, gridStrategies, trials,
-            sweepField, sweepValues, jobs,   shards, merge};
+        return {headless,   scenario,   policy,      seed,        simulated,
+                log,        summary,    csv,         har,         report,
+                charts,     redact,     noRedact,    gridClients, gridStrategies,
+                trials,     sweepField, sweepValues, jobs,        shards,
+                shareCores, merge};
     }
 };
 
@@ -123,6 +129,7 @@ bool readHeadlessOptions(const QCommandLineParser &parser, const HeadlessFlags &
                      qUtf8Printable(parser.value(f.shards)));
         return false;
     }
+    o.shareCores = parser.isSet(f.shareCores);
     o.logFile = parser.value(f.log);
     o.summaryFile = parser.value(f.summary);
     o.csvFile = parser.value(f.csv);

@@ -49,6 +49,7 @@ public:
         QJsonObject scenario;
         QUrl target;
         QDateTime startedAt;
+        QString threads; // where a real-time run kept its threads (system/core_placement.h)
     };
     void setRunInfo(const RunInfo &info);
     RunInfo runInfo() const;

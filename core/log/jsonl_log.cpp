@@ -64,10 +64,13 @@ QByteArray line(const QJsonObject &o)
 
 QJsonObject runToJson(const AttemptLog::RunInfo &info, const Redactor &redactor)
 {
-    return QJsonObject{{u"kind"_s, u"run"_s},
-                       {u"scenario"_s, redactor.applyToScenario(info.scenario)},
-                       {u"target"_s, info.target.toString()},
-                       {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
+    QJsonObject o{{u"kind"_s, u"run"_s},
+                  {u"scenario"_s, redactor.applyToScenario(info.scenario)},
+                  {u"target"_s, info.target.toString()},
+                  {u"startedAt"_s, info.startedAt.toUTC().toString(Qt::ISODateWithMs)}};
+    if (!info.threads.isEmpty())
+        o.insert(u"threads"_s, info.threads);
+    return o;
 }
 } // namespace
 
@@ -233,6 +236,7 @@ JsonlReadResult readJsonlLog(const QByteArray &all, AttemptLog &log, const QStri
             info.target = QUrl(o.value(u"target"_s).toString());
             info.startedAt =
                 QDateTime::fromString(o.value(u"startedAt"_s).toString(), Qt::ISODateWithMs);
+            info.threads = o.value(u"threads"_s).toString();
         } else {
             return fail(u"kind: '%1' is not attempt, breaker, server or run"_s.arg(kind));
         }

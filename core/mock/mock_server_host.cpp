@@ -3,6 +3,7 @@
 
 #include "base/epoll_dispatcher.h"
 #include "mock_server.h"
+#include "system/core_placement.h"
 
 using namespace Qt::StringLiterals;
 
@@ -145,6 +146,11 @@ ServerStats MockServerHost::stats() const
     ServerStats out;
     onServer([&out](MockServer *s) { out = s->stats(); });
     return out;
+}
+
+void MockServerHost::keepToCores(const QList<int> &cores)
+{
+    onServer([&cores](MockServer *) { keepThreadTo(cores); });
 }
 
 std::vector<JournalEntry> MockServerHost::journal() const

@@ -35,6 +35,7 @@ void ComparisonRun::start(const Scenario &scenario, const QStringList &jsonlPath
         run->controller = std::make_unique<RunController>();
         run->controller->setRedactor(m_redactor);
         run->controller->setShards(m_shards);
+        run->controller->setSplitCores(m_splitCores && count == 1);
         Run *r = run.get();
         RunController *c = r->controller.get();
         connect(c, &RunController::runStarted, this,

@@ -33,6 +33,8 @@ public:
     void start(const Scenario &scenario, const QStringList &jsonlPaths = {});
     void setRedactor(const Redactor &redactor) { m_redactor = redactor; }
     void setShards(int shards) { m_shards = shards; } // RunController::setShards
+    // RunController::setSplitCores, for a single run: runs side by side share every core.
+    void setSplitCores(bool split) { m_splitCores = split; }
     void stop();
     bool isRunning() const;
 
@@ -72,6 +74,7 @@ private:
     std::vector<std::unique_ptr<Run>> m_runs;
     Redactor m_redactor;
     int m_shards = 0;
+    bool m_splitCores = true;
 };
 
 } // namespace retrylab

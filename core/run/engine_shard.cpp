@@ -2,6 +2,7 @@
 #include "engine_shard.h"
 
 #include "engine/real_scheduler.h"
+#include "system/core_placement.h"
 #include "transport/http_transport.h"
 #include "transport/wire_transport.h"
 
@@ -11,11 +12,12 @@
 namespace retrylab {
 
 EngineShard::EngineShard(const Scenario &scenario, RunEngine::Slice slice, const QUrl &target,
-                         const QElapsedTimer &origin, AttemptLog &log)
+                         const QElapsedTimer &origin, AttemptLog &log, QList<int> cores)
     : m_scenario(scenario)
     , m_slice(slice)
     , m_target(target)
     , m_origin(origin)
+    , m_cores(std::move(cores))
     , m_segment(log)
 {}
 
@@ -27,6 +29,8 @@ EngineShard::~EngineShard()
 
 void EngineShard::start()
 {
+    if (!m_cores.isEmpty())
+        keepThreadTo(m_cores); // the shards' cores (system/core_placement.h)
     m_scheduler = new RealScheduler(m_origin, this);
     if (m_scenario.client.stack == ClientOptions::Stack::Qt)
         m_transport = std::make_unique<HttpTransport>(

@@ -25,7 +25,7 @@ class EngineShard : public QObject
     Q_OBJECT
 public:
     EngineShard(const Scenario &scenario, RunEngine::Slice slice, const QUrl &target,
-                const QElapsedTimer &origin, AttemptLog &log);
+                const QElapsedTimer &origin, AttemptLog &log, QList<int> cores = {});
     ~EngineShard() override;
 
     LogSegment &segment() { return m_segment; }
@@ -50,6 +50,7 @@ private:
     RunEngine::Slice m_slice;
     QUrl m_target;
     QElapsedTimer m_origin;
+    QList<int> m_cores; // empty: wherever the system puts the thread
     LogSegment m_segment;
     RealScheduler *m_scheduler = nullptr;
     std::unique_ptr<Transport> m_transport;

@@ -61,7 +61,7 @@ int EngineShards::countFor(const Scenario &scenario, int requested)
 }
 
 EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int count, AttemptLog &log,
-                           QObject *parent)
+                           const QList<int> &cores, QObject *parent)
     : QObject(parent)
 {
     reserveDescriptors(scenario.clients);
@@ -74,7 +74,7 @@ EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int cou
         if (QAbstractEventDispatcher *loop = EpollDispatcher::create())
             thread->setEventDispatcher(loop); // a turn costs what is ready, not what is open
         auto *shard = new EngineShard(scenario, {std::uint32_t(i), std::uint32_t(count)}, target,
-                                      origin, log);
+                                      origin, log, cores);
         shard->moveToThread(thread);
         connect(shard, &EngineShard::finished, this, &EngineShards::onShardFinished);
         segments.push_back(&shard->segment());

@@ -31,8 +31,10 @@ public:
     static constexpr int kAutoShards = 4;
     static constexpr int kMaxShards = 64;
 
+    // `cores`: the cores every shard's thread keeps to (system/core_placement.h); empty:
+    // wherever the system puts them.
     EngineShards(const Scenario &scenario, const QUrl &target, int count, AttemptLog &log,
-                 QObject *parent = nullptr);
+                 const QList<int> &cores = {}, QObject *parent = nullptr);
     // Each shard ends in its own thread, closing its connections; then the threads end.
     ~EngineShards() override;
 

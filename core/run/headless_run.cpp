@@ -129,9 +129,10 @@ RunEnd runToTheEnd(ComparisonRun &runs, const HeadlessOptions &o, const Scenario
     QList<quint64> done, started;
     QObject::connect(&runs, &ComparisonRun::runStarted, &loop, [&](int run, const QUrl &target) {
         const Scenario &s = runs.scenario(run);
-        headlessSay(u"retrylab: running '%1' against %2 (%3 time, seed %4)"_s.arg(
+        const QString threads = runs.log(run)->runInfo().threads;
+        headlessSay(u"retrylab: running '%1' against %2 (%3 time, seed %4%5)"_s.arg(
             s.name, target.toString(), s.simulated ? u"simulated"_s : u"real"_s,
-            QString::number(s.seed)));
+            QString::number(s.seed), threads.isEmpty() ? QString() : u"; "_s + threads));
     });
     QObject::connect(&runs, &ComparisonRun::progress, &loop, [&](int run, quint64 d, quint64 s) {
         done.resize(runs.size());
@@ -267,6 +268,7 @@ int runHeadless(const HeadlessOptions &o)
     ComparisonRun runs;
     runs.setRedactor(Redactor(o.redactHeaders, o.redact));
     runs.setShards(o.shards);
+    runs.setSplitCores(!o.shareCores);
     const RunEnd end = runToTheEnd(runs, o, *scenario);
 
     const bool comparison = !scenario->compare.isEmpty();

@@ -19,6 +19,7 @@ struct HeadlessOptions {
     std::optional<quint64> seed;
     bool simulated = false;
     int shards = 0;            // engine shards of a real-time run; 0: EngineShards::countFor
+    bool shareCores = false;   // leave the threads where the system puts them (CorePlacement)
     QString logFile;           // JSON Lines, streamed during the run
     QString summaryFile;       // JSON
     QString csvFile;           // attempts; breakers and server journal beside it

@@ -22,6 +22,7 @@ void RunController::start(const Scenario &scenario, const QString &jsonlPath,
     finish();
     m_log = std::make_shared<AttemptLog>(static_cast<std::size_t>(scenario.maxRecords));
     m_worker = new RunWorker(scenario, m_log, jsonlPath, server, m_redactor, m_shards);
+    m_worker->setSplitCores(m_splitCores);
     m_worker->moveToThread(&m_thread);
     connect(m_worker, &RunWorker::started, this, &RunController::runStarted);
     connect(m_worker, &RunWorker::recordsAppended, this, &RunController::recordsAppended);

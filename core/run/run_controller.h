@@ -38,6 +38,8 @@ public:
     // Engine shards of the next real-time runs (threads, each with its share of the clients);
     // 0, the default, is one per core, less one for the built-in server (EngineShards::countFor).
     void setShards(int shards) { m_shards = shards; }
+    // RunWorker::setSplitCores for the next runs (on by default).
+    void setSplitCores(bool split) { m_splitCores = split; }
     void pause();
     void resume();
     void stop();
@@ -64,6 +66,7 @@ private:
     bool m_running = false;
     Redactor m_redactor;
     int m_shards = 0;
+    bool m_splitCores = true;
 };
 
 } // namespace retrylab

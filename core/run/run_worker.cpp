@@ -36,7 +36,9 @@ RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, 
 RunWorker::~RunWorker()
 {
     m_shards.reset(); // their connections close before the server they talk to stops
-    m_engine.reset(); // before the transport and scheduler it uses
+    if (m_cores.isSplit() && !m_ownServer && m_server)
+        m_server->keepToCores(m_cores.all); // the GUI's server goes on after the run
+    m_engine.reset();                       // before the transport and scheduler it uses
     m_transport.reset();
 }
 
@@ -73,6 +75,14 @@ void RunWorker::start()
         } else {
             m_server = nullptr;
         }
+        if (m_server && m_splitCores) {
+            m_cores = CorePlacement::split(CorePlacement::allowedCores(),
+                                           EngineShards::countFor(m_scenario, m_shardCount));
+            if (m_cores.isSplit()) {
+                keepThreadTo(m_cores.rest);
+                m_server->keepToCores(m_cores.rest);
+            }
+        }
     }
     if (m_engine)
         m_engine->onFinished = [this] {
@@ -82,7 +92,8 @@ void RunWorker::start()
     m_ticker->setInterval(kTickMs);
     connect(m_ticker, &QTimer::timeout, this, &RunWorker::tick);
     m_ticker->start();
-    m_log->setRunInfo({m_scenario.toJson(), target, QDateTime::currentDateTimeUtc()});
+    m_log->setRunInfo(
+        {m_scenario.toJson(), target, QDateTime::currentDateTimeUtc(), m_cores.describe()});
     Q_EMIT started(target);
     if (m_engine)
         m_engine->start();
@@ -94,8 +105,9 @@ void RunWorker::start()
 
 void RunWorker::startShards(const QUrl &target)
 {
-    m_shards = std::make_unique<EngineShards>(
-        m_scenario, target, EngineShards::countFor(m_scenario, m_shardCount), *m_log);
+    m_shards = std::make_unique<EngineShards>(m_scenario, target,
+                                              EngineShards::countFor(m_scenario, m_shardCount),
+                                              *m_log, m_cores.shards);
     // Not from inside the shards' own signal: complete() ends them.
     connect(m_shards.get(), &EngineShards::finished, this,
             [this] { QTimer::singleShot(0, this, &RunWorker::complete); });

@@ -5,6 +5,7 @@
 #include "log/jsonl_log.h"
 #include "log/run_summary.h"
 #include "scenario/scenario.h"
+#include "system/core_placement.h"
 
 #include <QObject>
 #include <QUrl>
@@ -35,6 +36,10 @@ public:
               MockServerHost *sharedServer = nullptr, const Redactor &redactor = Redactor(),
               int shards = 0);
     ~RunWorker() override;
+    // Against the built-in server in real time, the shards keep to cores of their own and the
+    // server and this worker to the rest (system/core_placement.h). On by default; a run that
+    // shares the machine with other runs of its own leaves the threads where the system puts them.
+    void setSplitCores(bool split) { m_splitCores = split; }
 
     void start();
     void followServer(); // the built-in server's new arrivals, for the live load chart
@@ -73,6 +78,8 @@ private:
     std::unique_ptr<MockServerHost> m_ownServer;
     MockServerHost *m_server = nullptr; // m_ownServer, or one shared with the GUI
     int m_shardCount = 0;
+    bool m_splitCores = true;
+    CorePlacement m_cores;                  // split when the run keeps its threads apart
     std::unique_ptr<EngineShards> m_shards; // real time
     std::unique_ptr<VirtualScheduler> m_virtual;
     std::unique_ptr<Transport> m_transport;

@@ -5,7 +5,8 @@
 # Computed from the JSON Lines log: actual − planned wait of every retry. Not a test.
 #   tests/bench/wait_precision.sh BUILD_DIR [CLIENTS] [OPERATIONS] [STACK]
 # SHARDS=N passes --shards N (the client's threads; by default one per core, less the one the
-# built-in server gets).
+# built-in server gets). SHARE_CORES=1 passes --share-cores: the run's threads go wherever the
+# system puts them, where by default the engine keeps to cores of its own (core/README.md).
 # The reference, in the same run: cyclictest (Debian rt-tests), one ordinary (SCHED_OTHER)
 # thread that sleeps a millisecond at a time and measures how late it wakes while the run
 # loads the machine: how precisely the operating system itself keeps a wait just then. Without
@@ -40,7 +41,8 @@ if command -v cyclictest >/dev/null; then
 fi
 start=$(date +%s.%N)
 "$build/bin/retrylab" --headless --scenario "$work/s.json" --log "$work/log.jsonl" \
-    --summary "$work/sum.json" ${SHARDS:+--shards "$SHARDS"} >/dev/null || true
+    --summary "$work/sum.json" ${SHARDS:+--shards "$SHARDS"} ${SHARE_CORES:+--share-cores} \
+    >/dev/null || true
 end=$(date +%s.%N)
 if [ -n "$ref" ]; then
     kill -INT "$ref"

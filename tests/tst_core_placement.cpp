@@ -3,6 +3,7 @@
 // really kept to the cores it asked for, and a run against the built-in server whose shard and
 // server threads the system reports on cores apart (/proc/self/task/*/status).
 #include "fail_first_scenario.h"
+#include "mock/mock_server_host.h"
 #include "run/run_controller.h"
 #include "system/core_placement.h"
 
@@ -51,6 +52,17 @@ QString listText(const QList<int> &cores)
         i = j + 1;
     }
     return parts.join(u',');
+}
+
+// Real time against the built-in server, 20 clients for a few hundred milliseconds.
+Scenario quickRun()
+{
+    Scenario s = failFirstScenario(20, 20);
+    s.stagger = 100ms;
+    s.policy.retry.retryAfterMode = RetryAfterMode::Ignore; // the 503 asks for a second
+    s.policy.retry.backoff.base = 20ms;
+    s.policy.retry.backoff.cap = 20ms;
+    return s;
 }
 
 } // namespace
@@ -121,6 +133,37 @@ private Q_SLOTS:
     // A real-time run against the built-in server: while it runs, the shard's thread and the
     // server's are on cores apart, as the run's log says; with the split off, both may run
     // anywhere.
+    // The GUI's server, shared with a run: kept apart while the run goes on, and free to run
+    // anywhere again as soon as it has finished.
+    void aSharedServerGetsItsCoresBack()
+    {
+        const QList<int> allowed = CorePlacement::allowedCores();
+        if (allowed.size() < 2)
+            QSKIP("one core: nothing to keep apart");
+        Scenario s = quickRun();
+        MockServerHost server;
+        QString error;
+        QVERIFY2(server.start(s.profile, 1, QHostAddress::LocalHost, 0, &error), qPrintable(error));
+        RunController controller;
+        controller.setShards(1);
+        QSignalSpy finished(&controller, &RunController::runFinished);
+        QString during;
+        QTimer look;
+        look.setInterval(10);
+        connect(&look, &QTimer::timeout, this, [&] {
+            const QString now = threadCores().value(u"mock-server"_s);
+            if (!now.isEmpty() && !finished.count())
+                during = now;
+        });
+        controller.start(s, {}, &server);
+        look.start();
+        QVERIFY(finished.wait(60000));
+        look.stop();
+        QCOMPARE(during, listText(CorePlacement::split(allowed, 1).rest));
+        QCOMPARE(threadCores().value(u"mock-server"_s), listText(allowed));
+        QVERIFY(server.isRunning());
+    }
+
     void aRunKeepsItsThreadsApart_data()
     {
         QTest::addColumn<bool>("split");
@@ -133,11 +176,7 @@ private Q_SLOTS:
         const QList<int> allowed = CorePlacement::allowedCores();
         if (allowed.size() < 2)
             QSKIP("one core: nothing to keep apart");
-        Scenario s = failFirstScenario(20, 20); // about a second, at 20-50 ms an operation
-        s.stagger = 100ms;
-        s.policy.retry.retryAfterMode = RetryAfterMode::Ignore; // the 503 asks for a second
-        s.policy.retry.backoff.base = 20ms;
-        s.policy.retry.backoff.cap = 20ms;
+        const Scenario s = quickRun();
         RunController controller;
         controller.setShards(1);
         controller.setSplitCores(split);

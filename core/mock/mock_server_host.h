@@ -43,7 +43,7 @@ public:
     FaultProfile profile() const;                 // blocks briefly
     ServerStats stats() const;                    // blocks briefly
     std::vector<JournalEntry> journal() const;    // blocks briefly
-    // Keeps the server's thread to `cores` (every core when empty; system/core_placement.h).
+    // Keeps the server's thread to `cores` (keepThreadTo, system/core_placement.h).
     void keepToCores(const QList<int> &cores);
     // The report cards, graded in the caller's thread from a copy of the journal.
     GradeReport grades(const GradeOptions &options = {}) const

@@ -36,10 +36,16 @@ RunWorker::RunWorker(const Scenario &scenario, std::shared_ptr<AttemptLog> log, 
 RunWorker::~RunWorker()
 {
     m_shards.reset(); // their connections close before the server they talk to stops
+    m_engine.reset(); // before the transport and scheduler it uses
+    m_transport.reset();
+    releaseCores();
+}
+
+void RunWorker::releaseCores()
+{
     if (m_cores.isSplit() && !m_ownServer && m_server)
         m_server->keepToCores(m_cores.all); // the GUI's server goes on after the run
-    m_engine.reset();                       // before the transport and scheduler it uses
-    m_transport.reset();
+    m_cores = {};
 }
 
 void RunWorker::start()
@@ -240,6 +246,7 @@ void RunWorker::complete()
     m_log->appendJournal(std::move(journal));
     tick();
     m_shards.reset(); // their connections close before the server they talk to stops
+    releaseCores();
     m_writer.close();
     RunSummary summary = m_tally.summary(*m_log); // tick() has counted the last records
     if (m_simulated || m_server) {

@@ -67,6 +67,7 @@ private:
     void startShards(const QUrl &target);
     void abandonInFlight(const QString &why);
     void complete();
+    void releaseCores(); // a server shared with the GUI may run anywhere again
 
     Scenario m_scenario;
     std::shared_ptr<AttemptLog> m_log;

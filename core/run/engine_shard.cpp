@@ -3,6 +3,7 @@
 
 #include "engine/real_scheduler.h"
 #include "system/core_placement.h"
+#include "system/thread_heap.h"
 #include "transport/http_transport.h"
 #include "transport/wire_transport.h"
 
@@ -27,10 +28,15 @@ EngineShard::~EngineShard()
     m_transport.reset();
 }
 
-void EngineShard::start()
+void EngineShard::prepare()
 {
     if (!m_cores.isEmpty())
         keepThreadTo(m_cores); // the shards' cores (system/core_placement.h)
+    reserveThreadHeap(kHeapReserve);
+}
+
+void EngineShard::start()
+{
     m_scheduler = new RealScheduler(m_origin, this);
     if (m_scenario.client.stack == ClientOptions::Stack::Qt)
         m_transport = std::make_unique<HttpTransport>(

@@ -65,8 +65,6 @@ EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int cou
     : QObject(parent)
 {
     reserveDescriptors(scenario.clients);
-    QElapsedTimer origin; // the run's time line, shared by every shard
-    origin.start();
     std::vector<LogSegment *> segments;
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
@@ -74,7 +72,7 @@ EngineShards::EngineShards(const Scenario &scenario, const QUrl &target, int cou
         if (QAbstractEventDispatcher *loop = EpollDispatcher::create())
             thread->setEventDispatcher(loop); // a turn costs what is ready, not what is open
         auto *shard = new EngineShard(scenario, {std::uint32_t(i), std::uint32_t(count)}, target,
-                                      origin, log, cores);
+                                      m_origin, log, cores);
         shard->moveToThread(thread);
         connect(shard, &EngineShard::finished, this, &EngineShards::onShardFinished);
         segments.push_back(&shard->segment());
@@ -102,8 +100,11 @@ void EngineShards::start()
 {
     for (std::size_t i = 0; i < m_shards.size(); ++i) {
         m_threads[i]->start();
-        QMetaObject::invokeMethod(m_shards[i], &EngineShard::start);
+        QMetaObject::invokeMethod(m_shards[i], &EngineShard::prepare, Qt::BlockingQueuedConnection);
     }
+    m_origin.start(); // the run's clock starts once every shard is ready
+    for (EngineShard *s : m_shards)
+        QMetaObject::invokeMethod(s, &EngineShard::start);
 }
 
 void EngineShards::stop()

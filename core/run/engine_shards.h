@@ -4,6 +4,7 @@
 #include "log/segment_merger.h"
 #include "scenario/scenario.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QUrl>
 
@@ -57,6 +58,7 @@ Q_SIGNALS:
 private:
     void onShardFinished();
 
+    QElapsedTimer m_origin; // the run's time line, shared by every shard
     std::vector<QThread *> m_threads;
     std::vector<EngineShard *> m_shards;
     std::unique_ptr<SegmentMerger> m_merger;

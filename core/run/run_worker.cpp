@@ -98,13 +98,14 @@ void RunWorker::start()
     m_ticker->setInterval(kTickMs);
     connect(m_ticker, &QTimer::timeout, this, &RunWorker::tick);
     m_ticker->start();
+    if (!m_engine)
+        startShards(target); // readies each shard's thread, then starts the run's clock
+    // The wall-clock start the log's times count from: the shards' clock has just started.
     m_log->setRunInfo(
         {m_scenario.toJson(), target, QDateTime::currentDateTimeUtc(), m_cores.describe()});
     Q_EMIT started(target);
     if (m_engine)
         m_engine->start();
-    else
-        startShards(target);
     if (m_virtual)
         QTimer::singleShot(0, this, &RunWorker::simulateSlice);
 }

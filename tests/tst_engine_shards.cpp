@@ -243,6 +243,34 @@ private Q_SLOTS:
         QCOMPARE(three.summary.attemptsSent, three.summary.serverRequests);
         QCOMPARE(three.summary.operations, qint64(90));
     }
+
+    // The log's wall-clock start is the moment its clock started (after the shards readied
+    // their threads): each client's first request reached the built-in server, by the
+    // server's own wall clock, at about startedAt + startedUs. Taken before the shards were
+    // ready, it was 19 ms early.
+    void wallClockStartIsWhenTheClockStarted()
+    {
+        RunController controller;
+        controller.setShards(2);
+        QSignalSpy finished(&controller, &RunController::runFinished);
+        controller.start(failFirst(50, 1));
+        QVERIFY(finished.wait(60000));
+        const auto log = controller.log();
+        const QDateTime start = log->runInfo().startedAt;
+        QHash<QString, qint64> firstUs; // client → when its first attempt started
+        log->forEach([&](const AttemptRecord &r) {
+            if (r.attempt == 1)
+                firstUs.insert(QString::number(r.client), r.startedUs);
+        });
+        std::vector<qint64> offsetsMs; // server's time - log's time, whole ms (journal's grain)
+        for (const JournalEntry &e : log->journalRecords())
+            if (e.attempt == 1 && firstUs.contains(e.clientId))
+                offsetsMs.push_back(start.msecsTo(e.wallTime) - firstUs.value(e.clientId) / 1000);
+        QCOMPARE(offsetsMs.size(), std::size_t(50));
+        std::sort(offsetsMs.begin(), offsetsMs.end());
+        const qint64 median = offsetsMs[offsetsMs.size() / 2];
+        QVERIFY2(median >= -2 && median <= 8, qPrintable(QString::number(median)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestEngineShards)

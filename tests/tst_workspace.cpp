@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -147,14 +148,22 @@ private Q_SLOTS:
         child<QSpinBox>(panel, u"mix429"_s)->setValue(0);
         child<QSpinBox>(panel, u"mix200"_s)->setValue(0);
         child<QSpinBox>(panel, u"mix503"_s)->setValue(100);
-        const int from = w.attemptLog()->model()->rowCount() + 40; // past those in flight
-        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > from + 40, 25000);
+        // profile() waits for the server's thread, so once it reads all-503 the change is in
+        // effect; attempts sent from then on (by the run's clock, which starts at the log's
+        // wall-clock start) must all fail. Those already in flight may still be served.
+        QTRY_COMPARE_WITH_TIMEOUT(w.server()->profile().routes.front().statuses.size(), 1, 5000);
         const auto log = w.runController()->log();
+        const qint64 changedUs =
+            log->runInfo().startedAt.msecsTo(QDateTime::currentDateTimeUtc()) * 1000 + 100'000;
+        const std::size_t from = log->size();
+        QTRY_VERIFY_WITH_TIMEOUT(w.attemptLog()->model()->rowCount() > int(from) + 80, 25000);
         int served = 0;
         int unavailable = 0;
         int refused = 0; // the demo's breakers open once everything fails
-        for (std::size_t i = std::size_t(from); i < log->size(); ++i) {
+        for (std::size_t i = from; i < log->size(); ++i) {
             const AttemptRecord r = log->at(i);
+            if (r.startedUs <= changedUs)
+                continue;
             served += r.status == 200;
             unavailable += r.status == 503;
             refused += r.outcome == OutcomeClass::RejectedByBreaker;

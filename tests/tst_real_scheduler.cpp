@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A shard's timer queue (RealScheduler): nothing runs early, everything in deadline order,
-// dropped callbacks never, due callbacks catch up between other work, and an engine's answered
-// attempts leave no timeouts behind.
+// dropped callbacks never, due callbacks catch up between other work, an engine's answered
+// attempts leave no timeouts behind, and a retry's wait counts from its answer.
 #include "engine/real_scheduler.h"
 #include "engine/run_engine.h"
 
@@ -45,6 +45,23 @@ public:
 private:
     bool m_atOnce;
     std::set<std::uint64_t> m_cancelled;
+};
+
+// Hands each attempt (numbered from 1) to `answer`, which calls `done` when it likes.
+class ScriptedTransport final : public Transport
+{
+public:
+    explicit ScriptedTransport(std::function<void(int, Done)> answer)
+        : m_answer(std::move(answer))
+    {}
+    void send(const AttemptRequest &request, Done done) override
+    {
+        m_answer(request.attempt, std::move(done));
+    }
+    void cancel(std::uint64_t) override {}
+
+private:
+    std::function<void(int, Done)> m_answer;
 };
 
 } // namespace
@@ -192,6 +209,53 @@ private Q_SLOTS:
         sched.at(sched.now() + 1ms, [&] { ran.push_back(4); });
         QTRY_COMPARE(ran.size(), 3u);
         QCOMPARE(ran.back(), 4);
+    }
+
+    // A retry's wait counts from its answer, even when callbacks that came due meanwhile run
+    // first (catchUp, before the answer is handled) and take a while: the retry is planned for
+    // answer + backoff, as its actual delay is measured, not for the end of that work.
+    void aWaitCountsFromItsAnswer()
+    {
+        Scenario s;
+        s.clients = 1;
+        s.operationsPerClient = 1;
+        s.policy.breaker.enabled = false;
+        s.policy.retry.maxAttempts = 2;
+        s.policy.retry.backoff.kind = BackoffKind::Fixed;
+        s.policy.retry.backoff.base = 100ms;
+        RealScheduler sched;
+        AttemptLog log(100);
+        bool busyRan = false;
+        ScriptedTransport transport([&](int attempt, Transport::Done done) {
+            if (attempt > 1) {
+                done(AttemptResponse(OutcomeClass::Success, 200));
+                return;
+            }
+            QTimer::singleShot(20, [&sched, &busyRan, done = std::move(done)] {
+                // Due now, not yet run: the answer's catchUp() runs it, for 40 ms.
+                sched.at(sched.now(), [&busyRan] {
+                    QThread::msleep(40);
+                    busyRan = true;
+                });
+                done(AttemptResponse(OutcomeClass::ServerError, 503));
+            });
+        });
+        RunEngine engine(s, sched, transport, log);
+        bool finished = false;
+        engine.onFinished = [&] {
+            finished = true;
+        };
+        engine.start();
+        QTRY_VERIFY(finished);
+        QVERIFY(busyRan);
+        QCOMPARE(log.size(), std::size_t(2));
+        const AttemptRecord first = log.at(0);
+        const AttemptRecord retry = log.at(1);
+        QCOMPARE(retry.plannedDelayUs, 100'000);
+        // Planned from the answer: 40 ms later when the wait began after the catching up.
+        QCOMPARE(retry.scheduledUs, first.finishedUs + retry.plannedDelayUs);
+        QVERIFY2(retry.actualDelayUs - retry.plannedDelayUs < 30'000,
+                 qPrintable(u"late by %1 us"_s.arg(retry.actualDelayUs - retry.plannedDelayUs)));
     }
 };
 

@@ -99,7 +99,11 @@ void RunEngine::countAnswer(Op &op, const AttemptResponse &r, const AttemptResul
 
 void RunEngine::decideNext(Op &op, AttemptRecord &rec, const AttemptResult &result)
 {
-    const Duration now = m_scheduler.now();
+    // The wait counts from the answer (or the refusal), the moment the attempt's actual delay
+    // is measured from, not from now: catching up on callbacks that came due meanwhile
+    // (onResult) can take milliseconds in a burst, and a wait begun after them ends that much
+    // late (core/engine/README.md, "Waits on time").
+    const Duration now = op.lastFinished;
     const AttemptContext ctx{op.attempts, now - op.startedAt, m_idempotent, !op.key.isEmpty(),
                              now - op.lastStarted};
     const RetryDecision d =

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A shard's timer queue (RealScheduler): nothing runs early, everything in deadline order,
 // dropped callbacks never, due callbacks catch up between other work, an engine's answered
-// attempts leave no timeouts behind, and a retry's wait counts from its answer.
+// attempts leave no timeouts behind, a retry's wait counts from its answer, and a late start
+// shows when it was due.
 #include "engine/real_scheduler.h"
 #include "engine/run_engine.h"
 
@@ -256,6 +257,35 @@ private Q_SLOTS:
         QCOMPARE(retry.scheduledUs, first.finishedUs + retry.plannedDelayUs);
         QVERIFY2(retry.actualDelayUs - retry.plannedDelayUs < 30'000,
                  qPrintable(u"late by %1 us"_s.arg(retry.actualDelayUs - retry.plannedDelayUs)));
+    }
+
+    // An operation started late (its thread was busy when the stagger had it due) shows when
+    // it was due as its first attempt's planned start, and when it really started.
+    void aLateStartShowsWhenItWasDue()
+    {
+        Scenario s;
+        s.clients = 4;
+        s.operationsPerClient = 1;
+        s.stagger = 50ms;
+        s.policy.breaker.enabled = false;
+        s.policy.retry.maxAttempts = 1;
+        RealScheduler sched;
+        AttemptLog log(100);
+        AnsweringTransport transport(false);
+        RunEngine engine(s, sched, transport, log);
+        bool finished = false;
+        engine.onFinished = [&] {
+            finished = true;
+        };
+        engine.start();
+        QThread::msleep(120); // every start falls due meanwhile
+        QTRY_VERIFY(finished);
+        QCOMPARE(log.size(), std::size_t(4));
+        log.forEach([](const AttemptRecord &r) {
+            QVERIFY2(
+                r.scheduledUs <= 50'000 && r.startedUs >= 120'000,
+                qPrintable(u"planned %1 us, started %2 us"_s.arg(r.scheduledUs).arg(r.startedUs)));
+        });
     }
 };
 

@@ -94,7 +94,9 @@ void RunEngine::start()
                                     ? clampMicros(m_clients[local]->rng.uniform() *
                                                   static_cast<double>(m_scenario.stagger.count()))
                                     : Duration::zero();
-        m_scheduler.at(t0 + offset, [this, c] { startOperation(c, clientOf(c).nextOperation++); });
+        m_scheduler.at(t0 + offset, [this, c, due = t0 + offset] {
+            startOperation(c, clientOf(c).nextOperation++, due);
+        });
     }
 }
 
@@ -108,7 +110,7 @@ void RunEngine::scheduleArrival(std::uint64_t index, Duration at)
         }
         // Open-loop arrivals run in one slice (EngineShards::countFor): local is global.
         const auto client = static_cast<std::uint32_t>(index % m_clients.size());
-        startOperation(client, clientOf(client).nextOperation++);
+        startOperation(client, clientOf(client).nextOperation++, at);
         // Poisson arrivals: exponential gaps with mean 1 / rate.
         const double gap = -std::log(1.0 - m_arrivals.uniform()) / m_scenario.arrivalRatePerSecond;
         const Duration next = at + clampMicros(gap * 1e6);
@@ -121,7 +123,7 @@ void RunEngine::scheduleArrival(std::uint64_t index, Duration at)
     });
 }
 
-void RunEngine::startOperation(std::uint32_t client, std::uint32_t index)
+void RunEngine::startOperation(std::uint32_t client, std::uint32_t index, Duration due)
 {
     if (m_stopping) {
         checkFinished();
@@ -131,7 +133,9 @@ void RunEngine::startOperation(std::uint32_t client, std::uint32_t index)
     op->client = client;
     op->index = index;
     op->startedAt = m_scheduler.now();
-    op->nextScheduled = op->startedAt;
+    // Its first attempt was planned for when the operation was due (a stagger's offset, an
+    // arrival's time), which a busy or stalled thread may start later: the record shows both.
+    op->nextScheduled = std::min(due, op->startedAt);
     if (m_scenario.keys == KeyMode::PerOperation)
         op->key = makeIdempotencyKey(clientOf(client).rng);
     const std::uint64_t id = m_nextOpId++;
@@ -163,8 +167,9 @@ void RunEngine::finishOperation(std::uint64_t opId)
         clientOf(client).nextOperation <
             static_cast<std::uint32_t>(m_scenario.operationsPerClient)) {
         // Counted when it starts, not now: until then the run is not over (checkFinished).
-        m_scheduler.at(m_scheduler.now(), [this, client] {
-            startOperation(client, clientOf(client).nextOperation++);
+        const Duration now = m_scheduler.now();
+        m_scheduler.at(now, [this, client, now] {
+            startOperation(client, clientOf(client).nextOperation++, now);
         });
         return;
     }

@@ -51,7 +51,8 @@ private:
     class SchedulerClock;
 
     // run_engine.cpp: operations from their start to their end.
-    void startOperation(std::uint32_t client, std::uint32_t index);
+    // `due`: when it was planned to start (its first attempt's scheduledUs).
+    void startOperation(std::uint32_t client, std::uint32_t index, Duration due);
     // run_engine_attempt.cpp: an attempt built, let through breaker and budget, and sent.
     void attempt(std::uint64_t opId);
     AttemptRecord beginRecord(Op &op, Duration now);
